@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "buildtrail",
+  platforms: [.macOS(.v13)],
+  products: [
+    .executable(name: "buildtrail", targets: ["buildtrail"]),
+    .library(name: "BuildtrailKit", targets: ["BuildtrailKit"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+  ],
+  targets: [
+    /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
+    .target(name: "BuildLog"),
+    /** The schema, as SQL files embedded in the binary. */
+    .target(
+      name: "BuildtrailMigrations",
+      dependencies: [.product(name: "GRDB", package: "GRDB.swift")],
+      path: "Migrations",
+      resources: [.embedInCode("SQL")]
+    ),
+    /** The SQLite store: records builds and answers queries. Knows nothing of terminals. */
+    .target(
+      name: "BuildStore",
+      dependencies: [
+        "BuildLog", "BuildtrailMigrations",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]
+    ),
+    /** Commands' logic: recording, git and CI metadata, input snapshots, rendering. */
+    .target(
+      name: "BuildtrailKit",
+      dependencies: [
+        "BuildLog", "BuildStore",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
+    /** The thin executable: flags in, library calls out. */
+    .executableTarget(
+      name: "buildtrail",
+      dependencies: [
+        "BuildtrailKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "BuildLogTests", dependencies: ["BuildLog"], exclude: ["Fixtures"]),
+    .testTarget(name: "BuildStoreTests", dependencies: ["BuildStore", "BuildLog"]),
+    .testTarget(name: "BuildtrailKitTests", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog"]),
+  ]
+)

@@ -1,0 +1,105 @@
+/// A borrowed run of bytes: one line of the log, valid only while the chunk it points into is.
+package struct ByteSpan {
+  package var base: UnsafePointer<UInt8>
+  package var count: Int
+
+  package init(base: UnsafePointer<UInt8>, count: Int) {
+    self.base = base
+    self.count = count
+  }
+
+  @inline(__always) package subscript(_ i: Int) -> UInt8 { base[i] }
+  @inline(__always) package var isEmpty: Bool { count == 0 }
+
+  @inline(__always) package func dropFirst(_ n: Int) -> ByteSpan {
+    let k = Swift.min(n, count)
+    return ByteSpan(base: base + k, count: count - k)
+  }
+
+  @inline(__always) package func prefix(_ n: Int) -> ByteSpan {
+    ByteSpan(base: base, count: Swift.min(n, count))
+  }
+
+  /// Whether the span starts with the ASCII text `p`.
+  @inline(__always) package func hasPrefix(_ p: StaticString) -> Bool {
+    let n = p.utf8CodeUnitCount
+    guard count >= n else { return false }
+    return memcmp(base, p.utf8Start, n) == 0
+  }
+
+  /// Whether the span is exactly the ASCII text `p`.
+  @inline(__always) package func equals(_ p: StaticString) -> Bool {
+    count == p.utf8CodeUnitCount && hasPrefix(p)
+  }
+
+  package func equals(_ bytes: [UInt8]) -> Bool {
+    guard bytes.count == count else { return false }
+    return bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, count) == 0 }
+  }
+
+  package func firstIndex(of byte: UInt8, from start: Int = 0) -> Int? {
+    guard start < count, let p = memchr(base + start, Int32(byte), count - start) else { return nil }
+    return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+  }
+
+  package func contains(_ byte: UInt8) -> Bool { firstIndex(of: byte) != nil }
+
+  /// The span without spaces and tabs at its end.
+  package func trimmingTrailingSpaces() -> ByteSpan {
+    var n = count
+    while n > 0, base[n - 1] == 0x20 || base[n - 1] == 0x09 { n -= 1 }
+    return ByteSpan(base: base, count: n)
+  }
+
+  package var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+  /// The bytes as a String, invalid UTF-8 replaced with U+FFFD.
+  package var string: String {
+    String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
+  }
+
+  /// Reads a decimal number `12.3` at the start; returns it and the bytes used.
+  package func leadingDecimal() -> (value: Double, length: Int)? {
+    var i = 0
+    var mantissa = 0
+    var digits = 0
+    while i < count, base[i] >= 0x30, base[i] <= 0x39, digits < 15 {
+      mantissa = mantissa * 10 + Int(base[i] - 0x30)
+      i += 1
+      digits += 1
+    }
+    guard digits > 0 else { return nil }
+    var scale = 1
+    if i < count, base[i] == UInt8(ascii: ".") {
+      i += 1
+      var fractionDigits = 0
+      while i < count, base[i] >= 0x30, base[i] <= 0x39 {
+        if fractionDigits < 9 {
+          mantissa = mantissa * 10 + Int(base[i] - 0x30)
+          scale *= 10
+        }
+        i += 1
+        fractionDigits += 1
+      }
+      if fractionDigits == 0 { return nil }
+    }
+    return (Double(mantissa) / Double(scale), i)
+  }
+
+  /// Reads a non-negative integer at the start; returns it and the bytes used.
+  package func leadingInteger() -> (value: Int, length: Int)? {
+    var i = 0
+    var value = 0
+    while i < count, i < 18, base[i] >= 0x30, base[i] <= 0x39 {
+      value = value * 10 + Int(base[i] - 0x30)
+      i += 1
+    }
+    return i == 0 ? nil : (value, i)
+  }
+}
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif

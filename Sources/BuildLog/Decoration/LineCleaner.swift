@@ -1,0 +1,169 @@
+/// A line with its CI decorations removed.
+package struct CleanLine {
+  /// The text: no CI prefix, no ANSI escapes, no trailing `\r`.
+  package var text: ByteSpan
+  /// Seconds since 1970 from a CI timestamp prefix (GitHub Actions' `2025-03-01T10:00:07.1234567Z `).
+  package var timestamp: Double?
+  /// The job name from `gh run view --log` lines (`job<TAB>step<TAB>timestamp line`).
+  package var job: ByteSpan?
+}
+
+/// Removes what CI systems and wrappers add around BuildKit's lines: timestamps, job columns,
+/// ANSI escapes, GitLab section markers, carriage returns and log-forwarder prefixes.
+package struct LineCleaner {
+  private var scratch: [UInt8] = []
+
+  package init() {
+    scratch.reserveCapacity(4096)
+  }
+
+  /// Cleans `line`. The result may point into this cleaner's buffer: use it before the next call.
+  package mutating func clean(_ line: ByteSpan) -> CleanLine {
+    var text = line
+    while text.count > 0, text[text.count - 1] == 0x0D { text.count -= 1 }
+    var timestamp: Double?
+    var job: ByteSpan?
+
+    if text.count > 0, text[0] != UInt8(ascii: "#") {
+      if let tab = text.prefix(256).firstIndex(of: 0x09), tab > 0,
+        let second = text.firstIndex(of: 0x09, from: tab + 1),
+        let (t, used) = Self.timestamp(text.dropFirst(second + 1))
+      {
+        job = text.prefix(tab)
+        timestamp = t
+        text = text.dropFirst(second + 1 + used)
+      } else if let (t, used) = Self.timestamp(text) {
+        timestamp = t
+        text = text.dropFirst(used)
+      }
+    }
+    if text.contains(0x1B) {
+      text = stripANSI(text)
+    }
+    if text.count > 0, text[0] != UInt8(ascii: "#") {
+      text = Self.dropWrapperPrefix(text)
+    }
+    return CleanLine(text: text, timestamp: timestamp, job: job)
+  }
+
+  /// Reads `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` followed by a space or the end of the line.
+  static func timestamp(_ s: ByteSpan) -> (Double, Int)? {
+    guard s.count >= 20, s[4] == 0x2D, s[7] == 0x2D, s[10] == UInt8(ascii: "T"), s[13] == 0x3A,
+      s[16] == 0x3A
+    else { return nil }
+    func number(_ from: Int, _ n: Int) -> Int? {
+      var v = 0
+      for i in from..<(from + n) {
+        let c = s[i]
+        guard c >= 0x30, c <= 0x39 else { return nil }
+        v = v * 10 + Int(c - 0x30)
+      }
+      return v
+    }
+    guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+      let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+    else { return nil }
+    var i = 19
+    var fraction = 0.0
+    if i < s.count, s[i] == UInt8(ascii: ".") {
+      i += 1
+      var scale = 0.1
+      while i < s.count, s[i] >= 0x30, s[i] <= 0x39 {
+        fraction += Double(s[i] - 0x30) * scale
+        scale /= 10
+        i += 1
+      }
+    }
+    guard i < s.count, s[i] == UInt8(ascii: "Z") else { return nil }
+    i += 1
+    if i < s.count {
+      guard s[i] == 0x20 else { return nil }
+      i += 1
+    }
+    let days = daysFromCivil(year: year, month: month, day: day)
+    let seconds = Double(days * 86400 + hour * 3600 + minute * 60 + second) + fraction
+    return (seconds, i)
+  }
+
+  /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+  static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    let y = month <= 2 ? year - 1 : year
+    let era = (y >= 0 ? y : y - 399) / 400
+    let yoe = y - era * 400
+    let mp = (month + 9) % 12
+    let doy = (153 * mp + 2) / 5 + day - 1
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+    return era * 146097 + doe - 719468
+  }
+
+  /// Removes CSI (`ESC [ … final`) and OSC (`ESC ] … BEL|ESC \`) sequences, and other two-byte escapes.
+  private mutating func stripANSI(_ text: ByteSpan) -> ByteSpan {
+    scratch.removeAll(keepingCapacity: true)
+    var i = 0
+    while i < text.count {
+      let c = text[i]
+      if c != 0x1B {
+        scratch.append(c)
+        i += 1
+        continue
+      }
+      i += 1
+      guard i < text.count else { break }
+      let kind = text[i]
+      i += 1
+      if kind == UInt8(ascii: "[") {
+        while i < text.count, text[i] >= 0x30, text[i] <= 0x3F { i += 1 }
+        while i < text.count, text[i] >= 0x20, text[i] <= 0x2F { i += 1 }
+        if i < text.count { i += 1 }
+      } else if kind == UInt8(ascii: "]") {
+        while i < text.count {
+          if text[i] == 0x07 { i += 1; break }
+          if text[i] == 0x1B, i + 1 < text.count, text[i + 1] == UInt8(ascii: "\\") { i += 2; break }
+          i += 1
+        }
+      }
+    }
+    return scratch.withUnsafeBufferPointer { ByteSpan(base: $0.baseAddress ?? text.base, count: $0.count) }
+  }
+
+  /// Drops prefixes that wrappers put before BuildKit's lines.
+  static func dropWrapperPrefix(_ text: ByteSpan) -> ByteSpan {
+    // GitLab: `section_start:1594830697:step_script\r` (the `\e[0K` was already removed).
+    if text.hasPrefix("section_start:") || text.hasPrefix("section_end:") {
+      if let cr = text.firstIndex(of: 0x0D) { return text.dropFirst(cr + 1) }
+      return ByteSpan(base: text.base, count: 0)
+    }
+    // sbt and similar: `[error] #1 …`, `[info] …`.
+    for p: StaticString in ["[error] ", "[info] ", "[warn] ", "[success] "] where text.hasPrefix(p) {
+      return text.dropFirst(p.utf8CodeUnitCount)
+    }
+    // SSHKit / Kamal: ` DEBUG [38b78d1e] \t#1 …`.
+    var i = 0
+    while i < text.count, text[i] == 0x20 { i += 1 }
+    let rest = text.dropFirst(i)
+    for level: StaticString in ["DEBUG [", "INFO [", "WARN [", "ERROR [", "FATAL ["] where rest.hasPrefix(level) {
+      let afterLevel = rest.dropFirst(level.utf8CodeUnitCount)
+      if let close = afterLevel.prefix(40).firstIndex(of: UInt8(ascii: "]")),
+        close + 2 < afterLevel.count || close + 2 == afterLevel.count,
+        close + 1 < afterLevel.count, afterLevel[close + 1] == 0x20
+      {
+        let after = afterLevel.dropFirst(close + 2)
+        if after.count > 0, after[0] == 0x09 { return after.dropFirst(1) }
+        if after.isEmpty { return after }
+      }
+    }
+    // A label glued before a vertex line: `Trace: #4 …`, `docker stdout: #0 …`.
+    if let hash = text.prefix(48).firstIndex(of: UInt8(ascii: "#")), hash >= 2,
+      text[hash - 1] == 0x20, text[hash - 2] == UInt8(ascii: ":"), hash + 1 < text.count,
+      text[hash + 1] >= 0x30, text[hash + 1] <= 0x39
+    {
+      var allLetters = true
+      for k in 0..<(hash - 2) {
+        let c = text[k] | 0x20
+        if !((c >= 0x61 && c <= 0x7A) || text[k] == 0x20) { allLetters = false; break }
+      }
+      if allLetters { return text.dropFirst(hash) }
+    }
+    return text
+  }
+}

@@ -1,0 +1,143 @@
+import Foundation
+
+/// Turns a build log into builds and steps, streaming: memory stays bounded whatever the log's size.
+///
+/// Feed it chunks of bytes in order, then call ``finish()``. It reads BuildKit's plain output (old
+/// and new), rawjson, the tty display's last frame and the legacy builder, through CI decorations
+/// (GitHub Actions timestamps, `gh run view --log` columns, ANSI colours, CRLF, GitLab section markers).
+/// A log that holds several builds yields several builds. Lines it does not understand are counted.
+public final class LogParser {
+  private var splitter = LineSplitter()
+  private var cleaner = LineCleaner()
+  private let plain = PlainReader()
+  private let others: [any LineReader]
+  /// The reader that took the last line, asked first for the next line that is not a vertex line.
+  private var active: (any LineReader)?
+  private var plainIsActive = false
+  private var lineNumber = 0
+  private var byteCount: Int64 = 0
+  private var unrecognized = 0
+  private var invalidUTF8 = 0
+  private var lastJob: [UInt8] = []
+  /// The first 1,000 unrecognised lines' numbers, for diagnostics.
+  package private(set) var unrecognizedLineNumbers: [Int] = []
+
+  public init() {
+    others = makeFormatReaders()
+  }
+
+  /// Reads the next chunk of the log.
+  public func feed(_ chunk: UnsafeRawBufferPointer) {
+    byteCount += Int64(chunk.count)
+    splitter.feed(chunk) { read($0) }
+  }
+
+  /// Reads the next chunk of the log.
+  public func feed(_ bytes: [UInt8]) {
+    bytes.withUnsafeBytes { feed($0) }
+  }
+
+  /// Ends the log and returns what it held.
+  public func finish() -> ParsedLog {
+    splitter.finish { read($0) }
+    var builds = plain.finish()
+    for reader in others { builds += reader.finish() }
+    builds.sort { $0.firstLine < $1.firstLine }
+    return ParsedLog(
+      builds: builds, lineCount: lineNumber, byteCount: byteCount, unrecognizedLineCount: unrecognized,
+      invalidUTF8LineCount: invalidUTF8)
+  }
+
+  /// Parses a whole log held in memory (tests, small logs).
+  public static func parse(_ bytes: [UInt8]) -> ParsedLog {
+    let parser = LogParser()
+    parser.feed(bytes)
+    return parser.finish()
+  }
+
+  /// Parses the file at `path`, reading it in chunks.
+  public static func parse(fileAt path: String) throws -> ParsedLog {
+    let parser = LogParser()
+    try ChunkedFileReader.read(path: path) { parser.feed($0) }
+    return parser.finish()
+  }
+
+  private func read(_ raw: ByteSpan) {
+    lineNumber += 1
+    let line = cleaner.clean(raw)
+    if let job = line.job, !job.equals(lastJob) {
+      lastJob = job.array
+      plain.select(job: job.string)
+    }
+    let text = line.text
+    if text.count > 1, text[0] == UInt8(ascii: "#"), text[1] >= 0x30, text[1] <= 0x39,
+      plain.readVertexLine(text, lineNumber: lineNumber, timestamp: line.timestamp)
+    {
+      plainIsActive = true
+      active = nil
+      return
+    }
+    if plainIsActive, plain.readOtherLine(text, lineNumber: lineNumber, timestamp: line.timestamp) {
+      return
+    }
+    let string = decode(text)
+    let date = line.timestamp.map { Date(timeIntervalSince1970: $0) }
+    if let reader = active, reader.read(string, lineNumber: lineNumber, timestamp: date) { return }
+    for reader in others where reader !== active {
+      if reader.read(string, lineNumber: lineNumber, timestamp: date) {
+        active = reader
+        plainIsActive = false
+        return
+      }
+    }
+    if !plainIsActive, plain.readOtherLine(text, lineNumber: lineNumber, timestamp: line.timestamp) {
+      plainIsActive = true
+      active = nil
+      return
+    }
+    unrecognized += 1
+    if unrecognizedLineNumbers.count < 1000 { unrecognizedLineNumbers.append(lineNumber) }
+    if plainIsActive || active == nil {
+      _ = plain.countUnrecognized(lineNumber: lineNumber)
+    } else if let reader = active {
+      _ = reader.countUnrecognized(lineNumber: lineNumber)
+    }
+  }
+
+  private func decode(_ text: ByteSpan) -> String {
+    let buffer = UnsafeBufferPointer(start: text.base, count: text.count)
+    if let s = String(validating: buffer, as: UTF8.self) { return s }
+    invalidUTF8 += 1
+    return String(decoding: buffer, as: UTF8.self)
+  }
+}
+
+/// Reads a file (or standard input, for `-`) in 1 MiB chunks.
+enum ChunkedFileReader {
+  static func read(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
+    let fd = path == "-" ? 0 : open(path, O_RDONLY)
+    guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
+    defer { if fd != 0 { close(fd) } }
+    let size = 1 << 20
+    let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+    defer { buffer.deallocate() }
+    while true {
+      let n = Glibc.read(fd, buffer, size)
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw LogReadError(path: path, errno: errno)
+      }
+      if n == 0 { break }
+      body(UnsafeRawBufferPointer(start: buffer, count: n))
+    }
+  }
+}
+
+/// A log file could not be opened or read.
+public struct LogReadError: Error, LocalizedError, Equatable {
+  public var path: String
+  public var errno: Int32
+  public var errorDescription: String? {
+    "cannot read \(path == "-" ? "standard input" : path): \(String(cString: strerror(errno)))"
+  }
+}

@@ -1,0 +1,173 @@
+import Foundation
+
+/// The log shape a build was read from.
+public enum LogFormat: String, Codable, Sendable, CaseIterable {
+  /// BuildKit `--progress=plain`, any version.
+  case plain
+  /// BuildKit `--progress=rawjson`: one JSON `SolveStatus` per line.
+  case rawjson
+  /// The last frame of BuildKit's tty display (`[+] Building …` with ` => ` rows).
+  case tty
+  /// The legacy (non-BuildKit) builder: `Step 3/10 : RUN …`.
+  case legacy
+}
+
+/// How a build ended.
+public enum BuildOutcome: String, Codable, Sendable, CaseIterable {
+  case success
+  case failed
+  case canceled
+  /// The log ended before the build said how it ended (truncated or cut).
+  case unknown
+}
+
+/// How one step (vertex) ended.
+public enum StepStatus: String, Codable, Sendable, CaseIterable {
+  /// It ran and finished (`DONE`).
+  case done
+  /// It was a cache hit (`CACHED`).
+  case cached
+  /// It failed (`ERROR`).
+  case error
+  /// It was stopped because another step failed (`CANCELED`).
+  case canceled
+  /// The log never said how it ended.
+  case unfinished
+}
+
+/// One step of a build as the log tells it: a BuildKit vertex, a tty row or a legacy `Step`.
+public struct ParsedStep: Sendable, Equatable {
+  /// `#N` for BuildKit, the row index (from 1) for tty, the step number for the legacy builder.
+  public var vertex: Int
+  /// The full name as printed, e.g. `[builder 3/5] RUN go build ./...`.
+  public var name: String
+  public var status: StepStatus
+  /// Seconds from the last `DONE x.ys` (or the tty/rawjson duration); nil when none was printed.
+  public var duration: Double?
+  /// How many output lines the step printed.
+  public var outputLineCount: Int
+  /// The `ERROR:` text, when the step failed.
+  public var errorText: String?
+  /// The LLB digest, when the log shows it (BuildKit v0.8 `#N sha256:` lines, rawjson).
+  public var digest: String?
+  /// The last output lines (at most ``ParsedStep/outputTailLimit``), oldest first.
+  public var outputTail: [String]
+  /// Wall-clock start and end, when the log has timestamps (rawjson, CI prefixes).
+  public var startedAt: Date?
+  public var completedAt: Date?
+  /// Every `DONE` value in order, when a vertex reports more than one.
+  public var doneDurations: [Double]
+  /// The image reference a FROM step resolved to (`resolve docker.io/library/alpine:3.20@sha256:…`).
+  public var resolvedReference: String?
+
+  /// How many output lines per step are kept.
+  public static let outputTailLimit = 200
+
+  public init(
+    vertex: Int, name: String, status: StepStatus = .unfinished, duration: Double? = nil,
+    outputLineCount: Int = 0, errorText: String? = nil, digest: String? = nil,
+    outputTail: [String] = [], startedAt: Date? = nil, completedAt: Date? = nil,
+    doneDurations: [Double] = [], resolvedReference: String? = nil
+  ) {
+    self.vertex = vertex
+    self.name = name
+    self.status = status
+    self.duration = duration
+    self.outputLineCount = outputLineCount
+    self.errorText = errorText
+    self.digest = digest
+    self.outputTail = outputTail
+    self.startedAt = startedAt
+    self.completedAt = completedAt
+    self.doneDurations = doneDurations
+    self.resolvedReference = resolvedReference
+  }
+
+  /// The name read into its parts (service, platform, stage, i/n, instruction, stable key).
+  public var parsedName: StepName { StepName(name) }
+}
+
+/// A build read from a log: its steps in order of first appearance and what the log says of it.
+public struct ParsedBuild: Sendable, Equatable {
+  public var format: LogFormat
+  /// The steps in order of first appearance.
+  public var steps: [ParsedStep]
+  public var outcome: BuildOutcome
+  /// The builder instance and driver from `#0 building with "X" instance using Y driver`.
+  public var builderName: String?
+  public var driver: String?
+  /// The final error line (`ERROR: failed to solve: …`), without the `ERROR: ` prefix.
+  public var errorMessage: String?
+  /// Dockerfile warnings (`WARN:` lines and the warnings summary).
+  public var warnings: [String]
+  /// Image names from `naming to …` and pushes.
+  public var imageNames: [String]
+  /// The image digest (`writing image sha256:…`, `exporting manifest list sha256:…`).
+  public var imageDigest: String?
+  /// Bytes sent for `[internal] load build context` (`transferring context: 48.20kB`).
+  public var contextTransferBytes: Int64?
+  /// Wall-clock start and end, when the log has timestamps.
+  public var startedAt: Date?
+  public var endedAt: Date?
+  /// The CI job this build came from, when the log interleaves jobs (`gh run view --log`).
+  public var job: String?
+  /// Lines inside this build that no reader recognised.
+  public var unrecognizedLineCount: Int
+  /// The first and last physical line numbers (from 1) of this build in the log.
+  public var firstLine: Int
+  public var lastLine: Int
+
+  public init(
+    format: LogFormat, steps: [ParsedStep] = [], outcome: BuildOutcome = .unknown,
+    builderName: String? = nil, driver: String? = nil, errorMessage: String? = nil,
+    warnings: [String] = [], imageNames: [String] = [], imageDigest: String? = nil,
+    contextTransferBytes: Int64? = nil, startedAt: Date? = nil, endedAt: Date? = nil,
+    job: String? = nil, unrecognizedLineCount: Int = 0, firstLine: Int = 0, lastLine: Int = 0
+  ) {
+    self.format = format
+    self.steps = steps
+    self.outcome = outcome
+    self.builderName = builderName
+    self.driver = driver
+    self.errorMessage = errorMessage
+    self.warnings = warnings
+    self.imageNames = imageNames
+    self.imageDigest = imageDigest
+    self.contextTransferBytes = contextTransferBytes
+    self.startedAt = startedAt
+    self.endedAt = endedAt
+    self.job = job
+    self.unrecognizedLineCount = unrecognizedLineCount
+    self.firstLine = firstLine
+    self.lastLine = lastLine
+  }
+
+  /// Sum of the steps' durations, in seconds.
+  public var summedStepSeconds: Double { steps.reduce(0) { $0 + ($1.duration ?? 0) } }
+  /// Wall time when the log has timestamps, else nil.
+  public var wallSeconds: Double? {
+    guard let s = startedAt, let e = endedAt else { return nil }
+    return e.timeIntervalSince(s)
+  }
+}
+
+/// Everything a log yielded: its builds and the lines outside any build.
+public struct ParsedLog: Sendable, Equatable {
+  public var builds: [ParsedBuild]
+  /// Physical lines read.
+  public var lineCount: Int
+  /// Bytes read.
+  public var byteCount: Int64
+  /// Lines that no reader recognised, inside builds or not.
+  public var unrecognizedLineCount: Int
+  /// Lines that were not valid UTF-8 (decoded with U+FFFD).
+  public var invalidUTF8LineCount: Int
+
+  public init(builds: [ParsedBuild], lineCount: Int, byteCount: Int64, unrecognizedLineCount: Int, invalidUTF8LineCount: Int) {
+    self.builds = builds
+    self.lineCount = lineCount
+    self.byteCount = byteCount
+    self.unrecognizedLineCount = unrecognizedLineCount
+    self.invalidUTF8LineCount = invalidUTF8LineCount
+  }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// What the plain reader knows of one vertex while reading.
+final class VertexState {
+  let number: Int
+  var name: String
+  var sawDone = false
+  var sawCached = false
+  var sawError = false
+  var sawCanceled = false
+  var doneDurations: [Double] = []
+  var outputLineCount = 0
+  var errorText: String?
+  var digest: String?
+  var resolvedReference: String?
+  var tail = OutputTail()
+  var completedAt: Double?
+
+  init(number: Int, name: String) {
+    self.number = number
+    self.name = name
+  }
+
+  var isTerminal: Bool { sawDone || sawCached || sawError || sawCanceled }
+
+  /// Error wins over cached, cached over done (BuildKit's printer order).
+  var status: StepStatus {
+    if sawError { return .error }
+    if sawCanceled { return .canceled }
+    if sawCached { return .cached }
+    if sawDone { return .done }
+    return .unfinished
+  }
+
+  func step() -> ParsedStep {
+    let duration = doneDurations.last
+    let completed = completedAt.map { Date(timeIntervalSince1970: $0) }
+    let started = completedAt.flatMap { c in duration.map { Date(timeIntervalSince1970: c - $0) } }
+    return ParsedStep(
+      vertex: number, name: name, status: status, duration: status == .done || status == .error ? duration : duration,
+      outputLineCount: outputLineCount, errorText: errorText, digest: digest, outputTail: tail.lines,
+      startedAt: started, completedAt: completed, doneDurations: doneDurations.count > 1 ? doneDurations : [],
+      resolvedReference: resolvedReference)
+  }
+}
+
+/// One plain-format build being read.
+final class PlainBuildState {
+  var vertices: [Int: VertexState] = [:]
+  var order: [VertexState] = []
+  var builderName: String?
+  var driver: String?
+  var errorMessage: String?
+  var warnings: [String] = []
+  var imageNames: [String] = []
+  var imageDigest: String?
+  var contextTransferBytes: Int64?
+  var firstTimestamp: Double?
+  var lastTimestamp: Double?
+  var job: String?
+  var unrecognizedLineCount = 0
+  var firstLine: Int
+  var lastLine: Int
+  /// A final error line was read: the next vertex line starts another build.
+  var closed = false
+  /// Inside a `------` error-context block.
+  var inErrorBlock = false
+  /// Inside the trailers after the vertices (error block, snippet, warnings summary).
+  var inTrailer = false
+  /// Inside the ` N warnings found` list.
+  var inWarningsSummary = false
+  /// The vertex whose log line was the last line read, for raw continuations.
+  var continuingVertex: VertexState?
+  /// Whether the last vertex line read was a terminal line (DONE, CACHED, ERROR, CANCELED).
+  var lastVertexLineWasTerminal = false
+
+  init(firstLine: Int) {
+    self.firstLine = firstLine
+    self.lastLine = firstLine
+  }
+
+  var hasVertices: Bool { !order.isEmpty }
+
+  /// Only buildx's `[internal] booting buildkit` display so far (it comes before `#0`).
+  var isOnlyBootDisplay: Bool {
+    order.allSatisfy { $0.name.hasSuffix("booting buildkit") }
+  }
+
+  func vertex(_ number: Int) -> VertexState {
+    if let v = vertices[number] { return v }
+    let v = VertexState(number: number, name: "")
+    vertices[number] = v
+    order.append(v)
+    return v
+  }
+
+  func build() -> ParsedBuild {
+    let steps = order.map { $0.step() }
+    var outcome: BuildOutcome
+    let anyError = steps.contains { $0.status == .error }
+    if anyError {
+      outcome = .failed
+    } else if let message = errorMessage {
+      outcome = message.contains("context canceled") ? .canceled : .failed
+    } else if steps.contains(where: { $0.status == .canceled }) {
+      outcome = .canceled
+    } else if lastVertexLineWasTerminal && !steps.isEmpty {
+      outcome = .success
+    } else {
+      outcome = .unknown
+    }
+    return ParsedBuild(
+      format: .plain, steps: steps, outcome: outcome, builderName: builderName, driver: driver,
+      errorMessage: errorMessage, warnings: warnings, imageNames: imageNames, imageDigest: imageDigest,
+      contextTransferBytes: contextTransferBytes,
+      startedAt: firstTimestamp.map { Date(timeIntervalSince1970: $0) },
+      endedAt: lastTimestamp.map { Date(timeIntervalSince1970: $0) }, job: job,
+      unrecognizedLineCount: unrecognizedLineCount, firstLine: firstLine, lastLine: lastLine)
+  }
+}

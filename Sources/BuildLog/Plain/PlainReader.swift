@@ -1,0 +1,350 @@
+import Foundation
+
+/// Reads BuildKit's `--progress=plain` format, old (`#N sha256:` lines) and new (`#0 building with`).
+///
+/// Works on bytes: a line is classified by its `#N` prefix and the shape of what follows (header,
+/// status, log line, terminal line), and only names, statuses and errors become Strings.
+final class PlainReader {
+  private var open: [String: PlainBuildState] = [:]
+  private var finished: [PlainBuildState] = []
+  private var currentJob = ""
+  private var current: PlainBuildState?
+
+  /// Selects the build stream (the CI job) the next lines belong to.
+  func select(job: String) {
+    guard job != currentJob else { return }
+    if let c = current { open[currentJob] = c }
+    currentJob = job
+    current = open[job]
+  }
+
+  /// Reads a line that starts with `#`; returns false when it is not a vertex line after all.
+  func readVertexLine(_ text: ByteSpan, lineNumber: Int, timestamp: Double?) -> Bool {
+    guard let (number, digits) = text.dropFirst(1).leadingInteger() else { return false }
+    let after = 1 + digits
+    if after < text.count && text[after] != 0x20 { return false }
+    let payload = text.dropFirst(after + 1)
+
+    if number == 0 {
+      if payload.hasPrefix("building with ") {
+        if let c = current, c.hasVertices, !c.isOnlyBootDisplay || c.closed { close(c) }
+        let build = openBuild(lineNumber: lineNumber)
+        readBuilder(payload.string, into: build)
+      } else {
+        _ = openBuild(lineNumber: lineNumber)
+      }
+      touch(lineNumber: lineNumber, timestamp: timestamp)
+      return true
+    }
+
+    var build = openBuild(lineNumber: lineNumber)
+    build.inTrailer = false
+    build.inErrorBlock = false
+    build.inWarningsSummary = false
+
+    if number == 1, let vertex = build.vertices[number], vertex.isTerminal,
+      payload.hasPrefix("[") || payload.equals(Array(vertex.name.utf8)), build.order.count > 1,
+      build.order.allSatisfy({ $0.isTerminal || $0.name.hasPrefix("[internal] load metadata") })
+    {
+      close(build)
+      build = openBuild(lineNumber: lineNumber)
+    }
+    touch(lineNumber: lineNumber, timestamp: timestamp)
+    build.continuingVertex = nil
+
+    if let v = build.vertices[number], !v.name.isEmpty {
+      if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return true }
+      if payload.equals(Array(v.name.utf8)) {
+        build.lastVertexLineWasTerminal = false
+        return true
+      }
+      readStatus(payload, vertex: v, build: build)
+      build.lastVertexLineWasTerminal = false
+      return true
+    }
+    let v = build.vertex(number)
+    if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return true }
+    v.name = payload.trimmingTrailingSpaces().string
+    build.lastVertexLineWasTerminal = false
+    return true
+  }
+
+  /// Reads a line that does not start with `#N` but belongs to a plain build: a blank line,
+  /// the raw continuation of a partial log line, or a trailer (error block, snippet, warnings, final error).
+  func readOtherLine(_ text: ByteSpan, lineNumber: Int, timestamp: Double?) -> Bool {
+    let trimmed = text.trimmingTrailingSpaces()
+    if let build = current, !build.closed || build.inTrailer {
+      if trimmed.isEmpty {
+        build.continuingVertex = nil
+        touch(lineNumber: lineNumber, timestamp: timestamp)
+        return true
+      }
+      if let v = build.continuingVertex {
+        v.tail.extendLast(text)
+        touch(lineNumber: lineNumber, timestamp: timestamp)
+        return true
+      }
+    }
+    guard let build = current ?? (isFinalError(trimmed) ? openBuild(lineNumber: lineNumber) : nil) else { return false }
+    if trimmed.hasPrefix("------") {
+      if trimmed.count == 6 { build.inErrorBlock.toggle() }
+      build.inTrailer = true
+      touch(lineNumber: lineNumber, timestamp: timestamp)
+      return true
+    }
+    if build.inErrorBlock {
+      touch(lineNumber: lineNumber, timestamp: timestamp)
+      return true
+    }
+    if isFinalError(trimmed) {
+      var message = trimmed.string
+      if message.hasPrefix("ERROR: ") { message.removeFirst(7) } else if message.hasPrefix("error: ") { message.removeFirst(7) }
+      if build.errorMessage == nil { build.errorMessage = message }
+      build.closed = true
+      build.inTrailer = true
+      touch(lineNumber: lineNumber, timestamp: timestamp)
+      return true
+    }
+    guard build.hasVertices || build.inTrailer else { return false }
+    if isWarningsHeader(trimmed) {
+      build.inWarningsSummary = true
+      build.inTrailer = true
+      touch(lineNumber: lineNumber, timestamp: timestamp)
+      return true
+    }
+    if build.inWarningsSummary, trimmed.hasPrefix(" - ") {
+      let warning = trimmed.dropFirst(3).string
+      if !build.warnings.contains(warning) { build.warnings.append(warning) }
+      touch(lineNumber: lineNumber, timestamp: timestamp)
+      return true
+    }
+    if isSnippetLine(trimmed, inTrailer: build.inTrailer) || trimmed.hasPrefix("View build details: ")
+      || trimmed.hasPrefix("##[error]buildx failed with: ")
+    {
+      build.inTrailer = true
+      touch(lineNumber: lineNumber, timestamp: timestamp)
+      return true
+    }
+    return false
+  }
+
+  /// Counts an unrecognised line toward the open build, if there is one.
+  func countUnrecognized(lineNumber: Int) -> Bool {
+    guard let build = current, !build.closed || build.inTrailer else { return false }
+    build.unrecognizedLineCount += 1
+    build.continuingVertex = nil
+    return true
+  }
+
+  var hasOpenBuild: Bool { current != nil }
+
+  /// Ends the input: every build, in order of first line.
+  func finish() -> [ParsedBuild] {
+    if let c = current { open[currentJob] = c }
+    for (_, b) in open where b.hasVertices || b.errorMessage != nil { finished.append(b) }
+    open = [:]
+    current = nil
+    let builds = finished.sorted { $0.firstLine < $1.firstLine }.map { $0.build() }
+    return Self.droppingEchoes(builds)
+  }
+
+  /// Drops a build that repeats the one before it step for step with no timestamps to tell them
+  /// apart: wrappers such as Kamal print a failed build's output a second time.
+  static func droppingEchoes(_ builds: [ParsedBuild]) -> [ParsedBuild] {
+    var kept: [ParsedBuild] = []
+    for b in builds {
+      if let previous = kept.last, previous.job == b.job, previous.startedAt == nil, b.startedAt == nil,
+        previous.steps.map(\.name) == b.steps.map(\.name),
+        previous.steps.map(\.status) == b.steps.map(\.status),
+        previous.steps.map(\.duration) == b.steps.map(\.duration)
+      {
+        kept[kept.count - 1].lastLine = b.lastLine
+        kept[kept.count - 1].unrecognizedLineCount += b.unrecognizedLineCount
+        continue
+      }
+      kept.append(b)
+    }
+    return kept
+  }
+
+  // MARK: - Lines
+
+  private func openBuild(lineNumber: Int) -> PlainBuildState {
+    if let c = current, !c.closed { return c }
+    if let c = current { close(c) }
+    let b = PlainBuildState(firstLine: lineNumber)
+    b.job = currentJob.isEmpty ? nil : currentJob
+    current = b
+    return b
+  }
+
+  private func close(_ build: PlainBuildState) {
+    if build.hasVertices || build.errorMessage != nil { finished.append(build) }
+    if current === build { current = nil }
+  }
+
+  private func touch(lineNumber: Int, timestamp: Double?) {
+    guard let b = current else { return }
+    b.lastLine = lineNumber
+    if let t = timestamp {
+      if b.firstTimestamp == nil { b.firstTimestamp = t }
+      b.lastTimestamp = t
+    }
+  }
+
+  /// `DONE 1.2s`, `CACHED`, `ERROR: …`, `CANCELED`, `...`, `12.345 text`, `sha256:<digest>`, `WARN: …`.
+  private func readTerminalOrLog(_ p: ByteSpan, vertex v: VertexState, build: PlainBuildState, timestamp: Double?) -> Bool {
+    guard p.count > 0 else { return false }
+    let first = p[0]
+    if (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") {
+      let digits = first == UInt8(ascii: "-") ? p.dropFirst(1) : p
+      if let (_, used) = digits.leadingDecimal(), used < digits.count ? digits[used] == 0x20 : true,
+        digits.prefix(used).contains(UInt8(ascii: "."))
+      {
+        v.outputLineCount += 1
+        let lineText = digits.dropFirst(used + 1)
+        v.tail.append(lineText)
+        build.continuingVertex = v
+        build.lastVertexLineWasTerminal = false
+        return true
+      }
+      return false
+    }
+    switch first {
+    case UInt8(ascii: "D"):
+      guard p.hasPrefix("DONE") else { return false }
+      if p.count == 4 {
+        v.doneDurations.append(0)
+      } else if p.count > 5, p[4] == 0x20, let (secs, used) = p.dropFirst(5).leadingDecimal(),
+        5 + used + 1 == p.count, p[5 + used] == UInt8(ascii: "s")
+      {
+        v.doneDurations.append(secs)
+      } else {
+        return false
+      }
+      v.sawDone = true
+      terminal(v, build: build, timestamp: timestamp)
+      return true
+    case UInt8(ascii: "C"):
+      if p.equals("CACHED") {
+        v.sawCached = true
+      } else if p.equals("CANCELED") {
+        v.sawCanceled = true
+      } else {
+        return false
+      }
+      terminal(v, build: build, timestamp: timestamp)
+      return true
+    case UInt8(ascii: "E"):
+      guard p.hasPrefix("ERROR") else { return false }
+      v.sawError = true
+      let message = p.hasPrefix("ERROR: ") ? p.dropFirst(7).string : p.dropFirst(5).string
+      if !message.isEmpty { v.errorText = message }
+      terminal(v, build: build, timestamp: timestamp)
+      return true
+    case UInt8(ascii: "."):
+      guard p.equals("...") else { return false }
+      build.lastVertexLineWasTerminal = false
+      return true
+    case UInt8(ascii: "s"):
+      guard p.count == 71, p.hasPrefix("sha256:"), !v.name.isEmpty else { return false }
+      v.digest = p.string
+      return true
+    case UInt8(ascii: "W"):
+      guard p.hasPrefix("WARN: ") else { return false }
+      let warning = p.dropFirst(6).string
+      if !build.warnings.contains(warning) { build.warnings.append(warning) }
+      return true
+    default:
+      return false
+    }
+  }
+
+  private func terminal(_ v: VertexState, build: PlainBuildState, timestamp: Double?) {
+    if let t = timestamp { v.completedAt = t }
+    build.lastVertexLineWasTerminal = true
+  }
+
+  /// Status lines carry the build's facts: context size, base image digest, image name and digest.
+  private func readStatus(_ p: ByteSpan, vertex v: VertexState, build: PlainBuildState) {
+    if p.hasPrefix("transferring context: "), v.name.hasSuffix("load build context") {
+      if let bytes = Self.byteSize(p.dropFirst(22)) { build.contextTransferBytes = bytes }
+    } else if p.hasPrefix("resolve "), v.name.contains("] FROM ") || v.name.contains("FROM ") {
+      let ref = p.dropFirst(8).string.split(separator: " ").first.map(String.init)
+      if let ref, ref.contains("@sha256:") { v.resolvedReference = ref }
+    } else if p.hasPrefix("naming to ") {
+      if let name = p.dropFirst(10).string.split(separator: " ").first.map(String.init), !build.imageNames.contains(name) {
+        build.imageNames.append(name)
+      }
+    } else if p.hasPrefix("writing image sha256:") || p.hasPrefix("exporting manifest list sha256:") {
+      let s = p.string
+      if let r = s.range(of: "sha256:") {
+        build.imageDigest = String(s[r.lowerBound...].prefix(71))
+      }
+    }
+  }
+
+  private func readBuilder(_ payload: String, into build: PlainBuildState) {
+    // building with "default" instance using docker driver
+    let parts = payload.split(separator: "\"")
+    if parts.count >= 3 {
+      build.builderName = String(parts[1])
+      let rest = parts[2].split(separator: " ")
+      if let using = rest.firstIndex(of: "using"), using + 1 < rest.count {
+        build.driver = String(rest[using + 1])
+      }
+    }
+  }
+
+  /// `48.20kB`, `129B`, `1.5MB`, `2.1GB`: decimal units as BuildKit prints them.
+  static func byteSize(_ s: ByteSpan) -> Int64? {
+    guard let (value, used) = s.leadingDecimal() else { return nil }
+    let unit = s.dropFirst(used)
+    let scale: Double
+    if unit.hasPrefix("B") {
+      scale = 1
+    } else if unit.hasPrefix("kB") {
+      scale = 1e3
+    } else if unit.hasPrefix("MB") {
+      scale = 1e6
+    } else if unit.hasPrefix("GB") {
+      scale = 1e9
+    } else {
+      return nil
+    }
+    return Int64((value * scale).rounded())
+  }
+
+  private func isFinalError(_ t: ByteSpan) -> Bool {
+    if t.hasPrefix("ERROR: ") {
+      return !t.hasPrefix("ERROR: [")
+    }
+    return t.hasPrefix("error: failed to solve") || t.hasPrefix("failed to solve") || t.hasPrefix("error: failed to build")
+      || t.hasPrefix("executor failed running ")
+  }
+
+  private func isWarningsHeader(_ t: ByteSpan) -> Bool {
+    var s = t
+    while s.count > 0, s[0] == 0x20 { s = s.dropFirst(1) }
+    guard let (_, used) = s.leadingInteger() else { return false }
+    let rest = s.dropFirst(used)
+    return rest.hasPrefix(" warning found") || rest.hasPrefix(" warnings found")
+  }
+
+  /// `Dockerfile:3`, `--------------------`, `   3 | >>> RUN ./test.sh`.
+  private func isSnippetLine(_ t: ByteSpan, inTrailer: Bool) -> Bool {
+    if t.hasPrefix("--------------------") { return true }
+    guard inTrailer else {
+      return false
+    }
+    if let colon = t.firstIndex(of: UInt8(ascii: ":")), colon > 0, !t.contains(0x20),
+      t.dropFirst(colon + 1).leadingInteger()?.length == t.count - colon - 1
+    {
+      return true
+    }
+    var s = t
+    while s.count > 0, s[0] == 0x20 { s = s.dropFirst(1) }
+    if let (_, used) = s.leadingInteger(), s.dropFirst(used).hasPrefix(" |") { return true }
+    return false
+  }
+}
