@@ -18,6 +18,7 @@ public final class LogParser {
   private var byteCount: Int64 = 0
   private var unrecognized = 0
   private var invalidUTF8 = 0
+  private var containsNUL = false
   private var lastJob: [UInt8] = []
   /// The first 1,000 unrecognised lines' numbers, for diagnostics.
   package private(set) var unrecognizedLineNumbers: [Int] = []
@@ -29,6 +30,7 @@ public final class LogParser {
   /// Reads the next chunk of the log.
   public func feed(_ chunk: UnsafeRawBufferPointer) {
     byteCount += Int64(chunk.count)
+    if !containsNUL, let base = chunk.baseAddress, memchr(base, 0, chunk.count) != nil { containsNUL = true }
     splitter.feed(chunk) { read($0) }
   }
 
@@ -45,7 +47,7 @@ public final class LogParser {
     builds.sort { $0.firstLine < $1.firstLine }
     return ParsedLog(
       builds: builds, lineCount: lineNumber, byteCount: byteCount, unrecognizedLineCount: unrecognized,
-      invalidUTF8LineCount: invalidUTF8)
+      invalidUTF8LineCount: invalidUTF8, cutLineCount: splitter.cutLineCount, containsNUL: containsNUL)
   }
 
   /// Parses a whole log held in memory (tests, small logs).
@@ -57,8 +59,12 @@ public final class LogParser {
 
   /// Parses the file at `path`, reading it in chunks.
   public static func parse(fileAt path: String) throws -> ParsedLog {
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw LogReadError(path: path, errno: errno) }
+    defer { try? handle.close() }
     let parser = LogParser()
-    try ChunkedFileReader.read(path: path) { parser.feed($0) }
+    while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+      chunk.withUnsafeBytes { parser.feed($0) }
+    }
     return parser.finish()
   }
 
@@ -112,31 +118,15 @@ public final class LogParser {
   }
 }
 
-/// Reads a file (or standard input, for `-`) in 1 MiB chunks.
-enum ChunkedFileReader {
-  static func read(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
-    let fd = path == "-" ? 0 : open(path, O_RDONLY)
-    guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
-    defer { if fd != 0 { close(fd) } }
-    let size = 1 << 20
-    let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-    defer { buffer.deallocate() }
-    while true {
-      let n = Glibc.read(fd, buffer, size)
-      if n < 0 {
-        if errno == EINTR { continue }
-        throw LogReadError(path: path, errno: errno)
-      }
-      if n == 0 { break }
-      body(UnsafeRawBufferPointer(start: buffer, count: n))
-    }
-  }
-}
-
 /// A log file could not be opened or read.
 public struct LogReadError: Error, LocalizedError, Equatable {
   public var path: String
   public var errno: Int32
+
+  public init(path: String, errno: Int32) {
+    self.path = path
+    self.errno = errno
+  }
   public var errorDescription: String? {
     "cannot read \(path == "-" ? "standard input" : path): \(String(cString: strerror(errno)))"
   }

@@ -5,7 +5,7 @@ import Testing
 @Test func debugDump() throws {
   guard let path = ProcessInfo.processInfo.environment["DUMP_LOG"] else { return }
   let parser = LogParser()
-  try ChunkedFileReader.read(path: path) { parser.feed($0) }
+  parser.feed(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
   let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n")
   let unknown = parser.unrecognizedLineNumbers
   let log = parser.finish()

@@ -162,12 +162,21 @@ public struct ParsedLog: Sendable, Equatable {
   public var unrecognizedLineCount: Int
   /// Lines that were not valid UTF-8 (decoded with U+FFFD).
   public var invalidUTF8LineCount: Int
+  /// Lines longer than the parser keeps (1 MiB), cut.
+  public var cutLineCount: Int
+  /// Whether the log holds NUL bytes (a binary file, most likely).
+  public var containsNUL: Bool
 
-  public init(builds: [ParsedBuild], lineCount: Int, byteCount: Int64, unrecognizedLineCount: Int, invalidUTF8LineCount: Int) {
+  public init(
+    builds: [ParsedBuild], lineCount: Int, byteCount: Int64, unrecognizedLineCount: Int, invalidUTF8LineCount: Int,
+    cutLineCount: Int = 0, containsNUL: Bool = false
+  ) {
     self.builds = builds
     self.lineCount = lineCount
     self.byteCount = byteCount
     self.unrecognizedLineCount = unrecognizedLineCount
     self.invalidUTF8LineCount = invalidUTF8LineCount
+    self.cutLineCount = cutLineCount
+    self.containsNUL = containsNUL
   }
 }

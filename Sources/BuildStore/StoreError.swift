@@ -1,0 +1,28 @@
+import Foundation
+
+/// Why the store could not be opened or written; each message names the file and the fix.
+public enum StoreError: Error, LocalizedError, Equatable {
+  case notADatabase(path: String)
+  case newerSchema(path: String, unknownMigrations: [String])
+  case locked(path: String)
+  case cannotOpen(path: String, reason: String)
+  case readOnly(path: String)
+  case noSuchBuild(String)
+
+  public var errorDescription: String? {
+    switch self {
+    case .notADatabase(let path):
+      return "\(path) is not a SQLite database; pass another --db path (or set BUILDTRAIL_DB) or move that file away"
+    case .newerSchema(let path, let unknown):
+      return "\(path) was written by a newer buildtrail (schema \(unknown.joined(separator: ", "))); upgrade buildtrail to read it"
+    case .locked(let path):
+      return "\(path) is locked by another process; retry when it finishes, or use another --db"
+    case .cannotOpen(let path, let reason):
+      return "cannot open database \(path): \(reason); check that its folder exists and is writable, or pass another --db"
+    case .readOnly(let path):
+      return "cannot write database \(path): it or its folder is read-only; make it writable or pass another --db"
+    case .noSuchBuild(let what):
+      return "no build \(what) in the history; `buildtrail builds` lists the recorded ones"
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import BuildLog
+import BuildStore
+import Foundation
+
+/// What to attach to the builds of a log when recording them.
+public struct RecordMetadata: Sendable {
+  public var target: String?
+  public var labels: [String: String]
+  public var git: GitFacts?
+  public var ci: CIFacts?
+  public var context: ContextFacts?
+  public var inputs: [InputFact]
+  public var command: String?
+
+  public init(
+    target: String? = nil, labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
+    context: ContextFacts? = nil, inputs: [InputFact] = [], command: String? = nil
+  ) {
+    self.target = target
+    self.labels = labels
+    self.git = git
+    self.ci = ci
+    self.context = context
+    self.inputs = inputs
+    self.command = command
+  }
+}
+
+/// What recording a log did: the builds found and whether each was new, plus warnings to show.
+public struct RecordReport: Sendable {
+  public struct Entry: Sendable {
+    public var result: RecordResult
+    public var build: ParsedBuild
+  }
+  public var entries: [Entry]
+  /// Things the user should know although the builds were recorded (truncated log, cut lines…).
+  public var warnings: [String]
+  public var log: ParsedLog
+  /// The wrapped command's exit code, for `record --`.
+  public var exitCode: Int32?
+}
+
+/// Records logs into the history: parse, hash, attach metadata, store all builds of a log at once.
+public struct Recorder: Sendable {
+  public let store: BuildStore
+
+  public init(store: BuildStore) {
+    self.store = store
+  }
+
+  /// Records the log at `path` (`-` for standard input).
+  public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws -> RecordReport {
+    let hashing = HashingParser()
+    do {
+      try readChunks(path: path) { hashing.feed($0) }
+    } catch let error as LogReadError {
+      throw BuildtrailError.cannotReadLog(path, reason: String(cString: strerror(error.errno)))
+    }
+    let (log, digest) = hashing.finish()
+    return try store(log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil, ended: nil)
+  }
+
+  func store(
+    _ log: ParsedLog, digest: String, path: String?, metadata: RecordMetadata, now: Date, exitCode: Int32?,
+    started: Date?, ended: Date?
+  ) throws -> RecordReport {
+    let name = path ?? "the build output"
+    guard !log.builds.isEmpty else {
+      if log.byteCount == 0 { throw BuildtrailError.emptyLog(name) }
+      if log.containsNUL { throw BuildtrailError.binaryLog(name) }
+      throw BuildtrailError.noBuildFound(name, lines: log.lineCount)
+    }
+    let single = log.builds.count == 1
+    let builds = log.builds.enumerated().map { index, build in
+      NewBuild(
+        parsed: build, logSHA256: digest, buildIndex: index, recordedAt: now,
+        startedAt: single ? started : nil, endedAt: single ? ended : nil,
+        exitCode: single ? exitCode.map(Int.init) : nil, logPath: path == "-" ? nil : path,
+        logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command, target: metadata.target,
+        labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
+        inputs: metadata.inputs)
+    }
+    let results = try store.record(builds)
+    return RecordReport(
+      entries: zip(results, log.builds).map { RecordReport.Entry(result: $0, build: $1) },
+      warnings: Self.warnings(for: log, name: name), log: log, exitCode: exitCode)
+  }
+
+  static func warnings(for log: ParsedLog, name: String) -> [String] {
+    var warnings: [String] = []
+    for (index, build) in log.builds.enumerated() {
+      let unfinished = build.steps.filter { $0.status == .unfinished }.count
+      let which = log.builds.count > 1 ? "build \(index + 1) of \(log.builds.count)" : "the build"
+      if build.outcome == .unknown {
+        warnings.append(
+          "\(which) in \(name) ends before saying how it ended (truncated log?); recorded with outcome unknown"
+            + (unfinished > 0 ? ", \(unfinished) step\(unfinished == 1 ? "" : "s") unfinished" : ""))
+      }
+    }
+    if log.invalidUTF8LineCount > 0 {
+      warnings.append("\(log.invalidUTF8LineCount) lines of \(name) are not valid UTF-8; they were read with U+FFFD in place of bad bytes")
+    }
+    if log.cutLineCount > 0 {
+      warnings.append("\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read")
+    }
+    if log.containsNUL {
+      warnings.append("\(name) holds NUL bytes; the text around them was read as usual")
+    }
+    return warnings
+  }
+}
+
+/// Reads a file (or standard input, for `-`) in 1 MiB chunks.
+func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
+  let fd = path == "-" ? 0 : open(path, O_RDONLY)
+  guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
+  defer { if fd != 0 { close(fd) } }
+  var info = stat()
+  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw LogReadError(path: path, errno: EISDIR) }
+  let size = 1 << 20
+  let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+  defer { buffer.deallocate() }
+  while true {
+    let n = read(fd, buffer, size)
+    if n < 0 {
+      if errno == EINTR { continue }
+      throw LogReadError(path: path, errno: errno)
+    }
+    if n == 0 { break }
+    body(UnsafeRawBufferPointer(start: buffer, count: n))
+  }
+}

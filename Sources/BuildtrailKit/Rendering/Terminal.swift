@@ -1,0 +1,80 @@
+import Foundation
+
+/// Where output goes and how it may look there: colour only on a TTY without `NO_COLOR`, width from the terminal.
+public struct Terminal: Sendable {
+  public var useColor: Bool
+  public var width: Int
+
+  public init(useColor: Bool, width: Int) {
+    self.useColor = useColor
+    self.width = width
+  }
+
+  /// The terminal behind standard output, judged from `isatty`, `NO_COLOR`, `TERM` and `COLUMNS`.
+  public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> Terminal {
+    let isTTY = isatty(STDOUT_FILENO) == 1
+    let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
+    let dumb = environment["TERM"] == "dumb"
+    var width = 100
+    var size = winsize()
+    if isTTY, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 {
+      width = Int(size.ws_col)
+    } else if let columns = environment["COLUMNS"].flatMap(Int.init), columns > 20 {
+      width = columns
+    }
+    return Terminal(useColor: isTTY && !noColor && !dumb, width: width)
+  }
+
+  /// Plain output for files, pipes and tests.
+  public static let plain = Terminal(useColor: false, width: 100)
+
+  enum Style: String {
+    case red = "31"
+    case green = "32"
+    case yellow = "33"
+    case blue = "34"
+    case dim = "2"
+    case bold = "1"
+    case cyan = "36"
+  }
+
+  func paint(_ text: String, _ style: Style) -> String {
+    useColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+  }
+}
+
+/// `0.4s`, `12.3s`, `4m12s`, `1h02m`.
+func formatSeconds(_ seconds: Double?) -> String {
+  guard let s = seconds else { return "-" }
+  if s < 60 { return String(format: "%.1fs", s) }
+  let total = Int(s.rounded())
+  if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
+  return String(format: "%dh%02dm", total / 3600, (total % 3600) / 60)
+}
+
+/// `2.3 MB`, decimal units as Docker prints them.
+func formatBytes(_ bytes: Int64?) -> String {
+  guard let b = bytes else { return "-" }
+  let value = Double(b)
+  if value < 1000 { return "\(b) B" }
+  if value < 1e6 { return String(format: "%.1f kB", value / 1e3) }
+  if value < 1e9 { return String(format: "%.1f MB", value / 1e6) }
+  return String(format: "%.2f GB", value / 1e9)
+}
+
+/// `2025-01-05 18:29` in UTC.
+func formatWhen(_ date: Date) -> String {
+  var t = time_t(date.timeIntervalSince1970)
+  var parts = tm()
+  gmtime_r(&t, &parts)
+  return String(
+    format: "%04d-%02d-%02d %02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+    Int(parts.tm_hour), Int(parts.tm_min))
+}
+
+/// Cuts `text` to `width` characters, ending with `…` when cut.
+func truncate(_ text: String, to width: Int) -> String {
+  guard width > 0 else { return "" }
+  guard text.count > width else { return text }
+  return String(text.prefix(max(0, width - 1))) + "…"
+}

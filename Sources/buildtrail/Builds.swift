@@ -1,0 +1,41 @@
+import ArgumentParser
+import BuildLog
+import BuildStore
+import BuildtrailKit
+import Foundation
+
+extension BuildOutcome: ExpressibleByArgument {}
+
+struct Builds: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "List recent builds.",
+    discussion: "buildtrail builds --branch main --outcome failed --limit 10")
+
+  @Option(name: .long, help: "Only builds of this branch.") var branch: String?
+  @Option(name: .long, help: "Only builds of this target.") var target: String?
+  @Option(name: .long, help: "Only builds with this label key=value (repeatable).") var label: [String] = []
+  @Option(name: .long, help: "Only builds with this outcome: success, failed, canceled or unknown.") var outcome: BuildOutcome?
+  @Option(name: .long, help: "How many builds at most.") var limit = 20
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: FormatOptions
+
+  func validate() throws {
+    if limit < 1 { throw ValidationError("--limit must be at least 1") }
+    for l in label where !l.contains("=") { throw ValidationError("--label takes key=value, got '\(l)'") }
+  }
+
+  func run() throws {
+    var labels: [String: String] = [:]
+    for l in label {
+      let parts = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+    }
+    do {
+      let history = try BuildStore(path: store.path)
+      let builds = try history.builds(BuildFilter(branch: branch, target: target, labels: labels, outcome: outcome, limit: limit))
+      print(BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds), terminator: "")
+    } catch {
+      throw fail(error)
+    }
+  }
+}

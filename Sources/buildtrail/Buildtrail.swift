@@ -1,0 +1,37 @@
+import ArgumentParser
+import BuildtrailKit
+import Foundation
+
+@main
+struct Buildtrail: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "buildtrail",
+    abstract: "Keep the history of every Docker/BuildKit build and tell why a build got slow.",
+    version: BuildtrailVersion.current,
+    subcommands: [Record.self, Builds.self, Show.self])
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+struct StoreOptions: ParsableArguments {
+  @Option(name: .long, help: "The history database (default: $BUILDTRAIL_DB, else ~/.local/share/buildtrail/history.db).")
+  var db: String?
+
+  var path: String { DatabaseLocation.resolve(flag: db) }
+}
+
+struct FormatOptions: ParsableArguments {
+  @Option(name: .long, help: "Output format: table, json or csv.")
+  var format: OutputFormat = .table
+}
+
+/// Prints a one-line error and exits non-zero.
+func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
+  let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+  FileHandle.standardError.write(Data("buildtrail: error: \(message)\n".utf8))
+  return ExitCode(code)
+}
+
+func warn(_ message: String) {
+  FileHandle.standardError.write(Data("buildtrail: warning: \(message)\n".utf8))
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import BuildtrailKit
+import Foundation
+
+struct Record: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Record a build log (a file, or - for stdin), or run a build and record it.",
+    discussion: """
+      buildtrail record build.log
+      docker buildx build --progress=plain . 2>&1 | buildtrail record -
+      buildtrail record --label env=ci -- docker buildx build --progress=plain -t app .
+      """)
+
+  @Argument(help: "The log file, or - for standard input.")
+  var log: String?
+
+  @Option(name: .long, help: "A label key=value to attach (repeatable).")
+  var label: [String] = []
+
+  @Option(name: .long, help: "The build target (stage) the build made.")
+  var target: String?
+
+  @Option(name: .long, help: "The commit the build was made from (default: read from git).")
+  var commit: String?
+
+  @Option(name: .long, help: "The branch the build was made from (default: read from git or CI).")
+  var branch: String?
+
+  @Option(name: .long, help: "The build context folder (default: from the wrapped command, else .).")
+  var context: String?
+
+  @Option(name: [.customShort("f"), .long], help: "The Dockerfile (default: from the wrapped command, else CONTEXT/Dockerfile).")
+  var file: String?
+
+  @Flag(name: .long, help: "Do not read git, CI or the working tree; record the log alone.")
+  var noMetadata = false
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: FormatOptions
+
+  @Argument(parsing: .postTerminator, help: "A build command to run and record, after --.")
+  var command: [String] = []
+
+  func validate() throws {
+    if log != nil && !command.isEmpty { throw ValidationError("give either a LOG or a command after --, not both") }
+    if log == nil && command.isEmpty { throw ValidationError("give a LOG file, - for standard input, or a command after --") }
+    for l in label where !l.contains("=") || l.hasPrefix("=") {
+      throw ValidationError("--label takes key=value, got '\(l)'")
+    }
+  }
+
+  func run() throws {
+    var labels: [String: String] = [:]
+    for l in label {
+      let parts = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+      labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+    }
+    let request = RecordRequest(
+      logPath: log, command: command, labels: labels, target: target, commit: commit, branch: branch,
+      contextPath: context, dockerfilePath: file, collectMetadata: !noMetadata)
+    let terminal = Terminal.standardOutput()
+    let outcome: RecordOutcome
+    do {
+      outcome = try RecordRequestRunner(databasePath: store.path).run(request)
+    } catch let failure as RecordFailure {
+      throw fail(failure.error, code: failure.exitCode)
+    } catch {
+      throw fail(error)
+    }
+    for w in outcome.report.warnings { warn(w) }
+    let text = RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report)
+    if command.isEmpty || output.format != .table {
+      print(text, terminator: "")
+    } else {
+      FileHandle.standardError.write(Data(("buildtrail: " + text).utf8))
+    }
+    if let code = outcome.report.exitCode, code != 0 { throw ExitCode(code) }
+  }
+}

@@ -1,0 +1,29 @@
+import ArgumentParser
+import BuildStore
+import BuildtrailKit
+import Foundation
+
+struct Show: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show one build: its steps, where the time went, errors and warnings.",
+    discussion: """
+      buildtrail show            # the latest build
+      buildtrail show 12 --step 7   # the kept output of vertex #7 of build 12
+      """)
+
+  @Argument(help: "The build id (default: the latest build).") var build: Int64?
+  @Option(name: .long, help: "Print one step's kept output: its vertex number, or text its name contains.")
+  var step: String?
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: FormatOptions
+
+  func run() throws {
+    do {
+      let history = try BuildStore(path: store.path)
+      let view = try BuildView(store: history, terminal: .standardOutput(), format: output.format)
+      print(try view.render(buildID: build, step: step), terminator: "")
+    } catch {
+      throw fail(error)
+    }
+  }
+}
