@@ -15,7 +15,10 @@ let package = Package(
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
-    .target(name: "BuildLog"),
+    .target(
+      name: "BuildLog",
+      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+    ),
     /** The schema, as SQL files embedded in the binary. */
     .target(
       name: "BuildtrailMigrations",

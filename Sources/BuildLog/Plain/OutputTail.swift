@@ -1,9 +1,13 @@
 /// The last lines a step printed, kept in a ring so memory stays bounded whatever the step prints.
-package struct OutputTail {
+///
+/// Each slot is a buffer allocated once and reused, so keeping a line is one copy, with no allocation.
+package final class OutputTail {
   /// The longest line kept, in bytes; longer lines are cut.
   package static let maxLineBytes = 2048
 
-  private var slots: [[UInt8]] = []
+  private var storage: [UnsafeMutablePointer<UInt8>] = []
+  private var capacities: [Int] = []
+  private var lengths: [Int] = []
   private var next = 0
   private let limit: Int
 
@@ -11,31 +15,53 @@ package struct OutputTail {
     self.limit = limit
   }
 
-  package mutating func append(_ line: ByteSpan) {
-    let piece = UnsafeBufferPointer(start: line.base, count: Swift.min(line.count, Self.maxLineBytes))
-    if slots.count < limit {
-      slots.append(Array(piece))
-      next = slots.count % limit
-    } else {
-      slots[next].removeAll(keepingCapacity: true)
-      slots[next].append(contentsOf: piece)
-      next = (next + 1) % limit
+  deinit {
+    for p in storage { p.deallocate() }
+  }
+
+  package func append(_ line: ByteSpan) {
+    let n = Swift.min(line.count, Self.maxLineBytes)
+    if storage.count < limit {
+      let capacity = Swift.max(64, n)
+      let p = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+      p.update(from: line.base, count: n)
+      storage.append(p)
+      capacities.append(capacity)
+      lengths.append(n)
+      next = storage.count % limit
+      return
     }
+    if capacities[next] < n {
+      storage[next].deallocate()
+      storage[next] = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.maxLineBytes)
+      capacities[next] = Self.maxLineBytes
+    }
+    storage[next].update(from: line.base, count: n)
+    lengths[next] = n
+    next = (next + 1) % limit
   }
 
   /// Adds raw text to the last line (BuildKit continues a partial line without a `#N` prefix).
-  package mutating func extendLast(_ text: ByteSpan) {
-    guard !slots.isEmpty else { return append(text) }
-    let last = (next - 1 + slots.count) % slots.count
-    let room = Self.maxLineBytes - slots[last].count
-    if room > 0 {
-      slots[last].append(contentsOf: UnsafeBufferPointer(start: text.base, count: Swift.min(room, text.count)))
+  package func extendLast(_ text: ByteSpan) {
+    guard !storage.isEmpty else { return append(text) }
+    let last = (next - 1 + storage.count) % storage.count
+    let room = Self.maxLineBytes - lengths[last]
+    let n = Swift.min(room, text.count)
+    guard n > 0 else { return }
+    if capacities[last] < lengths[last] + n {
+      let p = UnsafeMutablePointer<UInt8>.allocate(capacity: Self.maxLineBytes)
+      p.update(from: storage[last], count: lengths[last])
+      storage[last].deallocate()
+      storage[last] = p
+      capacities[last] = Self.maxLineBytes
     }
+    (storage[last] + lengths[last]).update(from: text.base, count: n)
+    lengths[last] += n
   }
 
   /// The lines, oldest first.
   package var lines: [String] {
-    let ordered = slots.count < limit ? slots : Array(slots[next...]) + Array(slots[..<next])
-    return ordered.map { String(decoding: $0, as: UTF8.self) }
+    let order = storage.count < limit ? Array(0..<storage.count) : Array(next..<limit) + Array(0..<next)
+    return order.map { String(decoding: UnsafeBufferPointer(start: storage[$0], count: lengths[$0]), as: UTF8.self) }
   }
 }

@@ -13,7 +13,7 @@ final class VertexState {
   var errorText: String?
   var digest: String?
   var resolvedReference: String?
-  var tail = OutputTail()
+  let tail = OutputTail()
   var completedAt: Double?
 
   init(number: Int, name: String) {
@@ -46,8 +46,16 @@ final class VertexState {
 
 /// One plain-format build being read.
 final class PlainBuildState {
-  var vertices: [Int: VertexState] = [:]
+  /// Vertices by number: an array for the usual small numbers, a dictionary beyond.
+  private var byNumber: [VertexState?] = []
+  private var beyond: [Int: VertexState] = [:]
   var order: [VertexState] = []
+  private static let arrayLimit = 4096
+
+  @inline(__always) func existing(_ number: Int) -> VertexState? {
+    if number < byNumber.count { return byNumber[number] }
+    return number < Self.arrayLimit ? nil : beyond[number]
+  }
   var builderName: String?
   var driver: String?
   var errorMessage: String?
@@ -87,9 +95,14 @@ final class PlainBuildState {
   }
 
   func vertex(_ number: Int) -> VertexState {
-    if let v = vertices[number] { return v }
+    if let v = existing(number) { return v }
     let v = VertexState(number: number, name: "")
-    vertices[number] = v
+    if number < Self.arrayLimit {
+      if number >= byNumber.count { byNumber.append(contentsOf: repeatElement(nil, count: number + 1 - byNumber.count)) }
+      byNumber[number] = v
+    } else {
+      beyond[number] = v
+    }
     order.append(v)
     return v
   }

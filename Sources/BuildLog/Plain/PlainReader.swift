@@ -42,7 +42,7 @@ final class PlainReader {
     build.inErrorBlock = false
     build.inWarningsSummary = false
 
-    if number == 1, let vertex = build.vertices[number], vertex.isTerminal,
+    if number == 1, let vertex = build.existing(number), vertex.isTerminal,
       payload.hasPrefix("[") || payload.equals(Array(vertex.name.utf8)), build.order.count > 1,
       build.order.allSatisfy({ $0.isTerminal || $0.name.hasPrefix("[internal] load metadata") })
     {
@@ -52,7 +52,7 @@ final class PlainReader {
     touch(lineNumber: lineNumber, timestamp: timestamp)
     build.continuingVertex = nil
 
-    if let v = build.vertices[number], !v.name.isEmpty {
+    if let v = build.existing(number), !v.name.isEmpty {
       if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return true }
       if payload.equals(Array(v.name.utf8)) {
         build.lastVertexLineWasTerminal = false
