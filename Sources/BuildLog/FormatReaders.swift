@@ -1,4 +1,4 @@
 /// The readers for the formats other than plain, asked in this order.
 func makeFormatReaders() -> [any LineReader] {
-  []
+  [RawJSONReader(), TTYReader(), LegacyReader()]
 }
