@@ -51,7 +51,9 @@ let package = Package(
       ]
     ),
     .testTarget(name: "BuildLogTests", dependencies: ["BuildLog"], exclude: ["Fixtures"]),
-    .testTarget(name: "BuildStoreTests", dependencies: ["BuildStore", "BuildLog"]),
+    .testTarget(
+      name: "BuildStoreTests",
+      dependencies: ["BuildStore", "BuildLog", "BuildtrailMigrations", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "BuildtrailKitTests", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog"]),
   ]
 )

@@ -5,13 +5,14 @@ import GRDB
 
 /// The build history in one SQLite file: migrates on open, records builds all-or-nothing, answers queries.
 public struct BuildStore: Sendable {
-  private let writer: any DatabaseWriter
+  let writer: any DatabaseWriter
   /// The database file, or `:memory:`.
   public let path: String
 
   /// Opens (creating if needed) the history at `path` and brings its schema up to date.
+  /// - Parameter busyTimeout: how long to wait for another process's write to finish.
   /// - Throws: ``StoreError`` naming the file and the fix when it is not SQLite, newer, locked or unwritable.
-  public init(path: String) throws {
+  public init(path: String, busyTimeout: TimeInterval = 5) throws {
     self.path = path
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
@@ -22,7 +23,7 @@ public struct BuildStore: Sendable {
       }
     }
     var configuration = Configuration()
-    configuration.busyMode = .timeout(5)
+    configuration.busyMode = .timeout(busyTimeout)
     configuration.foreignKeysEnabled = true
     do {
       let queue = try DatabaseQueue(path: path, configuration: configuration)
