@@ -1,15 +1,93 @@
 import BuildStore
 import Foundation
 
-/// Gathers what is known around a build at record time: git, CI, the context and the cache inputs.
+/// Gathers what is known around a build at record time: git, CI, the build context and the cache inputs.
+/// Nothing here stops a build from being recorded: what cannot be read becomes a warning.
 struct MetadataCollector {
   var request: RecordRequest
 
   func collect(warnings: inout [String]) -> RecordMetadata {
     var metadata = RecordMetadata(target: request.target, labels: request.labels)
-    if request.commit != nil || request.branch != nil {
-      metadata.git = GitFacts(commit: request.commit, branch: request.branch)
+    let cwd = URL(fileURLWithPath: request.workingDirectory)
+    let wrapped = request.command.isEmpty ? nil : BuildCommandArguments.parse(request.command)
+    if metadata.target == nil { metadata.target = wrapped?.target }
+
+    let ci = request.collectMetadata ? CIEnvironment.detect(request.environment) : nil
+    metadata.ci = ci.map { CIFacts(provider: $0.provider, runID: $0.runID, jobID: $0.jobID, url: $0.url) }
+
+    var contextURL: URL?
+    var dockerfileURL: URL?
+    if let path = request.contextPath ?? wrapped?.contextPath {
+      contextURL = URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL
+    } else if request.dockerfilePath != nil || FileManager.default.fileExists(atPath: cwd.appendingPathComponent("Dockerfile").path) {
+      contextURL = cwd
+    }
+    if let path = request.dockerfilePath ?? wrapped?.dockerfilePath {
+      dockerfileURL = URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL
+    } else if let context = contextURL {
+      dockerfileURL = context.appendingPathComponent("Dockerfile")
+    }
+
+    var git: GitInfo?
+    if request.collectMetadata {
+      do {
+        git = try GitMetadata.read(at: contextURL ?? cwd, environment: request.environment)
+      } catch {
+        warnings.append(((error as? LocalizedError)?.errorDescription ?? "\(error)") + "; the build is recorded without git facts")
+      }
+    }
+    if request.collectMetadata || request.commit != nil || request.branch != nil {
+      var facts = GitFacts(
+        commit: git?.commit ?? ci?.commit, branch: git?.branch ?? ci?.branch, subject: git?.subject,
+        committedAt: git?.authorTime, dirty: git?.isDirty, shallow: git?.isShallow, root: git?.repositoryRoot.path)
+      if let commit = request.commit { facts.commit = commit }
+      if let branch = request.branch { facts.branch = branch }
+      if facts.commit != nil || facts.branch != nil { metadata.git = facts }
+    }
+
+    guard request.collectMetadata, let context = contextURL else { return metadata }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+      warnings.append("build context \(context.path) is not a folder; cache inputs and context size were not recorded (pass --context)")
+      return metadata
+    }
+    do {
+      let inputs = try CacheInputSnapshot.collect(
+        contextDirectory: context, dockerfile: dockerfileURL, repositoryRoot: git?.repositoryRoot)
+      metadata.inputs = inputs.map {
+        InputFact(
+          path: $0.path, role: InputFact.Role(rawValue: $0.role.rawValue) ?? .manifest, sha256: $0.sha256,
+          bytes: $0.bytes, content: $0.content)
+      }
+      if let dockerfile = dockerfileURL, !FileManager.default.fileExists(atPath: dockerfile.path) {
+        warnings.append("no Dockerfile at \(dockerfile.path); pass --file to record it with the build's inputs")
+      }
+      let ignoreURL = CacheInputSnapshot.dockerignoreURL(contextDirectory: context, dockerfile: dockerfileURL)
+      let matcher = try ignoreURL.map { try DockerignoreMatcher(contentsOf: $0) }
+      var always = [".dockerignore"]
+      if let dockerfile = dockerfileURL, dockerfile.path.hasPrefix(context.path + "/") {
+        always.append(String(dockerfile.path.dropFirst(context.path.count + 1)))
+      }
+      let summary = try BuildContextScanner.scan(contextDirectory: context, matcher: matcher, alwaysIncluded: always)
+      let relative = git.map { Self.relativePath(context, to: $0.repositoryRoot) } ?? context.path
+      metadata.context = ContextFacts(
+        path: relative,
+        dockerfilePath: dockerfileURL.map { file in git.map { Self.relativePath(file, to: $0.repositoryRoot) } ?? file.path },
+        files: summary.fileCount, bytes: summary.totalBytes,
+        entries: summary.topLevel.map { ContextEntry(name: $0.name, files: $0.files, bytes: $0.bytes) })
+    } catch {
+      warnings.append(
+        "cannot snapshot the build context \(context.path): \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
     }
     return metadata
+  }
+
+  /// `url` relative to `root` (`.` for the root itself), or its absolute path when outside it.
+  static func relativePath(_ url: URL, to root: URL) -> String {
+    let path = url.standardizedFileURL.resolvingSymlinksInPath().path
+    let base = root.standardizedFileURL.resolvingSymlinksInPath().path
+    if path == base { return "." }
+    if path.hasPrefix(base + "/") { return String(path.dropFirst(base.count + 1)) }
+    return path
   }
 }
