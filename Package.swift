@@ -54,6 +54,6 @@ let package = Package(
     .testTarget(
       name: "BuildStoreTests",
       dependencies: ["BuildStore", "BuildLog", "BuildtrailMigrations", .product(name: "GRDB", package: "GRDB.swift")]),
-    .testTarget(name: "BuildtrailKitTests", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog"]),
+    .testTarget(name: "BuildtrailKitTests", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail"]),
   ]
 )

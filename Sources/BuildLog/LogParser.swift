@@ -70,6 +70,7 @@ public final class LogParser {
 
   private func read(_ raw: ByteSpan) {
     lineNumber += 1
+    if raw.hasNonASCII, !raw.isValidUTF8 { invalidUTF8 += 1 }
     let line = cleaner.clean(raw)
     if let job = line.job, !job.equals(lastJob) {
       lastJob = job.array
@@ -111,10 +112,7 @@ public final class LogParser {
   }
 
   private func decode(_ text: ByteSpan) -> String {
-    let buffer = UnsafeBufferPointer(start: text.base, count: text.count)
-    if let s = String(validating: buffer, as: UTF8.self) { return s }
-    invalidUTF8 += 1
-    return String(decoding: buffer, as: UTF8.self)
+    String(decoding: UnsafeBufferPointer(start: text.base, count: text.count), as: UTF8.self)
   }
 }
 

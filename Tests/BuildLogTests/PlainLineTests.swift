@@ -280,3 +280,22 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
     #expect(parser.finish() == whole)
   }
 }
+
+@Suite struct ByteSpanTests {
+  @Test(arguments: [
+    ([UInt8]("plain ascii".utf8), true), ([UInt8]("café ━ 🚀".utf8), true), ([0x63, 0xE9], false),
+    ([0xFF, 0xFE], false), ([0xED, 0xA0, 0x80], false), ([0xE2, 0x94], false), ([0xC0, 0xAF], false),
+  ])
+  func validatesUTF8(_ bytes: [UInt8], _ valid: Bool) {
+    bytes.withUnsafeBufferPointer { b in
+      let span = ByteSpan(base: b.baseAddress!, count: b.count)
+      #expect(span.isValidUTF8 == valid)
+      #expect(span.hasNonASCII == bytes.contains { $0 >= 0x80 })
+    }
+  }
+
+  @Test func countsInvalidLines() {
+    let log = LogParser.parse(Array("#1 [1/1] RUN x\n#1 0.1 ok\n".utf8) + [0x23, 0x31, 0x20, 0x30, 0x2E, 0x32, 0x20, 0xE9, 0x0A] + Array("#1 DONE 1.0s\n".utf8))
+    #expect(log.invalidUTF8LineCount == 1)
+  }
+}

@@ -51,6 +51,50 @@ package struct ByteSpan {
     return ByteSpan(base: base, count: n)
   }
 
+  /// Whether any byte is 0x80 or above (checked eight bytes at a time).
+  package var hasNonASCII: Bool {
+    var i = 0
+    let raw = UnsafeRawPointer(base)
+    while i + 8 <= count {
+      if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+      i += 8
+    }
+    while i < count {
+      if base[i] >= 0x80 { return true }
+      i += 1
+    }
+    return false
+  }
+
+  /// Whether the bytes are well-formed UTF-8.
+  package var isValidUTF8: Bool {
+    var i = 0
+    while i < count {
+      let c = base[i]
+      if c < 0x80 {
+        i += 1
+        continue
+      }
+      let length: Int
+      var low: UInt8 = 0x80
+      var high: UInt8 = 0xBF
+      switch c {
+      case 0xC2...0xDF: length = 2
+      case 0xE0: length = 3; low = 0xA0
+      case 0xE1...0xEC, 0xEE...0xEF: length = 3
+      case 0xED: length = 3; high = 0x9F
+      case 0xF0: length = 4; low = 0x90
+      case 0xF1...0xF3: length = 4
+      case 0xF4: length = 4; high = 0x8F
+      default: return false
+      }
+      guard i + length <= count, base[i + 1] >= low, base[i + 1] <= high else { return false }
+      for k in 2..<max(2, length) where base[i + k] & 0xC0 != 0x80 { return false }
+      i += length
+    }
+    return true
+  }
+
   package var array: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
 
   /// The bytes as a String, invalid UTF-8 replaced with U+FFFD.

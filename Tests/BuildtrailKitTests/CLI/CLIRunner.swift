@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+/// Runs the built `buildtrail` binary, as a user or a CI job would.
+struct CLI {
+  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  static var binary: URL {
+    let beside = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("buildtrail")
+    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+    return repositoryRoot.appendingPathComponent(".build/debug/buildtrail")
+  }
+
+  struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+    /// The stderr lines that are errors.
+    var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("buildtrail: error:") } }
+  }
+
+  static func run(
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: Data? = nil
+  ) throws -> Result {
+    try runExecutable(binary, arguments, in: directory, environment: environment, stdin: stdin)
+  }
+
+  static func runExecutable(
+    _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+    stdin: Data? = nil
+  ) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    env.removeValue(forKey: "GITHUB_ACTIONS")
+    env.removeValue(forKey: "GITLAB_CI")
+    for (k, v) in environment { env[k] = v }
+    process.environment = env
+    if let directory { process.currentDirectoryURL = directory }
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    let input = Pipe()
+    process.standardInput = input
+    try process.run()
+    if let stdin { input.fileHandleForWriting.write(stdin) }
+    try input.fileHandleForWriting.close()
+    final class Box: @unchecked Sendable { var data = Data() }
+    let outBox = Box()
+    let group = DispatchGroup()
+    group.enter()
+    let reader = out.fileHandleForReading
+    DispatchQueue.global().async {
+      outBox.data = reader.readDataToEndOfFile()
+      group.leave()
+    }
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    group.wait()
+    let outData = outBox.data
+    process.waitUntilExit()
+    return Result(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+}
+
+func scratchDirectory() throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtrail-cli-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
