@@ -294,25 +294,6 @@ extension LegacyReader {
   /// Whether the build is still running or printed its result.
   fileprivate enum Phase { case open, succeeded, failed }
 
-  /// The last lines of a step's output, bounded by ``ParsedStep/outputTailLimit``.
-  fileprivate struct Tail {
-    private(set) var count = 0
-    private var ring: [String] = []
-    private var start = 0
-
-    mutating func append(_ line: String) {
-      count += 1
-      if ring.count < ParsedStep.outputTailLimit {
-        ring.append(line)
-      } else {
-        ring[start] = line
-        start = (start + 1) % ring.count
-      }
-    }
-
-    var lines: [String] { Array(ring[start...] + ring[..<start]) }
-  }
-
   /// A `Step i/n : …` and what followed it.
   fileprivate struct Step {
     var vertex: Int
@@ -324,7 +305,7 @@ extension LegacyReader {
     var running = false
     var finished = false
     var errorText: String?
-    var output = Tail()
+    var output = LineTail()
   }
 
   /// A build being read.

@@ -226,25 +226,6 @@ extension RawJSONReader {
     var short: String?
   }
 
-  /// The last lines of a step's output, bounded by ``ParsedStep/outputTailLimit``.
-  fileprivate struct Tail {
-    private(set) var count = 0
-    private var ring: [String] = []
-    private var start = 0
-
-    mutating func append(_ line: String) {
-      count += 1
-      if ring.count < ParsedStep.outputTailLimit {
-        ring.append(line)
-      } else {
-        ring[start] = line
-        start = (start + 1) % ring.count
-      }
-    }
-
-    var lines: [String] { Array(ring[start...] + ring[..<start]) }
-  }
-
   /// A vertex as its updates so far describe it; times are nanoseconds since 1970.
   fileprivate struct VertexState {
     var digest: String
@@ -254,7 +235,7 @@ extension RawJSONReader {
     /// Run intervals keyed by start; a nil end means still running.
     var intervals: [Int64: Int64?] = [:]
     var contextBytes: Int64?
-    var output = Tail()
+    var output = LineTail()
     /// Bytes after the last newline, per stream.
     var partial: [Int: [UInt8]] = [:]
 

@@ -304,7 +304,7 @@ extension TTYReader {
     /// The status its prefix gives (`CACHED`, `ERROR`, `CANCELED`), if any.
     var flag: StepStatus?
     var duration: Double?
-    var output = Tail()
+    var output = LineTail()
     var contextBytes: Int64?
 
     init(_ body: Substring) {
@@ -365,30 +365,11 @@ extension TTYReader {
   /// A ` > [2/3] RUN …:` block of the failed step's log.
   fileprivate struct ErrorBlock {
     var name: String
-    var output = Tail()
+    var output = LineTail()
   }
 
   /// Which trailer the last lines were in.
   fileprivate enum Trailer { case none, errorBlockStart, errorBlock, snippet, warnings }
-
-  /// The last lines of a step's output, bounded by ``ParsedStep/outputTailLimit``.
-  fileprivate struct Tail {
-    private(set) var count = 0
-    private var ring: [String] = []
-    private var start = 0
-
-    mutating func append(_ line: String) {
-      count += 1
-      if ring.count < ParsedStep.outputTailLimit {
-        ring.append(line)
-      } else {
-        ring[start] = line
-        start = (start + 1) % ring.count
-      }
-    }
-
-    var lines: [String] { Array(ring[start...] + ring[..<start]) }
-  }
 
   /// A build being read.
   fileprivate final class Build {
