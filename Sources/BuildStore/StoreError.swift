@@ -8,6 +8,7 @@ public enum StoreError: Error, LocalizedError, Equatable {
   case cannotOpen(path: String, reason: String)
   case readOnly(path: String)
   case noSuchBuild(String)
+  case emptyHistory(path: String)
 
   public var errorDescription: String? {
     switch self {
@@ -21,6 +22,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
       return "cannot open database \(path): \(reason); check that its folder exists and is writable, or pass another --db"
     case .readOnly(let path):
       return "cannot write database \(path): it or its folder is read-only; make it writable or pass another --db"
+    case .emptyHistory(let path):
+      return "the history \(path) has no builds yet; record one with `buildtrail record LOG` or `buildtrail record -- docker buildx build …`"
     case .noSuchBuild(let what):
       return "no build \(what) in the history; `buildtrail builds` lists the recorded ones"
     }

@@ -15,7 +15,7 @@ public struct BuildView {
 
   public func render(buildID: Int64?, step: String?) throws -> String {
     guard let id = try buildID ?? store.latestBuildID() else {
-      throw StoreError.noSuchBuild("recorded yet")
+      throw StoreError.emptyHistory(path: store.path)
     }
     guard let detail = try store.build(id: id) else { throw StoreError.noSuchBuild(String(id)) }
     if let selector = step {
