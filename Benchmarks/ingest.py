@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Ingest benchmark: `buildtrail record` against the peer Python ingester on the same log.
+
+  Benchmarks/ingest.py [--lines 2000000] [--runs 3]
+
+Generates ../shared/bench/genlog.py --stages 4 --steps 12 --lines N --seed 7 (about 90 MB at 2M lines),
+builds buildtrail in release mode, then times each ingester RUNS times on a fresh database and reports
+the median wall time, the peak RSS of each, and the ratio. Prints a Markdown table for the README.
+"""
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(ROOT), "shared", "bench")
+
+
+def measure(cmd):
+    """Runs cmd in a child and returns (seconds, peak RSS in MB) for that child alone."""
+    start = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.execvp(cmd[0], cmd)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"failed: {' '.join(cmd)}")
+    return seconds, usage.ru_maxrss / 1024
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--lines", type=int, default=2_000_000)
+    ap.add_argument("--runs", type=int, default=3)
+    a = ap.parse_args()
+    subprocess.run(["swift", "build", "-c", "release", "--product", "buildtrail"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    binary = os.path.join(ROOT, ".build", "release", "buildtrail")
+    work = tempfile.mkdtemp(prefix="buildtrail-bench-")
+    log = os.path.join(work, "big.log")
+    with open(log, "w") as out:
+        subprocess.run([sys.executable, os.path.join(SHARED, "genlog.py"), "--stages", "4", "--steps", "12",
+                        "--lines", str(a.lines), "--seed", "7"], stdout=out, check=True)
+    size = os.path.getsize(log) / 1e6
+    results = {"peer_ingest.py": [], "buildtrail record": []}
+    for run in range(a.runs):
+        for name in results:
+            db = os.path.join(work, f"{name.split()[0]}-{run}.db")
+            if name == "peer_ingest.py":
+                cmd = [sys.executable, os.path.join(SHARED, "peer_ingest.py"), log, db]
+            else:
+                cmd = [binary, "record", log, "--db", db, "--no-metadata"]
+            results[name].append(measure(cmd))
+    peer = statistics.median(s for s, _ in results["peer_ingest.py"])
+    ours = statistics.median(s for s, _ in results["buildtrail record"])
+    print(f"log: {size:.1f} MB, {a.lines} output lines; median of {a.runs} runs; {os.cpu_count()} cores\n")
+    print("| ingester | median wall time | peak RSS |")
+    print("| --- | ---: | ---: |")
+    for name, runs in results.items():
+        print(f"| {name} | {statistics.median(s for s, _ in runs):.2f} s | {max(m for _, m in runs):.1f} MB |")
+    print(f"\nbuildtrail is {peer / ours:.1f}x faster than the peer ingester")
+
+
+if __name__ == "__main__":
+    main()

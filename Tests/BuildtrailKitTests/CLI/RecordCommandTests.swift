@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+@Suite struct RecordCommandTests {
+  let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures")
+
+  @Test func theSameLogTwiceIsOneBuildAndTheHashIsTheFilesSHA256() throws {
+    let dir = try scratchDirectory()
+    let db = dir.appendingPathComponent("h.db").path
+    // A log larger than one read chunk, so hashing runs beside parsing.
+    var big = try Data(contentsOf: fixtures.appendingPathComponent("docker20-parallel-stages.log"))
+    var padding = "#99 [extra 1/1] RUN pad\n"
+    for i in 0..<40_000 { padding += "#99 0.\(String(format: "%03d", i % 1000)) padding line \(i)\n" }
+    big.append(Data((padding + "#99 DONE 1.0s\n").utf8))
+    let log = dir.appendingPathComponent("big.log")
+    try big.write(to: log)
+    let first = try CLI.run(["record", log.path, "--db", db, "--no-metadata"])
+    #expect(first.stdout.hasPrefix("recorded build 1: success"))
+    let again = try CLI.run(["record", log.path, "--db", db, "--no-metadata"])
+    #expect(again.status == 0)
+    #expect(again.stdout.hasPrefix("already recorded as build 1 (same log); nothing changed"))
+    let shown = try JSONSerialization.jsonObject(with: Data(try CLI.run(["show", "--db", db, "--format", "json"]).stdout.utf8))
+    let sha = ((shown as? [String: Any])?["build"] as? [String: Any])?["log_sha256"] as? String
+    let expected = try CLI.runExecutable(URL(fileURLWithPath: "/usr/bin/sha256sum"), [log.path]).stdout.prefix(64)
+    #expect(sha == String(expected))
+  }
+
+  @Test func standardInputIsRecorded() throws {
+    let dir = try scratchDirectory()
+    let log = try Data(contentsOf: fixtures.appendingPathComponent("docker20-multistage-warm.log"))
+    let r = try CLI.run(["record", "-", "--db", dir.appendingPathComponent("h.db").path, "--no-metadata"], stdin: log)
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "recorded build 1: success, 10 of 10 steps cached, 0.0s in steps [plain]\n")
+  }
+
+  @Test func aLogWithThreeBuildsRecordsThree() throws {
+    let dir = try scratchDirectory()
+    let corpus = CLI.repositoryRoot.deletingLastPathComponent().appendingPathComponent(
+      "shared/corpus/028-gha-raw-ansi-three-sequential-builds.log")
+    let r = try CLI.run(["record", corpus.path, "--db", dir.appendingPathComponent("h.db").path, "--no-metadata", "--format", "json"])
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    #expect((json?["builds"] as? [[String: Any]])?.map { $0["id"] as? Int } == [1, 2, 3])
+  }
+
+  @Test func labelsTargetAndOverridesAreKept() throws {
+    let dir = try scratchDirectory()
+    let db = dir.appendingPathComponent("h.db").path
+    let r = try CLI.run([
+      "record", fixtures.appendingPathComponent("docker20-multistage-cold.log").path, "--db", db, "--no-metadata",
+      "--label", "team=backend", "--label", "env=ci", "--target", "prod", "--commit", "abc123", "--branch", "release",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let list = try CLI.run(["builds", "--db", db, "--branch", "release", "--target", "prod", "--label", "team=backend", "--format", "csv"])
+    #expect(list.stdout.split(separator: "\n").count == 2)
+    #expect(list.stdout.contains(",release,abc123,prod,success,"))
+    let none = try CLI.run(["builds", "--db", db, "--label", "team=frontend", "--format", "json"])
+    #expect(none.stdout == "{\n  \"builds\" : [\n\n  ]\n}\n")
+  }
+
+  @Test func ciEnvironmentIsRecorded() throws {
+    let dir = try scratchDirectory()
+    let db = dir.appendingPathComponent("h.db").path
+    let r = try CLI.run(
+      ["record", fixtures.appendingPathComponent("docker20-multistage-cold.log").path, "--db", db], in: dir,
+      environment: [
+        "GITHUB_ACTIONS": "true", "GITHUB_RUN_ID": "987", "GITHUB_SERVER_URL": "https://github.com",
+        "GITHUB_REPOSITORY": "acme/app", "GITHUB_SHA": "0123abcd", "GITHUB_REF_NAME": "main", "GITHUB_JOB": "build",
+      ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let shown = try JSONSerialization.jsonObject(with: Data(try CLI.run(["show", "--db", db, "--format", "json"]).stdout.utf8))
+    let build = (shown as? [String: Any])?["build"] as? [String: Any]
+    let ci = build?["ci"] as? [String: Any]
+    #expect(ci?["provider"] as? String == "github-actions")
+    #expect(ci?["run_id"] as? String == "987")
+    #expect(ci?["url"] as? String == "https://github.com/acme/app/actions/runs/987")
+    #expect((build?["git"] as? [String: Any])?["commit"] as? String == "0123abcd")
+  }
+}
