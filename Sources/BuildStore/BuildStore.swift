@@ -112,10 +112,7 @@ public struct BuildStore: Sendable {
     let started = b.startedAt ?? p.startedAt
     let ended = b.endedAt ?? p.endedAt
     let wall = started.flatMap { s in ended.map { $0.timeIntervalSince(s) } }
-    var outcome = p.outcome
-    if let code = b.exitCode {
-      outcome = code == 0 ? (outcome == .unknown ? .success : outcome) : (outcome == .canceled || code == 130 ? .canceled : .failed)
-    }
+    let outcome = b.outcome
     let imageName = p.imageNames.first
     try db.execute(
       sql: """

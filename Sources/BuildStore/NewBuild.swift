@@ -52,6 +52,16 @@ public struct NewBuild: Sendable {
   }
 }
 
+extension NewBuild {
+  /// The outcome to store: the log's, corrected by the wrapped command's exit code when there is one
+  /// (a non-zero exit is a failure, or a cancellation for 130 and 143: SIGINT and SIGTERM).
+  public var outcome: BuildOutcome {
+    guard let code = exitCode else { return parsed.outcome }
+    if code == 0 { return parsed.outcome == .unknown ? .success : parsed.outcome }
+    return parsed.outcome == .canceled || code == 130 || code == 143 ? .canceled : .failed
+  }
+}
+
 /// The git state a build was made from.
 public struct GitFacts: Sendable, Equatable, Codable {
   public var commit: String?

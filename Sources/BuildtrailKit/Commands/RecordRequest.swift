@@ -84,6 +84,9 @@ public struct RecordRequestRunner: Sendable {
         report = try recorder.record(command: request.command, metadata: metadata, environment: request.environment)
       } catch let error as CommandRecordError {
         throw RecordFailure(error: error.underlying, exitCode: error.exitCode == 0 ? 1 : error.exitCode)
+      } catch let error as BuildtrailError {
+        if case .cannotRunCommand = error { throw RecordFailure(error: error, exitCode: 127) }
+        throw RecordFailure(error: error, exitCode: 1)
       } catch {
         throw RecordFailure(error: error, exitCode: 1)
       }

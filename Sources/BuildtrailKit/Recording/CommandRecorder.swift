@@ -1,55 +1,127 @@
 import BuildLog
 import Foundation
 
+/// The wrapped build's process id while it runs, for the SIGTERM handler.
+nonisolated(unsafe) private var runningChild: pid_t = 0
+
 /// Runs a build command, passing its output through unchanged and live, while every line is
 /// timestamped and parsed for the record.
 final class CommandRunner: @unchecked Sendable {
   private let lock = NSLock()
   private let hashing = HashingParser()
   private var partial: [Int32: [UInt8]] = [:]
+  /// Set once the build has ended and its output was read: later output is passed through only.
+  private var closed = false
 
   /// Runs `arguments` (the first is looked up on PATH) and returns its exit status with the parsed output.
   func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, log: ParsedLog, digest: String, started: Date, ended: Date) {
     guard let executable = arguments.first else { throw BuildtrailError.invalidArgument("record --: no command given") }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = arguments
     var env = environment
     if env["BUILDKIT_PROGRESS"] == nil { env["BUILDKIT_PROGRESS"] = "plain" }
-    process.environment = env
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.standardInput
+    // A parent (a CI runner, a test harness) may have blocked these signals; the build and
+    // buildtrail must both see them.
+    var signals = sigset_t()
+    sigemptyset(&signals)
+    sigaddset(&signals, SIGINT)
+    sigaddset(&signals, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &signals, nil)
+
+    var out: [Int32] = [0, 0]
+    var err: [Int32] = [0, 0]
+    guard pipe(&out) == 0, pipe(&err) == 0 else {
+      throw BuildtrailError.cannotRunCommand(executable, reason: String(cString: strerror(errno)))
+    }
     let started = Date()
+    let pid: pid_t
     do {
-      try process.run()
+      pid = try Self.spawn(arguments, environment: env, stdout: out[1], stderr: err[1], closing: [out[0], err[0]])
     } catch {
-      throw BuildtrailError.cannotRunCommand(executable, reason: error.localizedDescription)
+      for fd in out + err { close(fd) }
+      throw error
+    }
+    close(out[1])
+    close(err[1])
+    // Ctrl-C reaches the build through the terminal's process group; buildtrail itself stays
+    // alive to record what the build printed. A SIGTERM (a CI job being stopped) is passed on.
+    runningChild = pid
+    signal(SIGINT) { _ in }
+    signal(SIGTERM) { _ in
+      if runningChild > 0 { kill(runningChild, SIGTERM) }
+    }
+    defer {
+      signal(SIGINT, SIG_DFL)
+      signal(SIGTERM, SIG_DFL)
+      runningChild = 0
     }
     let group = DispatchGroup()
-    for (pipe, target) in [(out, STDOUT_FILENO), (err, STDERR_FILENO)] {
+    for (fd, target) in [(out[0], STDOUT_FILENO), (err[0], STDERR_FILENO)] {
       group.enter()
-      let fd = pipe.fileHandleForReading.fileDescriptor
       Thread.detachNewThread { [self] in
         pump(from: fd, to: target)
+        close(fd)
         group.leave()
       }
     }
-    group.wait()
-    process.waitUntilExit()
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     let ended = Date()
+    // Processes the build left behind may hold its output open: wait for them briefly, not forever.
+    _ = group.wait(timeout: .now() + 2)
     lock.lock()
-    for (key, rest) in partial where !rest.isEmpty { emit(rest, at: Date()) ; partial[key] = [] }
+    for (key, rest) in partial where !rest.isEmpty {
+      emit(rest, at: Date())
+      partial[key] = []
+    }
+    closed = true
     lock.unlock()
     let (log, digest) = hashing.finish()
-    var status = process.terminationStatus
-    if process.terminationReason == .uncaughtSignal { status = 128 + status }
-    if status == 127, log.byteCount < 200 {
-      throw BuildtrailError.cannotRunCommand(executable, reason: "command not found")
+    let signal = status & 0x7F
+    let code = signal == 0 ? (status >> 8) & 0xFF : 128 + signal
+    return (code, log, digest, started, ended)
+  }
+
+  /// Starts the command with posix_spawn: its stdout and stderr go to the given pipes, and
+  /// SIGINT and SIGTERM are unblocked and at their default action in it.
+  private static func spawn(
+    _ arguments: [String], environment: [String: String], stdout: Int32, stderr: Int32, closing: [Int32]
+  ) throws -> pid_t {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_adddup2(&actions, stdout, STDOUT_FILENO)
+    posix_spawn_file_actions_adddup2(&actions, stderr, STDERR_FILENO)
+    // Nothing else buildtrail holds open leaks into the build (nor into what the build leaves behind).
+    let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap { Int32($0) }
+    for fd in Set(open.filter { $0 > 2 } + closing + [stdout, stderr]) where fcntl(fd, F_GETFD) != -1 {
+      posix_spawn_file_actions_addclose(&actions, fd)
     }
-    return (status, log, digest, started, ended)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var noSignals = sigset_t()
+    sigemptyset(&noSignals)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    sigaddset(&defaults, SIGINT)
+    sigaddset(&defaults, SIGTERM)
+    sigaddset(&defaults, SIGPIPE)
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
+    let argv = arguments.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      for p in argv { free(p) }
+      for p in envp { free(p) }
+    }
+    var pid: pid_t = 0
+    let result = posix_spawnp(&pid, arguments[0], &actions, &attributes, argv, envp)
+    guard result == 0 else {
+      let reason = result == ENOENT ? "command not found" : String(cString: strerror(result))
+      throw BuildtrailError.cannotRunCommand(arguments[0], reason: reason)
+    }
+    return pid
   }
 
   private func pump(from fd: Int32, to target: Int32) {
@@ -68,6 +140,10 @@ final class CommandRunner: @unchecked Sendable {
       }
       let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
       lock.lock()
+      if closed {
+        lock.unlock()
+        continue
+      }
       var pending = partial[target, default: []]
       var start = 0
       for i in 0..<n where chunk[i] == 0x0A {
@@ -108,8 +184,7 @@ extension Recorder {
   /// Runs the build command, passes its output through, records what it printed, and returns the
   /// report with the command's exit code. A failed build is recorded too.
   public func record(
-    command arguments: [String], metadata: RecordMetadata, environment: [String: String] = ProcessInfo.processInfo.environment,
-    now: Date = Date()
+    command arguments: [String], metadata: RecordMetadata, environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws -> RecordReport {
     let runner = CommandRunner()
     let run = try runner.run(arguments, environment: environment)
@@ -117,7 +192,7 @@ extension Recorder {
     if metadata.command == nil { metadata.command = arguments.joined(separator: " ") }
     do {
       return try store(
-        run.log, digest: run.digest, path: nil, metadata: metadata, now: now, exitCode: run.status,
+        run.log, digest: run.digest, path: nil, metadata: metadata, now: Date(), exitCode: run.status,
         started: run.started, ended: run.ended)
     } catch {
       throw CommandRecordError(underlying: error, exitCode: run.status)

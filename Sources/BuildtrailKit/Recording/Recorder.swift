@@ -82,7 +82,11 @@ public struct Recorder: Sendable {
     }
     let results = try store.record(builds)
     return RecordReport(
-      entries: zip(results, log.builds).map { RecordReport.Entry(result: $0, build: $1) },
+      entries: zip(results, builds).map { result, new in
+        var build = new.parsed
+        build.outcome = new.outcome
+        return RecordReport.Entry(result: result, build: build)
+      },
       warnings: Self.warnings(for: log, name: name), log: log, exitCode: exitCode)
   }
 

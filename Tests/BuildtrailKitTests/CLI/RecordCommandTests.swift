@@ -76,3 +76,38 @@ import Testing
     #expect((build?["git"] as? [String: Any])?["commit"] as? String == "0123abcd")
   }
 }
+
+@Suite struct WrappedCommandTests {
+  @Test func aStoppedBuildIsRecordedAsCanceled() throws {
+    let dir = try scratchDirectory()
+    let db = dir.appendingPathComponent("h.db").path
+    let process = Process()
+    process.executableURL = CLI.binary
+    process.arguments = [
+      "record", "--db", db, "--no-metadata", "--", "sh", "-c",
+      "printf '#1 [1/2] RUN make\\n#1 0.100 compiling\\n'; sleep 30",
+    ]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = Pipe()
+    try process.run()
+    Thread.sleep(forTimeInterval: 1.0)
+    let start = Date()
+    kill(process.processIdentifier, SIGTERM)
+    process.waitUntilExit()
+    #expect(Date().timeIntervalSince(start) < 10)
+    #expect(process.terminationStatus == 143)
+    let list = try CLI.run(["builds", "--db", db, "--format", "csv"])
+    #expect(list.stdout.split(separator: "\n").last?.contains(",canceled,") == true, "\(list.stdout)")
+  }
+
+  @Test func theBuildsOutputPassesThroughUnchanged() throws {
+    let dir = try scratchDirectory()
+    let script = "printf '#1 [1/1] RUN x\\n'; printf 'to stderr\\n' >&2; printf '#1 DONE 0.5s\\n'; exit 3"
+    let r = try CLI.run(["record", "--db", dir.appendingPathComponent("h.db").path, "--no-metadata", "--", "sh", "-c", script])
+    #expect(r.status == 3)
+    #expect(r.stdout == "#1 [1/1] RUN x\n#1 DONE 0.5s\n")
+    #expect(r.stderr.hasPrefix("to stderr\n"))
+    #expect(r.stderr.contains("buildtrail: recorded build 1: failed"))
+  }
+}
