@@ -32,6 +32,7 @@ let package = Package(
       dependencies: [
         "BuildLog", "BuildtrailMigrations",
         .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     /** Commands' logic: recording, git and CI metadata, input snapshots, rendering. */

@@ -8,6 +8,7 @@ public enum BuildtrailMigrations {
   /// The migrations as (identifier, SQL), oldest first.
   public static let all: [(identifier: String, sql: String)] = [
     ("0001_initial", String(decoding: PackageResources._001_initial_sql, as: UTF8.self)),
+    ("0002_context_manifest", String(decoding: PackageResources._002_context_manifest_sql, as: UTF8.self)),
   ]
 
   /// A migrator that applies ``all``.

@@ -168,9 +168,11 @@ public struct BuildStore: Sendable {
         let resolvedDigest = step.resolvedReference.flatMap { ref in
           ref.range(of: "@sha256:").map { "sha256:" + ref[$0.upperBound...] }
         }
+        let fromLog = image.digest ?? resolvedDigest
+        let fromDaemon = fromLog == nil ? b.daemonImageIDs[image.reference] : nil
         try db.execute(
-          sql: "INSERT INTO base_image (build_id, step_id, stage, reference, digest) VALUES (?, ?, ?, ?, ?)",
-          arguments: [buildID, stepID, name.stage, image.reference, image.digest ?? resolvedDigest])
+          sql: "INSERT INTO base_image (build_id, step_id, stage, reference, digest, source) VALUES (?, ?, ?, ?, ?, ?)",
+          arguments: [buildID, stepID, name.stage, image.reference, fromLog ?? fromDaemon, fromDaemon == nil ? "log" : "daemon"])
       }
     }
     for (position, warning) in p.warnings.enumerated() {
@@ -192,6 +194,13 @@ public struct BuildStore: Sendable {
         sql: "INSERT OR REPLACE INTO build_input (build_id, path, role, sha256) VALUES (?, ?, ?, ?)",
         arguments: [buildID, input.path, input.role.rawValue, input.sha256])
     }
+    if let manifest = b.contextManifest {
+      let sha = Self.sha256Hex(manifest)
+      try db.execute(
+        sql: "INSERT INTO input_blob (sha256, bytes, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+        arguments: [sha, manifest.count, manifest])
+      try db.execute(sql: "UPDATE build SET context_manifest_sha256 = ? WHERE id = ?", arguments: [sha, buildID])
+    }
     for entry in b.context?.entries ?? [] {
       try db.execute(
         sql: "INSERT OR REPLACE INTO context_entry (build_id, name, files, bytes) VALUES (?, ?, ?, ?)",
@@ -207,6 +216,21 @@ public struct BuildStore: Sendable {
     b.log_format, b.git_branch, b.git_commit, b.git_subject, b.target, b.image_name, b.steps_total,
     b.steps_cached, b.steps_executed, b.steps_failed, b.ci_provider, b.ci_url
     """
+
+  private static let stepColumns = """
+    position, vertex, name, service, platform, stage, step_index, step_total, kind, step_key, status,
+    duration_seconds, started_at, completed_at, output_lines, error_text, digest
+    """
+
+  private static func step(_ r: Row, offset o: Int) -> StoredStep {
+    StoredStep(
+      position: r[o], vertex: r[o + 1], name: r[o + 2], service: r[o + 3], platform: r[o + 4], stage: r[o + 5],
+      index: r[o + 6], total: r[o + 7], kind: StepKind(rawValue: r[o + 8]) ?? .other, key: r[o + 9],
+      status: StepStatus(rawValue: r[o + 10]) ?? .unfinished, durationSeconds: r[o + 11],
+      startedAt: (r[o + 12] as String?).flatMap(UTCTimestamp.date(from:)),
+      completedAt: (r[o + 13] as String?).flatMap(UTCTimestamp.date(from:)), outputLines: r[o + 14],
+      errorText: r[o + 15], digest: r[o + 16])
+  }
 
   private static func summary(_ row: Row) -> BuildSummary {
     BuildSummary(
@@ -289,24 +313,12 @@ public struct BuildStore: Sendable {
           bytes: row["context_bytes"] ?? 0, entries: entries)
       }
       let steps = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT position, vertex, name, service, platform, stage, step_index, step_total, kind, step_key, status,
-            duration_seconds, started_at, completed_at, output_lines, error_text, digest
-          FROM step WHERE build_id = ? ORDER BY position
-          """, arguments: [id]
-      ).map { r in
-        StoredStep(
-          position: r[0], vertex: r[1], name: r[2], service: r[3], platform: r[4], stage: r[5], index: r[6],
-          total: r[7], kind: StepKind(rawValue: r[8]) ?? .other, key: r[9],
-          status: StepStatus(rawValue: r[10]) ?? .unfinished, durationSeconds: r[11],
-          startedAt: (r[12] as String?).flatMap(UTCTimestamp.date(from:)),
-          completedAt: (r[13] as String?).flatMap(UTCTimestamp.date(from:)), outputLines: r[14], errorText: r[15],
-          digest: r[16])
-      }
+        db, sql: "SELECT \(Self.stepColumns) FROM step WHERE build_id = ? ORDER BY position", arguments: [id]
+      ).map { Self.step($0, offset: 0) }
       let baseImages = try Row.fetchAll(
-        db, sql: "SELECT stage, reference, digest FROM base_image WHERE build_id = ? ORDER BY rowid", arguments: [id]
-      ).map { StoredBaseImage(stage: $0[0], reference: $0[1], digest: $0[2]) }
+        db, sql: "SELECT stage, reference, digest, source FROM base_image WHERE build_id = ? ORDER BY rowid",
+        arguments: [id]
+      ).map { StoredBaseImage(stage: $0[0], reference: $0[1], digest: $0[2], source: $0[3]) }
       let warnings = try String.fetchAll(
         db, sql: "SELECT text FROM warning WHERE build_id = ? ORDER BY position", arguments: [id])
       let labelRows = try Row.fetchAll(
@@ -339,6 +351,69 @@ public struct BuildStore: Sendable {
         arguments: [buildID, position])
       return text.map { $0.components(separatedBy: "\n") } ?? []
     }
+  }
+
+  /// The builds recorded before `id` (by record order) that could serve as its baseline:
+  /// successful, of the same target, on `branch` (any branch when nil); newest first.
+  public func baselineCandidates(before id: Int64, branch: String?, target: String?, limit: Int = 1) throws -> [BuildSummary] {
+    var clauses = ["b.outcome = 'success'", "(b.recorded_at < (SELECT recorded_at FROM build WHERE id = ?) OR (b.recorded_at = (SELECT recorded_at FROM build WHERE id = ?) AND b.id < ?))"]
+    var arguments: [(any DatabaseValueConvertible)?] = [id, id, id]
+    if let branch {
+      clauses.append("b.git_branch = ?")
+      arguments.append(branch)
+    }
+    if let target {
+      clauses.append("b.target = ?")
+      arguments.append(target)
+    } else {
+      clauses.append("b.target IS NULL")
+    }
+    arguments.append(limit)
+    return try read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT \(Self.summaryColumns) FROM build b WHERE \(clauses.joined(separator: " AND ")) ORDER BY b.recorded_at DESC, b.id DESC LIMIT ?",
+        arguments: StatementArguments(arguments)
+      ).map(Self.summary)
+    }
+  }
+
+  /// Builds of `branch` (any when nil) and `target` (any when nil), oldest first, the last `limit` of them.
+  public func timeline(branch: String?, target: String?, limit: Int) throws -> [BuildSummary] {
+    var filter = BuildFilter(branch: branch, target: target, limit: limit)
+    filter.labels = [:]
+    return try builds(filter).reversed()
+  }
+
+  /// The steps of each of `buildIDs`, in order.
+  public func steps(ofBuilds buildIDs: [Int64]) throws -> [Int64: [StoredStep]] {
+    guard !buildIDs.isEmpty else { return [:] }
+    return try read { db in
+      var result: [Int64: [StoredStep]] = [:]
+      let marks = Array(repeating: "?", count: buildIDs.count).joined(separator: ",")
+      let rows = try Row.fetchAll(
+        db,
+        sql: "SELECT build_id, \(Self.stepColumns) FROM step WHERE build_id IN (\(marks)) ORDER BY build_id, position",
+        arguments: StatementArguments(buildIDs))
+      for r in rows {
+        result[r[0], default: []].append(Self.step(r, offset: 1))
+      }
+      return result
+    }
+  }
+
+  /// The build context's file list recorded with build `id`, if any.
+  public func contextManifest(buildID: Int64) throws -> Data? {
+    try read { db in
+      try Data.fetchOne(
+        db,
+        sql: "SELECT blob.content FROM build b JOIN input_blob blob ON blob.sha256 = b.context_manifest_sha256 WHERE b.id = ?",
+        arguments: [buildID])
+    }
+  }
+
+  static func sha256Hex(_ data: Data) -> String {
+    SHA256Digest.hex(of: data)
   }
 
   /// The content of a recorded cache input, by its SHA-256.

@@ -24,13 +24,18 @@ public struct NewBuild: Sendable {
   public var ci: CIFacts?
   public var context: ContextFacts?
   public var inputs: [InputFact]
+  /// The build context's file list (`sha256 size path` lines), stored once per distinct content.
+  public var contextManifest: Data?
+  /// Local image IDs of FROM references (normalised, `docker.io/library/python:3.12`), read from the
+  /// Docker daemon, for FROM steps whose log shows no digest.
+  public var daemonImageIDs: [String: String]
 
   public init(
     parsed: ParsedBuild, logSHA256: String, buildIndex: Int = 0, recordedAt: Date = Date(),
     startedAt: Date? = nil, endedAt: Date? = nil, exitCode: Int? = nil, logPath: String? = nil,
     logBytes: Int64? = nil, logLines: Int? = nil, command: String? = nil, target: String? = nil,
     labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil, context: ContextFacts? = nil,
-    inputs: [InputFact] = []
+    inputs: [InputFact] = [], contextManifest: Data? = nil, daemonImageIDs: [String: String] = [:]
   ) {
     self.parsed = parsed
     self.logSHA256 = logSHA256
@@ -49,6 +54,8 @@ public struct NewBuild: Sendable {
     self.ci = ci
     self.context = context
     self.inputs = inputs
+    self.contextManifest = contextManifest
+    self.daemonImageIDs = daemonImageIDs
   }
 }
 

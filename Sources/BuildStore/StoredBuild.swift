@@ -58,7 +58,17 @@ public struct StoredStep: Sendable, Equatable, Codable {
 public struct StoredBaseImage: Sendable, Equatable, Codable {
   public var stage: String?
   public var reference: String
+  /// The registry digest from the log, or the local image ID read from the Docker daemon (see `source`).
   public var digest: String?
+  /// `log` or `daemon`.
+  public var source: String
+
+  public init(stage: String?, reference: String, digest: String?, source: String = "log") {
+    self.stage = stage
+    self.reference = reference
+    self.digest = digest
+    self.source = source
+  }
 }
 
 /// A cache input recorded with the build (content kept in ``BuildStore/inputContent(sha256:)``).

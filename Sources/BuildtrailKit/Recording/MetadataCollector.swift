@@ -69,6 +69,7 @@ struct MetadataCollector {
         always.append(String(dockerfile.path.dropFirst(context.path.count + 1)))
       }
       let summary = try BuildContextScanner.scan(contextDirectory: context, matcher: matcher, alwaysIncluded: always)
+      metadata.contextManifest = Data(ContextManifest.scan(contextDirectory: context, matcher: matcher).text.utf8)
       let relative = git.map { Self.relativePath(context, to: $0.repositoryRoot) } ?? context.path
       metadata.context = ContextFacts(
         path: relative,

@@ -11,6 +11,10 @@ public struct RecordMetadata: Sendable {
   public var context: ContextFacts?
   public var inputs: [InputFact]
   public var command: String?
+  /// The build context's file list, as ``ContextManifest/text``.
+  public var contextManifest: Data?
+  /// Local image IDs of FROM references, from the Docker daemon.
+  public var daemonImageIDs: [String: String] = [:]
 
   public init(
     target: String? = nil, labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
@@ -78,7 +82,7 @@ public struct Recorder: Sendable {
         exitCode: single ? exitCode.map(Int.init) : nil, logPath: path == "-" ? nil : path,
         logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command, target: metadata.target,
         labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
-        inputs: metadata.inputs)
+        inputs: metadata.inputs, contextManifest: metadata.contextManifest, daemonImageIDs: metadata.daemonImageIDs)
     }
     let results = try store.record(builds)
     return RecordReport(

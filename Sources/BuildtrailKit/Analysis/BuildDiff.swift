@@ -1,0 +1,109 @@
+import BuildLog
+import BuildStore
+import Foundation
+
+/// Two builds side by side: steps matched by their stable key, with status changes, duration deltas,
+/// steps added and removed, context size, base image digests and cache inputs.
+public struct BuildDiff: Sendable {
+  /// How one step differs between the two builds.
+  public enum Change: String, Sendable, Codable {
+    /// Cached before, executed now.
+    case lostCache = "lost-cache"
+    /// Executed before, cached now.
+    case gainedCache = "gained-cache"
+    /// Failed now, not before.
+    case failed
+    /// Same status both times.
+    case same
+    /// Only in the newer build.
+    case added
+    /// Only in the older build.
+    case removed
+  }
+
+  public struct StepDelta: Sendable {
+    public var key: String
+    public var before: StoredStep?
+    public var after: StoredStep?
+    public var change: Change
+    /// The step's name in the newer build, else in the older.
+    public var name: String { after?.name ?? before?.name ?? key }
+    /// Seconds more (positive) or less in the newer build; executed steps only.
+    public var secondsDelta: Double { (after?.durationSeconds ?? 0) - (before?.durationSeconds ?? 0) }
+  }
+
+  public struct BaseImageChange: Sendable, Codable, Equatable {
+    public var reference: String
+    public var before: String?
+    public var after: String?
+  }
+
+  public struct InputChange: Sendable, Codable, Equatable {
+    public var path: String
+    public var role: String
+    public var before: String?
+    public var after: String?
+  }
+
+  public var before: BuildDetail
+  public var after: BuildDetail
+  public var steps: [StepDelta]
+  public var baseImages: [BaseImageChange]
+  public var inputs: [InputChange]
+
+  public init(before: BuildDetail, after: BuildDetail) {
+    self.before = before
+    self.after = after
+    var old: [String: StoredStep] = [:]
+    for s in before.steps { old[s.key] = s }
+    var deltas: [StepDelta] = []
+    for s in after.steps {
+      let b = old.removeValue(forKey: s.key)
+      deltas.append(StepDelta(key: s.key, before: b, after: s, change: Self.change(from: b, to: s)))
+    }
+    for s in before.steps where old[s.key] != nil {
+      deltas.append(StepDelta(key: s.key, before: s, after: nil, change: .removed))
+    }
+    steps = deltas
+
+    var images: [BaseImageChange] = []
+    let oldImages = Dictionary(before.baseImages.map { ($0.reference, $0.digest) }, uniquingKeysWith: { a, _ in a })
+    let newImages = Dictionary(after.baseImages.map { ($0.reference, $0.digest) }, uniquingKeysWith: { a, _ in a })
+    for reference in Set(oldImages.keys).union(newImages.keys).sorted() {
+      let b = oldImages[reference] ?? nil
+      let a = newImages[reference] ?? nil
+      if b != a || oldImages[reference] == nil || newImages[reference] == nil {
+        images.append(BaseImageChange(reference: reference, before: b, after: a))
+      }
+    }
+    baseImages = images
+
+    var changes: [InputChange] = []
+    let oldInputs = Dictionary(before.inputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+    let newInputs = Dictionary(after.inputs.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+    for path in Set(oldInputs.keys).union(newInputs.keys).sorted() {
+      let b = oldInputs[path]
+      let a = newInputs[path]
+      if b?.sha256 != a?.sha256 {
+        changes.append(InputChange(path: path, role: (a ?? b)?.role.rawValue ?? "", before: b?.sha256, after: a?.sha256))
+      }
+    }
+    inputs = changes
+  }
+
+  static func change(from before: StoredStep?, to after: StoredStep) -> Change {
+    guard let before else { return .added }
+    if after.status == .error && before.status != .error { return .failed }
+    if before.status == .cached && after.status.ranOrFailed { return .lostCache }
+    if before.status.ranOrFailed && after.status == .cached { return .gainedCache }
+    return .same
+  }
+
+  /// Wall (or summed) seconds more in the newer build.
+  public var secondsDelta: Double { after.summary.seconds - before.summary.seconds }
+}
+
+extension StepStatus {
+  /// The step did its work (or tried to): it was not a cache hit.
+  public var ranOrFailed: Bool { self == .done || self == .error }
+}

@@ -1,0 +1,19 @@
+import BuildStore
+import Foundation
+
+/// Loads builds for `diff`.
+public struct BuildComparison {
+  public var store: BuildStore
+
+  public init(store: BuildStore) {
+    self.store = store
+  }
+
+  /// Compares build `before` with build `after` (the latest when nil).
+  public func diff(_ before: Int64, _ after: Int64?) throws -> BuildDiff {
+    guard let newer = try after ?? store.latestBuildID() else { throw StoreError.emptyHistory(path: store.path) }
+    guard let a = try store.build(id: before) else { throw StoreError.noSuchBuild(String(before)) }
+    guard let b = try store.build(id: newer) else { throw StoreError.noSuchBuild(String(newer)) }
+    return BuildDiff(before: a, after: b)
+  }
+}

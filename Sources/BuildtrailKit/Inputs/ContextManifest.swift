@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+
+/// Every file a build context sends, with its size and SHA-256, after `.dockerignore`: enough to say
+/// which files changed between two builds when git cannot (a depth-1 clone).
+///
+/// Stored as text, one `sha256 size path` line per file, sorted by path.
+public struct ContextManifest: Sendable, Equatable {
+  public struct Entry: Sendable, Equatable {
+    public var path: String
+    public var size: Int64
+    /// Hex SHA-256 of the content; `-` when the file was too large to hash.
+    public var sha256: String
+  }
+
+  /// Files larger than this are listed by size only.
+  public static let hashLimit: Int64 = 256 << 20
+  /// At most this many files are listed; a larger context is marked `truncated`.
+  public static let fileLimit = 100_000
+
+  public var entries: [Entry]
+  public var truncated: Bool
+
+  public init(entries: [Entry], truncated: Bool = false) {
+    self.entries = entries.sorted { $0.path < $1.path }
+    self.truncated = truncated
+  }
+
+  /// Walks `contextDirectory` as BuildKit would send it and hashes each file.
+  public static func scan(contextDirectory: URL, matcher: DockerignoreMatcher?) -> ContextManifest {
+    var entries: [Entry] = []
+    var truncated = false
+    let root = contextDirectory.standardizedFileURL.path
+    var pending = [""]
+    while let relativeDirectory = pending.popLast() {
+      let directory = relativeDirectory.isEmpty ? root : root + "/" + relativeDirectory
+      guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
+      for name in names.sorted() {
+        let relative = relativeDirectory.isEmpty ? name : relativeDirectory + "/" + name
+        let full = directory + "/" + name
+        var info = stat()
+        guard lstat(full, &info) == 0 else { continue }
+        let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
+        if isDirectory {
+          if let matcher, matcher.canSkipDirectory(relative) { continue }
+          pending.append(relative)
+          continue
+        }
+        if let matcher, matcher.isExcluded(relative), relative != ".dockerignore" { continue }
+        if entries.count >= fileLimit {
+          truncated = true
+          continue
+        }
+        let size = Int64(info.st_size)
+        let isRegular = (info.st_mode & S_IFMT) == S_IFREG
+        let hash = isRegular && size <= hashLimit ? (sha256(ofFile: full) ?? "-") : "-"
+        entries.append(Entry(path: relative, size: size, sha256: hash))
+      }
+    }
+    return ContextManifest(entries: entries, truncated: truncated)
+  }
+
+  static func sha256(ofFile path: String) -> String? {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    defer { try? handle.close() }
+    var hasher = SHA256()
+    while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+      hasher.update(data: chunk)
+    }
+    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+  }
+
+  /// The stored text form.
+  public var text: String {
+    (truncated ? "# truncated\n" : "") + entries.map { "\($0.sha256) \($0.size) \($0.path)" }.joined(separator: "\n")
+      + (entries.isEmpty ? "" : "\n")
+  }
+
+  /// Reads the stored text form.
+  public init(text: String) {
+    var entries: [Entry] = []
+    var truncated = false
+    for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+      if line == "# truncated" {
+        truncated = true
+        continue
+      }
+      let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+      guard parts.count == 3, let size = Int64(parts[1]) else { continue }
+      entries.append(Entry(path: String(parts[2]), size: size, sha256: String(parts[0])))
+    }
+    self.init(entries: entries, truncated: truncated)
+  }
+
+  /// Paths added, removed or changed from `old` to this manifest, sorted.
+  public func changedPaths(since old: ContextManifest) -> [String] {
+    var before: [String: Entry] = [:]
+    for e in old.entries { before[e.path] = e }
+    var changed: [String] = []
+    for e in entries {
+      if let b = before.removeValue(forKey: e.path) {
+        if b.sha256 != e.sha256 || b.size != e.size { changed.append(e.path) }
+      } else {
+        changed.append(e.path)
+      }
+    }
+    changed.append(contentsOf: before.keys)
+    return changed.sorted()
+  }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import BuildStore
+import BuildtrailKit
+import Foundation
+
+struct Diff: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Compare two builds step by step: cache state, durations, context, base images, inputs.",
+    discussion: "buildtrail diff 41 42")
+
+  @Argument(help: "The older build.") var before: Int64
+  @Argument(help: "The newer build (default: the latest).") var after: Int64?
+  @Flag(name: .long, help: "List unchanged steps too.") var all = false
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: FormatOptions
+
+  func run() throws {
+    do {
+      let history = try BuildStore(path: store.path)
+      let diff = try BuildComparison(store: history).diff(before, after)
+      print(BuildDiffRenderer(format: output.format, terminal: .standardOutput(), showAll: all).render(diff), terminator: "")
+    } catch {
+      throw fail(error)
+    }
+  }
+}

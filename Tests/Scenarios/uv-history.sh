@@ -1,0 +1,512 @@
+#!/usr/bin/env bash
+# A scripted git history of a small "Python backend with uv" project, built one commit at a time
+# with the real local BuildKit as an end-to-end scenario (see uv-history.md beside this file).
+#
+#   Tests/Scenarios/uv-history.sh base-image N   # docker import local/uv-base:1 (busybox + fake uv);
+#                                                # N (1, 2, ...) changes /etc/uv-base-release, so the
+#                                                # image (and its layer) differ between N values
+#   Tests/Scenarios/uv-history.sh init DIR       # write the project into DIR, git init -b main, commit
+#   Tests/Scenarios/uv-history.sh apply DIR STEP # make change STEP in DIR and commit it
+#   Tests/Scenarios/uv-history.sh steps          # print the STEP names in order, one per line
+#
+# Steps `prune` and `base-image` change no file and make no commit (they print "nothing to commit"
+# and exit 0): the test runs `docker builder prune -af`, or `uv-history.sh base-image 2`, itself
+# before building that step.
+#
+# Same rules as make-project.sh: the daemon comes from ../shared/tools/dockerd-start --busybox,
+# nothing is ever pulled, base images are made only with `docker import`. Build with
+#   DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain --network=none -t uv-history DIR
+# (the Docker 20.10 client; a newer `docker` on PATH lacks buildx). DOCKER=... overrides the client.
+#
+# Commits use a fixed author, committer and date per step, so the commit IDs are the same on every
+# run with the same git.
+set -euo pipefail
+
+docker_client=${DOCKER:-/usr/bin/docker}
+busybox=${BUSYBOX:-/bin/busybox}
+
+steps=(
+  app-code
+  add-dependency
+  dockerignore-venv
+  restore-dockerignore
+  reorder-dockerfile
+  app-code-after-reorder
+  prune
+  base-image
+  failing-run
+)
+
+usage() {
+  cat >&2 <<USAGE
+usage: $0 base-image N
+       $0 init DIR
+       $0 apply DIR STEP
+       $0 steps
+USAGE
+  exit 2
+}
+
+# ---------------------------------------------------------------------------------------------
+# The fake `uv` placed at /usr/local/bin/uv in local/uv-base:1 (POSIX sh, busybox applets only).
+# ---------------------------------------------------------------------------------------------
+write_fake_uv() {
+  cat > "$1" <<'FAKEUV'
+#!/bin/sh
+# Fake `uv` for buildtrail's scenario tests. It imitates the stderr lines of `uv sync` so that a
+# build log shows whether uv's cache was warm: a package missing from the cache directory is
+# "downloaded" (0.3 s, then a file <name>-<version>.whl appears) and counted in `Prepared N ...`.
+set -eu
+
+cache_dir=${UV_CACHE_DIR:-/root/.cache/uv}
+
+case "${1:-}" in
+  --version | version)
+    echo "uv 0.4.18 (buildtrail fake)"
+    exit 0
+    ;;
+  sync) shift ;;
+  *)
+    echo "error: this fake uv only implements \`uv sync\`" >&2
+    exit 2
+    ;;
+esac
+
+install_project=1
+for arg in "$@"; do
+  case "$arg" in
+    --frozen | --locked | --no-dev | --compile-bytecode) ;;
+    --no-install-project) install_project=0 ;;
+    *)
+      echo "error: unexpected argument '$arg' found" >&2
+      exit 2
+      ;;
+  esac
+done
+
+if [ ! -f pyproject.toml ]; then
+  echo "error: No \`pyproject.toml\` found in current directory or any parent directory" >&2
+  exit 2
+fi
+if [ ! -f uv.lock ]; then
+  echo "error: Unable to find lockfile at \`uv.lock\`. To create a lockfile, run \`uv lock\` or \`uv sync\`." >&2
+  exit 2
+fi
+
+# elapsed MS: uv's format (123ms, 1.23s)
+elapsed() {
+  if [ "$1" -lt 1000 ]; then
+    echo "$1ms"
+  else
+    printf '%d.%02ds\n' $(($1 / 1000)) $(($1 % 1000 / 10))
+  fi
+}
+# plural N: "N package" or "N packages"
+plural() {
+  if [ "$1" -eq 1 ]; then echo "1 package"; else echo "$1 packages"; fi
+}
+# download_size NAME: size shown for large wheels (uv names only large downloads)
+download_size() {
+  case "$1" in
+    pydantic) echo "1.2MiB" ;;
+    httpx) echo "1.1MiB" ;;
+    *) echo "" ;;
+  esac
+}
+
+# Read uv.lock: one "name version" line per [[package]], the project's own entry aside.
+packages=""
+project=""
+total=0
+name=""
+version=""
+is_project=0
+flush() {
+  if [ -n "$name" ]; then
+    total=$((total + 1))
+    if [ "$is_project" -eq 1 ]; then
+      project="$name $version"
+    else
+      packages="$packages$name $version
+"
+    fi
+  fi
+  name=""
+  version=""
+  is_project=0
+}
+while IFS= read -r line || [ -n "$line" ]; do
+  case "$line" in
+    '[[package]]') flush ;;
+    'name = "'*)
+      name=${line#name = \"}
+      name=${name%%\"*}
+      ;;
+    'version = "'*)
+      version=${line#version = \"}
+      version=${version%%\"*}
+      ;;
+    'source = { editable = '* | 'source = { virtual = '*) is_project=1 ;;
+  esac
+done < uv.lock
+flush
+
+venv=${UV_PROJECT_ENVIRONMENT:-$PWD/.venv}
+site="$venv/lib/python3.12/site-packages"
+if [ ! -f "$venv/pyvenv.cfg" ]; then
+  echo "Using CPython 3.12.3 interpreter at: /usr/local/bin/python3.12" >&2
+  echo "Creating virtual environment at: .venv" >&2
+  mkdir -p "$site" "$venv/bin"
+  printf 'home = /usr/local/bin\nimplementation = CPython\nuv = 0.4.18\nversion_info = 3.12.3\ninclude-system-site-packages = false\n' > "$venv/pyvenv.cfg"
+fi
+
+echo "Resolved $(plural "$total") in 12ms" >&2
+
+mkdir -p "$cache_dir"
+prepared=0
+installed=0
+changes=""
+while read -r pkg ver; do
+  [ -n "$pkg" ] || continue
+  if [ ! -f "$cache_dir/$pkg-$ver.whl" ]; then
+    size=$(download_size "$pkg")
+    [ -z "$size" ] || echo "Downloading $pkg ($size)" >&2
+    sleep 0.3
+    echo "$pkg $ver (fake wheel)" > "$cache_dir/$pkg-$ver.whl"
+    [ -z "$size" ] || echo " Downloaded $pkg" >&2
+    prepared=$((prepared + 1))
+  fi
+  if [ ! -d "$site/$pkg-$ver.dist-info" ]; then
+    mkdir -p "$site/$pkg-$ver.dist-info" "$site/$pkg"
+    echo uv > "$site/$pkg-$ver.dist-info/INSTALLER"
+    cp "$cache_dir/$pkg-$ver.whl" "$site/$pkg/__init__.py"
+    installed=$((installed + 1))
+    changes="$changes + $pkg==$ver
+"
+  fi
+done <<EOF
+$packages
+EOF
+
+if [ "$install_project" -eq 1 ] && [ -n "$project" ]; then
+  pname=${project% *}
+  pver=${project#* }
+  if [ ! -d "$site/$pname-$pver.dist-info" ]; then
+    mkdir -p "$site/$pname-$pver.dist-info"
+    echo uv > "$site/$pname-$pver.dist-info/INSTALLER"
+    echo "$PWD" > "$site/_$pname.pth"
+    installed=$((installed + 1))
+    changes="$changes + $pname==$pver (from file://$PWD)
+"
+  fi
+fi
+
+if [ "$prepared" -gt 0 ]; then
+  echo "Prepared $(plural "$prepared") in $(elapsed $((prepared * 300 + 41)))" >&2
+fi
+if [ "$installed" -gt 0 ]; then
+  echo "Installed $(plural "$installed") in 5ms" >&2
+  printf '%s' "$changes" | sort -k2 >&2
+else
+  echo "Checked $(plural "$total") in 0.08ms" >&2
+fi
+echo "installed by fake uv sync at $(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$venv/.buildtrail-installed"
+FAKEUV
+  chmod 0755 "$1"
+}
+
+cmd_base_image() {
+  local n=$1 root applet
+  case "$n" in
+    '' | *[!0-9]*) echo "base-image: N must be a positive number, got '$n'" >&2; exit 2 ;;
+  esac
+  [ -x "$busybox" ] || { echo "base-image: no busybox at $busybox (apt-get install busybox-static)" >&2; exit 1; }
+  root=$(mktemp -d)
+  # shellcheck disable=SC2064 # expand $root now
+  trap "rm -rf '$root'" EXIT
+  mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc" "$root/tmp" "$root/root/.cache"
+  chmod 1777 "$root/tmp"
+  cp "$busybox" "$root/bin/busybox"
+  while IFS= read -r applet; do
+    case "$applet" in
+      busybox | */*) ;;
+      *) ln -s busybox "$root/bin/$applet" ;;
+    esac
+  done < <("$busybox" --list)
+  write_fake_uv "$root/usr/local/bin/uv"
+  printf 'uv-base %s\n' "$n" > "$root/etc/uv-base-release"
+  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
+  printf 'root:x:0:\n' > "$root/etc/group"
+  # A reproducible tarball: the layer depends only on busybox, the fake uv and N.
+  tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -c . |
+    "$docker_client" import --change 'ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      - local/uv-base:1 >/dev/null
+  "$docker_client" image inspect -f '{{.Id}}' local/uv-base:1
+}
+
+# ---------------------------------------------------------------------------------------------
+# The project.
+# ---------------------------------------------------------------------------------------------
+step_index() {
+  local i
+  for i in "${!steps[@]}"; do
+    if [ "${steps[$i]}" = "$1" ]; then
+      echo $((i + 1))
+      return 0
+    fi
+  done
+  return 1
+}
+
+# commit DIR INDEX MESSAGE: stage everything and commit with a fixed identity and date.
+commit() {
+  local dir=$1 index=$2 message=$3 date
+  date=$(printf '2024-03-%02dT10:00:00+00:00' $((index + 1)))
+  git -C "$dir" add -A
+  GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
+    git -C "$dir" -c user.name="Scenario Bot" -c user.email="scenario@buildtrail.invalid" \
+      -c commit.gpgsign=false -c core.hooksPath=/dev/null \
+      commit -q -m "$message"
+  git -C "$dir" rev-parse HEAD
+}
+
+write_dockerfile() {
+  local dir=$1 order=$2
+  if [ "$order" = "lock-first" ]; then
+    cat > "$dir/Dockerfile" <<'DOCKERFILE'
+FROM local/uv-base:1
+ENV UV_LINK_MODE=copy
+WORKDIR /app
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=uv.lock,target=uv.lock \
+    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
+    uv sync --frozen --no-install-project
+COPY . /app
+RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen
+DOCKERFILE
+  else
+    cat > "$dir/Dockerfile" <<'DOCKERFILE'
+FROM local/uv-base:1
+ENV UV_LINK_MODE=copy
+WORKDIR /app
+COPY . /app
+RUN --mount=type=cache,target=/root/.cache/uv \
+    --mount=type=bind,source=uv.lock,target=uv.lock \
+    --mount=type=bind,source=pyproject.toml,target=pyproject.toml \
+    uv sync --frozen --no-install-project
+RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen
+DOCKERFILE
+  fi
+}
+
+write_dockerignore() {
+  local dir=$1 with_venv=$2
+  {
+    if [ "$with_venv" = yes ]; then echo '.venv/'; fi
+    echo '.git'
+    echo '__pycache__/'
+    echo '*.pyc'
+  } > "$dir/.dockerignore"
+}
+
+write_pyproject() {
+  local dir=$1 deps=$2
+  cat > "$dir/pyproject.toml" <<TOML
+[project]
+name = "app"
+version = "0.1.0"
+description = "A small FastAPI backend, buildtrail's uv scenario"
+requires-python = ">=3.12"
+dependencies = [
+$deps]
+
+[build-system]
+requires = ["hatchling"]
+build-backend = "hatchling.build"
+TOML
+}
+
+# lock_package NAME VERSION [DEP...]
+lock_package() {
+  local name=$1 version=$2 dep
+  shift 2
+  printf '\n[[package]]\nname = "%s"\nversion = "%s"\nsource = { registry = "https://pypi.org/simple" }\n' \
+    "$name" "$version"
+  if [ $# -gt 0 ]; then
+    echo 'dependencies = ['
+    for dep in "$@"; do printf '    { name = "%s" },\n' "$dep"; done
+    echo ']'
+  fi
+}
+
+write_lock() {
+  local dir=$1 with_httpx=$2
+  {
+    printf 'version = 1\nrequires-python = ">=3.12"\n'
+    lock_package anyio 4.3.0
+    printf '\n[[package]]\nname = "app"\nversion = "0.1.0"\nsource = { editable = "." }\n'
+    echo 'dependencies = ['
+    echo '    { name = "fastapi" },'
+    [ "$with_httpx" = no ] || echo '    { name = "httpx" },'
+    echo '    { name = "uvicorn" },'
+    echo ']'
+    echo
+    echo '[package.metadata]'
+    if [ "$with_httpx" = no ]; then
+      echo 'requires-dist = ['
+      echo '    { name = "fastapi" },'
+      echo '    { name = "uvicorn" },'
+      echo ']'
+    else
+      echo 'requires-dist = ['
+      echo '    { name = "fastapi" },'
+      echo '    { name = "httpx" },'
+      echo '    { name = "uvicorn" },'
+      echo ']'
+    fi
+    lock_package fastapi 0.110.0 pydantic starlette
+    lock_package h11 0.14.0
+    if [ "$with_httpx" = yes ]; then
+      lock_package httpcore 1.0.5 h11
+      lock_package httpx 0.27.0 anyio httpcore
+    fi
+    lock_package pydantic 2.6.4
+    lock_package starlette 0.36.3 anyio
+    lock_package uvicorn 0.29.0 h11
+  } > "$dir/uv.lock"
+}
+
+# A git-ignored virtual environment of about 30 MB in some 300 files, so that dropping `.venv/`
+# from .dockerignore makes the build context balloon.
+write_venv() {
+  local dir=$1 blob p m site
+  site="$dir/.venv/lib/python3.12/site-packages"
+  mkdir -p "$dir/.venv/bin" "$site"
+  printf 'home = /usr/bin\nimplementation = CPython\nuv = 0.4.18\nversion_info = 3.12.3\ninclude-system-site-packages = false\n' \
+    > "$dir/.venv/pyvenv.cfg"
+  printf '#!/bin/sh\n# local virtual environment (host side)\n' > "$dir/.venv/bin/activate"
+  blob=$(mktemp)
+  # 100 KiB of deterministic text
+  for m in $(seq 1 1600); do printf '# filler line %05d of a vendored module, 64 bytes long....\n' "$m"; done |
+    head -c 102400 > "$blob"
+  for p in $(seq -w 1 30); do
+    mkdir -p "$site/vendored_pkg_$p"
+    for m in $(seq -w 1 10); do cp "$blob" "$site/vendored_pkg_$p/module_$m.py"; done
+  done
+  rm -f "$blob"
+}
+
+cmd_init() {
+  local dir=$1
+  if [ -e "$dir/.git" ]; then
+    echo "init: $dir already has a git repository" >&2
+    exit 1
+  fi
+  mkdir -p "$dir/app/__pycache__"
+  write_pyproject "$dir" '    "fastapi",
+    "uvicorn",
+'
+  write_lock "$dir" no
+  write_dockerfile "$dir" lock-first
+  write_dockerignore "$dir" yes
+  printf '.venv/\n__pycache__/\n*.pyc\n' > "$dir/.gitignore"
+  printf '3.12\n' > "$dir/.python-version"
+  cat > "$dir/app/__init__.py" <<'PY'
+PY
+  cat > "$dir/app/main.py" <<'PY'
+from fastapi import FastAPI
+
+from app.api import router
+
+app = FastAPI(title="app")
+app.include_router(router)
+PY
+  cat > "$dir/app/api.py" <<'PY'
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+PY
+  printf 'not really bytecode\n' > "$dir/app/__pycache__/api.cpython-312.pyc"
+  write_venv "$dir"
+  git -C "$dir" init -q -b main
+  commit "$dir" 0 "Initial commit: FastAPI backend managed with uv"
+}
+
+cmd_apply() {
+  local dir=$1 step=$2 index
+  if ! index=$(step_index "$step"); then
+    echo "apply: unknown step '$step' (see: $0 steps)" >&2
+    exit 2
+  fi
+  [ -d "$dir/.git" ] || { echo "apply: $dir is not a project made by '$0 init'" >&2; exit 1; }
+  case "$step" in
+    app-code)
+      cat >> "$dir/app/api.py" <<'PY'
+
+
+@router.get("/items/{item_id}")
+def read_item(item_id: int) -> dict[str, int]:
+    return {"item_id": item_id}
+PY
+      commit "$dir" "$index" "app-code: add GET /items/{item_id}"
+      ;;
+    add-dependency)
+      write_pyproject "$dir" '    "fastapi",
+    "httpx",
+    "uvicorn",
+'
+      write_lock "$dir" yes
+      commit "$dir" "$index" "add-dependency: httpx 0.27.0 (with httpcore 1.0.5)"
+      ;;
+    dockerignore-venv)
+      write_dockerignore "$dir" no
+      commit "$dir" "$index" "dockerignore-venv: stop ignoring .venv/ in the build context"
+      ;;
+    restore-dockerignore)
+      write_dockerignore "$dir" yes
+      commit "$dir" "$index" "restore-dockerignore: ignore .venv/ again"
+      ;;
+    reorder-dockerfile)
+      write_dockerfile "$dir" copy-first
+      commit "$dir" "$index" "reorder-dockerfile: COPY . /app before installing dependencies"
+      ;;
+    app-code-after-reorder)
+      sed -i 's/^app = FastAPI(title="app")$/app = FastAPI(title="app", version="0.1.1")/' "$dir/app/main.py"
+      commit "$dir" "$index" "app-code-after-reorder: set the API version"
+      ;;
+    prune | base-image)
+      # No change and no commit: the test prunes the builder cache, or re-imports the base image.
+      echo "nothing to commit for step $step"
+      ;;
+    failing-run)
+      echo 'RUN echo "running checks" && echo "check failed: lint" && exit 2' >> "$dir/Dockerfile"
+      commit "$dir" "$index" "failing-run: add a checks step"
+      ;;
+  esac
+}
+
+[ $# -ge 1 ] || usage
+case "$1" in
+  base-image)
+    [ $# -eq 2 ] || usage
+    cmd_base_image "$2"
+    ;;
+  init)
+    [ $# -eq 2 ] || usage
+    cmd_init "$2"
+    ;;
+  apply)
+    [ $# -eq 3 ] || usage
+    cmd_apply "$2" "$3"
+    ;;
+  steps)
+    [ $# -eq 1 ] || usage
+    printf '%s\n' "${steps[@]}"
+    ;;
+  *) usage ;;
+esac
