@@ -46,6 +46,12 @@ struct MetadataCollector {
     }
 
     guard request.collectMetadata, let context = contextURL else { return metadata }
+    if let wrapped, wrapped.tool == .docker || wrapped.tool == .buildx, let dockerfileURL,
+      let text = try? String(contentsOf: dockerfileURL, encoding: .utf8)
+    {
+      metadata.daemonImageIDs = Self.localImageIDs(
+        Dockerfile(text: text), docker: request.command[0], environment: request.environment)
+    }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDirectory), isDirectory.boolValue else {
       warnings.append("build context \(context.path) is not a folder; cache inputs and context size were not recorded (pass --context)")
@@ -81,6 +87,25 @@ struct MetadataCollector {
         "cannot snapshot the build context \(context.path): \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
     }
     return metadata
+  }
+
+  /// The local image ID of each external FROM image, from `docker image inspect`: Docker 20.10's logs
+  /// show no digest for images it did not pull, so a re-imported or rebuilt base is visible only here.
+  static func localImageIDs(_ dockerfile: Dockerfile, docker: String, environment: [String: String]) -> [String: String] {
+    var ids: [String: String] = [:]
+    for stage in dockerfile.stages where stage.baseStage == nil {
+      let reference = stage.base
+      guard reference != "scratch", !reference.isEmpty, !reference.contains("$") else { continue }
+      guard
+        let result = try? GitMetadata.Subprocess.run(
+          URL(fileURLWithPath: "/usr/bin/env"), arguments: [docker, "image", "inspect", "--format", "{{.Id}}", reference],
+          environment: environment, command: "docker image inspect"),
+        result.status == 0
+      else { continue }
+      let id = result.outputText
+      if id.hasPrefix("sha256:") { ids[Dockerfile.normalizedReference(reference)] = id }
+    }
+    return ids
   }
 
   /// `url` relative to `root` (`.` for the root itself), or its absolute path when outside it.

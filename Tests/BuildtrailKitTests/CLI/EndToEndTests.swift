@@ -4,6 +4,10 @@ import Testing
 /// Builds a small multi-stage project with the real local BuildKit (Docker 20.10, started by
 /// `../shared/tools/dockerd-start`) through `buildtrail record --`, and checks the recorded history.
 /// Set BUILDTRAIL_E2E=skip to leave these out on a machine without Docker.
+/// Every test that drives the shared Docker daemon, one at a time (one prunes the builder's cache).
+@Suite(.serialized) struct DockerTests {}
+
+extension DockerTests {
 @Suite(.serialized) struct EndToEndTests {
   static let docker = URL(fileURLWithPath: "/usr/bin/docker")
   static let scenarios = CLI.repositoryRoot.appendingPathComponent("Tests/Scenarios")
@@ -118,4 +122,5 @@ import Testing
     #expect(r.errorLines.count == 1)
     #expect(r.errorLines.first?.contains("cannot run `no-such-build-tool-xyz`") == true, "\(r.stderr)")
   }
+}
 }

@@ -1,0 +1,197 @@
+import BuildLog
+import BuildStore
+import Foundation
+
+/// Why a build's steps ran instead of hitting the cache, against a baseline build.
+public struct CacheExplanation: Sendable {
+  /// Where the evidence about changed inputs came from.
+  public enum EvidenceSource: String, Sendable, Codable {
+    /// `git diff` / `git log` between the two builds' commits.
+    case git
+    /// The input snapshots and context file lists recorded with the builds (a depth-1 clone, or no git).
+    case snapshots
+    /// Neither: only the logs.
+    case none
+  }
+
+  public var build: BuildDetail
+  public var baseline: BuildDetail?
+  /// How the baseline was chosen, in words.
+  public var baselineReason: String
+  public var evidence: EvidenceSource
+  /// The commits after the baseline's up to the build's (git evidence only).
+  public var commits: [GitHistory.Commit]
+  public var rootMisses: [RootMiss]
+  /// Things that limited the explanation (no Dockerfile, a lockfile that does not parse, …).
+  public var notes: [String]
+
+  /// Seconds spent in steps that missed the cache.
+  public var costSeconds: Double { rootMisses.reduce(0) { $0 + $1.costSeconds } }
+  /// Steps that missed the cache, root misses and cascades.
+  public var rebuiltSteps: Int { rootMisses.reduce(0) { $0 + 1 + $1.cascade.count } }
+  /// The failing step, if the build failed.
+  public var failedStep: StoredStep? { build.steps.first { $0.status == .error } }
+
+  /// The one-line answer: what was rebuilt, how long it took, and why.
+  public var verdict: String {
+    var parts: [String] = []
+    if let failed = failedStep { parts.append("failed at \(failed.name)") }
+    let cacheable = build.steps.filter { $0.kind.isCacheable }
+    if rootMisses.isEmpty {
+      if baseline == nil && cacheable.allSatisfy({ $0.status == .cached }) == false {
+        parts.append("no baseline to compare with; \(build.summary.stepsExecuted) steps ran")
+      } else {
+        parts.append("no step lost its cache (\(build.summary.stepsCached) of \(build.summary.stepsTotal) cached)")
+      }
+      return parts.joined(separator: "; ")
+    }
+    let steps = rebuiltSteps == 1 ? "1 step" : "\(rebuiltSteps) steps"
+    var causes: [String] = []
+    for miss in rootMisses where !causes.contains(miss.cause.summary) { causes.append(miss.cause.summary) }
+    parts.append("rebuilt \(steps) (+\(formatSeconds(costSeconds))): " + causes.joined(separator: "; "))
+    return parts.joined(separator: "; ")
+  }
+}
+
+/// A step that missed the cache on its own account, with what it invalidated after it.
+public struct RootMiss: Sendable {
+  public var step: StoredStep
+  public var cause: MissCause
+  /// The steps that ran only because this one did (later in its stage, or in stages built on it).
+  public var cascade: [StoredStep]
+  /// Its time plus its cascade's.
+  public var costSeconds: Double {
+    (step.durationSeconds ?? 0) + cascade.reduce(0) { $0 + ($1.durationSeconds ?? 0) }
+  }
+}
+
+/// Why a step missed the cache.
+public enum MissCause: Sendable {
+  /// A lockfile or manifest the step reads changed; the package-level changes.
+  case dependencies(file: String, changes: [DependencyChange])
+  /// `.dockerignore` changed: patterns added and removed, and the context size before and after.
+  case dockerignore(file: String, added: [String], removed: [String], contextBefore: Int64?, contextAfter: Int64?)
+  /// The Dockerfile changed at this step (or an ENV/ARG before it): the instruction before and after.
+  case dockerfile(file: String, change: String, before: String?, after: String?, line: Int?)
+  /// Files the step copies or mounts changed (the first few, and how many in all).
+  case files(source: String, paths: [String], count: Int)
+  /// The FROM image's digest moved.
+  case baseImage(reference: String, before: String?, after: String?)
+  /// No input changed: the builder's cache was lost; for RUN steps with cache mounts, their warmth.
+  case cacheLost(mounts: [MountWarmth])
+  /// Nothing to compare with (no baseline, or the step is new).
+  case noBaseline(String)
+
+  /// The cause in a few words, for the verdict line.
+  public var summary: String {
+    switch self {
+    case .dependencies(let file, let changes):
+      guard !changes.isEmpty else { return "\(file) changed" }
+      let shown = changes.prefix(4).map(\.summary).joined(separator: ", ")
+      return "\(file) changed: \(shown)" + (changes.count > 4 ? ", and \(changes.count - 4) more" : "")
+    case .dockerignore(let file, let added, let removed, let before, let after):
+      var what = (removed.map { "-\($0)" } + added.map { "+\($0)" }).joined(separator: " ")
+      if what.isEmpty { what = "reworded" }
+      var text = "\(file) changed: \(what)"
+      if let before, let after { text += " (context \(formatBytes(before)) → \(formatBytes(after)))" }
+      return text
+    case .dockerfile(let file, let change, _, _, _):
+      return "\(file) changed: \(change)"
+    case .files(let source, let paths, let count):
+      let listed = paths.prefix(3).joined(separator: ", ")
+      return "\(count) file\(count == 1 ? "" : "s") changed under \(source): \(listed)" + (count > 3 ? ", …" : "")
+    case .baseImage(let reference, let before, let after):
+      return "base image \(reference) changed: \(shortDigest(before)) → \(shortDigest(after))"
+    case .cacheLost(let mounts):
+      let warmth = mounts.map(\.summary).joined(separator: ", ")
+      return "no input changed: the builder's cache was lost" + (warmth.isEmpty ? "" : " (\(warmth))")
+    case .noBaseline(let why):
+      return why
+    }
+  }
+
+  /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image`, `cache-lost`, `no-baseline`.
+  public var kind: String {
+    switch self {
+    case .dependencies: return "dependencies"
+    case .dockerignore: return "dockerignore"
+    case .dockerfile: return "dockerfile"
+    case .files: return "files"
+    case .baseImage: return "base-image"
+    case .cacheLost: return "cache-lost"
+    case .noBaseline: return "no-baseline"
+    }
+  }
+}
+
+/// How warm a RUN step's cache mount was, read from the tool's own output.
+public struct MountWarmth: Sendable, Codable, Equatable {
+  public enum State: String, Sendable, Codable { case warm, partial, cold, unknown }
+  public var target: String
+  public var tool: String
+  public var state: State
+  /// uv: packages prepared (downloaded or built) and installed; pip: downloaded and taken from the cache.
+  public var fetched: Int?
+  public var total: Int?
+  /// The output lines it was read from.
+  public var evidence: [String]
+
+  public var summary: String {
+    let packages = (total ?? 0) == 1 ? "package" : "packages"
+    switch state {
+    case .cold: return "\(tool) cache mount \(target) cold: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
+    case .warm: return "\(tool) cache mount \(target) warm: \(total ?? 0) \(packages) from the cache"
+    case .partial: return "\(tool) cache mount \(target) partly warm: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
+    case .unknown: return "\(tool) cache mount \(target): warmth unknown"
+    }
+  }
+
+  /// Reads uv (`Prepared P packages`, `Installed I packages`) or pip (`Downloading`, `Using cached`) output.
+  public static func read(output: [String], target: String) -> MountWarmth? {
+    func count(_ line: String, after word: String) -> Int? {
+      guard let range = line.range(of: word + " ") else { return nil }
+      return Int(line[range.upperBound...].prefix { $0.isNumber })
+    }
+    var prepared: Int?
+    var installed: Int?
+    var evidence: [String] = []
+    var downloading = 0
+    var cached = 0
+    for line in output {
+      let t = line.trimmingCharacters(in: .whitespaces)
+      if t.hasPrefix("Prepared "), let n = count(t, after: "Prepared") {
+        prepared = n
+        evidence.append(t)
+      } else if t.hasPrefix("Installed "), let n = count(t, after: "Installed") {
+        installed = n
+        evidence.append(t)
+      } else if t.hasPrefix("Using cached ") {
+        cached += 1
+      } else if t.hasPrefix("Downloading ") && (t.hasSuffix(".whl") || t.hasSuffix(".tar.gz") || t.contains(".whl ")) {
+        downloading += 1
+      }
+    }
+    if let installed {
+      let p = prepared ?? 0
+      let state: State = installed == 0 ? .unknown : p == 0 ? .warm : p >= installed ? .cold : .partial
+      return MountWarmth(target: target, tool: "uv", state: state, fetched: p, total: installed, evidence: evidence)
+    }
+    if downloading + cached > 0 {
+      let state: State = downloading == 0 ? .warm : cached == 0 ? .cold : .partial
+      return MountWarmth(
+        target: target, tool: "pip", state: state, fetched: downloading, total: downloading + cached,
+        evidence: ["\(downloading) Downloading, \(cached) Using cached"])
+    }
+    return nil
+  }
+}
+
+func shortDigest(_ digest: String?) -> String {
+  guard let digest else { return "(none)" }
+  return digest.hasPrefix("sha256:") ? String(digest.prefix(19)) : String(digest.prefix(12))
+}
+
+extension StepKind {
+  /// Steps that can hit the layer cache and count in cache statistics.
+  public var isCacheable: Bool { isDockerfileStep && self != .from }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import BuildStore
+import BuildtrailKit
+import Foundation
+
+struct Why: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Explain why a build was slow: which steps lost their cache, and the change that caused it.",
+    discussion: """
+      buildtrail why               # the latest build, against the latest earlier successful one
+      buildtrail why 42 --against 40
+      """)
+
+  @Argument(help: "The build (default: the latest).") var build: Int64?
+  @Option(name: .long, help: "Compare with this build instead of the chosen baseline.") var against: Int64?
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: FormatOptions
+
+  func run() throws {
+    do {
+      let history = try BuildStore(path: store.path)
+      let explanation = try CacheExplainer(store: history).explain(buildID: build, against: against)
+      print(ExplanationRenderer(format: output.format, terminal: .standardOutput()).render(explanation), terminator: "")
+    } catch {
+      throw fail(error)
+    }
+  }
+}
+
+struct Broke: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Find when caching broke: the build at which each step went from cached to always executed.",
+    discussion: "buildtrail broke --step 'uv sync'")
+
+  @Option(name: .long, help: "Only steps whose name contains this text.") var step: String?
+  @Option(name: .long, help: "The branch (default: the latest build's).") var branch: String?
+  @Option(name: .long, help: "How many recent builds to look at.") var limit = 200
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var output: FormatOptions
+
+  func run() throws {
+    do {
+      let history = try BuildStore(path: store.path)
+      let result = try CacheBreakFinder(store: history).find(stepPattern: step, branch: branch, limit: limit)
+      print(CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(result.breaks, branch: result.branch), terminator: "")
+    } catch {
+      throw fail(error)
+    }
+  }
+}
