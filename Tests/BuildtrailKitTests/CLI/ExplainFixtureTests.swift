@@ -1,0 +1,170 @@
+import Foundation
+import Testing
+
+/// `why`, `diff` and `broke` over the uv scenario without Docker: the logs real BuildKit printed
+/// (Fixtures/uv-history) are recorded with `record LOG --context DIR` after each commit of the
+/// scripted history, so git, the input snapshots and the context file lists are real.
+@Suite(.serialized) struct ExplainFixtureTests {
+  static let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures/uv-history")
+
+  struct History {
+    var db: String
+    var project: URL
+    var root: URL
+  }
+
+  /// Records the fixture logs, one per step, after applying each step to a fresh project.
+  /// `corruptLockAt` writes an unparseable uv.lock into that step's commit instead of its own change.
+  static func record(skipMetadata: Bool = false, corruptLockAt: String? = nil) throws -> History {
+    let root = try scratchDirectory()
+    let project = root.appendingPathComponent("backend")
+    let db = root.appendingPathComponent("history.db").path
+    _ = try DockerTests.ScenarioTests.shell([DockerTests.ScenarioTests.script, "init", project.path])
+    let logs = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasSuffix(".log") }.sorted()
+    for log in logs {
+      let step = String(log.dropFirst(3).dropLast(4))
+      if step != "initial" {
+        _ = try DockerTests.ScenarioTests.shell([DockerTests.ScenarioTests.script, "apply", project.path, step])
+        if step == corruptLockAt {
+          try Data("version = 1\n[[package]\nname = \"broken\n".utf8).write(to: project.appendingPathComponent("uv.lock"))
+          _ = try DockerTests.ScenarioTests.shell(["-c", "git -c user.name=t -c user.email=t@t commit -qam 'break the lock'"], in: project)
+        }
+      }
+      var arguments = ["record", fixtures.appendingPathComponent(log).path, "--db", db, "--context", "."]
+      if skipMetadata { arguments.append("--no-metadata") }
+      let r = try CLI.run(arguments, in: project)
+      try #require(r.status == 0, "\(log): \(r.stderr)")
+    }
+    return History(db: db, project: project, root: root)
+  }
+
+  static func why(_ history: History, _ build: Int, environment: [String: String] = [:]) throws -> [String: Any] {
+    let r = try CLI.run(["why", String(build), "--db", history.db, "--format", "json"], environment: environment)
+    try #require(r.status == 0, "\(r.stderr)")
+    return try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["why"] as? [String: Any])
+  }
+
+  static func causes(_ why: [String: Any]) -> [String] {
+    (why["root_misses"] as? [[String: Any]] ?? []).compactMap { ($0["cause"] as? [String: Any])?["kind"] as? String }
+  }
+
+  @Test func explainsEachRecordedBuild() throws {
+    let history = try Self.record()
+    let expected: [(Int, [String], String)] = [
+      (2, ["files"], "rebuilt 2 steps"),
+      (3, ["dependencies"], "uv.lock changed: +httpcore 1.0.5, +httpx 0.27.0"),
+      (4, ["dockerignore"], ".dockerignore changed: -.venv"),
+      (5, [], "no step lost its cache"),
+      (6, ["dockerfile"], "Dockerfile changed: COPY . /app moved (line 8 → 4)"),
+      (7, ["files"], "1 file changed under COPY . /app: app/main.py"),
+      (8, ["cache-lost"], "uv cache mount /root/.cache/uv cold: fetched 8 of 8 packages"),
+      // Recorded from a file, the local image ID is unknown: a base image change looks like a lost cache.
+      (9, ["cache-lost"], "no input changed"),
+      (10, ["files"], "failed at [stage-0 6/6] RUN echo \"running checks\""),
+    ]
+    for (build, causes, text) in expected {
+      let why = try Self.why(history, build)
+      #expect(Self.causes(why) == causes, "build \(build): \(why["verdict"] ?? "")")
+      #expect((why["verdict"] as? String)?.contains(text) == true, "build \(build): \(why["verdict"] ?? "")")
+      #expect(why["evidence"] as? String == "git")
+    }
+    let dependency = try Self.why(history, 3)
+    let root = try #require((dependency["root_misses"] as? [[String: Any]])?.first)
+    #expect((root["step"] as? [String: Any])?["name"] as? String == "[stage-0 3/5] RUN --mount=type=cache,target=/root/.cache/uv     --mount=type=bind,source=uv.lock,target=uv.lock     --mount=type=bind,source=pyproject.toml,target=pyproject.toml     uv sync --frozen --no-install-project")
+    #expect((root["cascade"] as? [[String: Any]])?.count == 2)
+    let changes = ((root["cause"] as? [String: Any])?["changes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+    #expect(changes == ["httpcore", "httpx"])
+    #expect((dependency["commits"] as? [[String: Any]])?.count == 1)
+  }
+
+  @Test func theFirstBuildHasNoBaseline() throws {
+    let history = try Self.record()
+    let why = try Self.why(history, 1)
+    #expect(Self.causes(why) == ["no-baseline"])
+    #expect((why["baseline_reason"] as? String)?.hasPrefix("no earlier successful build") == true)
+    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("no baseline build: record a successful build") } == true)
+  }
+
+  @Test func commitsMissingFromTheCloneFallBackToSnapshots() throws {
+    let history = try Self.record()
+    try FileManager.default.removeItem(at: history.project.appendingPathComponent(".git"))
+    let why = try Self.why(history, 3)
+    #expect(why["evidence"] as? String == "snapshots")
+    #expect((why["verdict"] as? String)?.contains("uv.lock changed: +httpcore 1.0.5, +httpx 0.27.0") == true)
+    #expect((why["notes"] as? [String])?.contains { $0.contains("is not in the clone") || $0.contains("using the inputs recorded") } == true)
+  }
+
+  @Test func noGitFallsBackToSnapshotsAndSaysSo() throws {
+    let history = try Self.record()
+    let emptyPath = history.root.appendingPathComponent("no-git-bin")
+    try FileManager.default.createDirectory(at: emptyPath, withIntermediateDirectories: true)
+    let why = try Self.why(history, 7, environment: ["PATH": emptyPath.path])
+    #expect(why["evidence"] as? String == "snapshots")
+    #expect((why["verdict"] as? String)?.contains("1 file changed under COPY . /app: app/main.py") == true)
+    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("git was not found on PATH") } == true)
+  }
+
+  @Test func noDockerfileStillExplainsWhatItCan() throws {
+    let history = try Self.record(skipMetadata: true)
+    let why = try Self.why(history, 3)
+    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("no Dockerfile found for build 3") } == true)
+    #expect((why["root_misses"] as? [[String: Any]])?.count == 1)
+    #expect((why["verdict"] as? String)?.hasPrefix("rebuilt 3 steps") == true)
+  }
+
+  @Test func aLockfileThatDoesNotParseIsNamedAndTheRestExplained() throws {
+    let history = try Self.record(corruptLockAt: "add-dependency")
+    let why = try Self.why(history, 3)
+    #expect(Self.causes(why) == ["dependencies"])
+    #expect((why["verdict"] as? String)?.contains("uv.lock changed") == true)
+    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("uv.lock:") && $0.hasSuffix("its package changes are not listed") } == true)
+  }
+
+  @Test func brokeFindsTheReorder() throws {
+    let history = try Self.record()
+    let r = try CLI.run(["broke", "--step", "no-install-project", "--db", history.db])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout.contains("broke    at build 6"))
+    #expect(r.stdout.contains("cause    Dockerfile changed: COPY . /app moved (line 8 → 4)"))
+    #expect(r.stdout.contains("(this step ran because [stage-0 3/5] COPY . /app did)"))
+    #expect(r.stdout.contains("still    missing the cache in the latest build"))
+  }
+
+  @Test func brokeOnAStepThatDoesNotExist() throws {
+    let history = try Self.record()
+    let r = try CLI.run(["broke", "--step", "npm ci", "--db", history.db])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("no step of build 10 matches 'npm ci'"))
+  }
+
+  @Test func diffShowsTheContextBalloon() throws {
+    let history = try Self.record()
+    let r = try CLI.run(["diff", "3", "4", "--db", history.db, "--format", "json"])
+    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let context = try #require(json["context"] as? [String: Any])
+    #expect((context["bytes_after"] as? Int ?? 0) > 20_000_000)
+    #expect((context["bytes_before"] as? Int ?? 0) < 100_000)
+    #expect((json["inputs"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == [".dockerignore"])
+  }
+}
+
+@Suite struct BrokenStretchTests {
+  @Test(arguments: [
+    ("RCRCCRRRRR", 5, nil),
+    ("CCCRRR", 3, nil),
+    ("CCRCC", -1, nil),
+    ("CRRCC", 1, 3),
+    ("CRRRCCRC", 1, 4),
+    ("RR", -1, nil),
+    ("CCCRRRRCR", 3, nil),
+  ] as [(String, Int, Int?)])
+  func findsTheStretch(_ pattern: String, _ start: Int, _ end: Int?) {
+    let stretch = CacheBreakFinderProbe.stretch(pattern)
+    if start < 0 {
+      #expect(stretch == nil)
+    } else {
+      #expect(stretch?.start == start)
+      #expect(stretch?.end == end)
+    }
+  }
+}
