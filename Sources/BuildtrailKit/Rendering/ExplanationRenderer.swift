@@ -147,17 +147,17 @@ public struct ExplanationRenderer: Sendable {
       if e.baseline != nil { out += "  evidence  the logs alone (no git, no recorded inputs)\n" }
     }
     for miss in e.rootMisses {
-      out += "\n" + terminal.paint("  Root miss", .bold) + "  \(miss.step.name)\n"
+      out += "\n" + terminal.paint("  Root miss", .bold) + "  \(compact(miss.step.name))\n"
       out += "    cost     \(formatSeconds(miss.costSeconds))"
       out += miss.cascade.isEmpty ? "\n" : " (\(formatSeconds(miss.step.durationSeconds)) itself, the rest in \(miss.cascade.count) step\(miss.cascade.count == 1 ? "" : "s") it invalidated)\n"
       out += "    cause    \(miss.cause.summary)\n"
       out += evidenceLines(miss.cause)
       for step in miss.cascade {
-        out += terminal.paint("    then     ", .dim) + "\(step.name) (\(formatSeconds(step.durationSeconds)))\n"
+        out += terminal.paint("    then     ", .dim) + "\(compact(step.name)) (\(formatSeconds(step.durationSeconds)))\n"
       }
     }
     if let failed = e.failedStep {
-      out += "\n" + terminal.paint("  Failed", .red) + "     \(failed.name)\n"
+      out += "\n" + terminal.paint("  Failed", .red) + "     \(compact(failed.name))\n"
       if let error = failed.errorText { out += "    \(error)\n" }
     }
     if !e.notes.isEmpty {
@@ -171,13 +171,15 @@ public struct ExplanationRenderer: Sendable {
     var out = ""
     switch cause {
     case .dependencies(_, let changes):
+      guard changes.count > 4 else { break }
       for c in changes.prefix(20) { out += "               \(c.summary)\n" }
       if changes.count > 20 { out += "               … and \(changes.count - 20) more\n" }
     case .dockerignore(_, let added, let removed, let before, let after):
       for p in removed { out += "               - \(p)\n" }
       for p in added { out += "               + \(p)\n" }
-      if let before, let after { out += "               context \(formatBytes(before)) → \(formatBytes(after))\n" }
+      _ = (before, after)
     case .dockerfile(_, _, let before, let after, _):
+      guard before != after else { break }
       if let before { out += "               before: \(truncate(before.replacingOccurrences(of: "\n", with: " "), to: 100))\n" }
       if let after { out += "               after:  \(truncate(after.replacingOccurrences(of: "\n", with: " "), to: 100))\n" }
     case .files(_, let paths, let count):
@@ -192,6 +194,11 @@ public struct ExplanationRenderer: Sendable {
     }
     return out
   }
+}
+
+/// A step name with BuildKit's runs of spaces (from line continuations) folded, for reading.
+func compact(_ name: String) -> String {
+  name.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
 }
 
 /// Renders `buildtrail broke`.
@@ -247,7 +254,7 @@ public struct CacheBreakRenderer: Sendable {
         out += "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history").\n"
       }
       for b in found {
-        out += terminal.paint(b.name, .bold) + "\n"
+        out += terminal.paint(compact(b.name), .bold) + "\n"
         let track = b.series.map { $0.state == "cached" ? "·" : $0.state == "failed" ? "✗" : "█" }.joined()
         out += "  history  \(track)  (oldest → newest; · cached, █ ran, ✗ failed)\n"
         if let broke = b.brokeAt, let good = b.lastGood {

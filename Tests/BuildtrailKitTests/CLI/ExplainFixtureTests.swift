@@ -77,6 +77,19 @@ import Testing
     #expect((dependency["commits"] as? [[String: Any]])?.count == 1)
   }
 
+  @Test func tablesMatchTheirGoldenFiles() throws {
+    let history = try Self.record()
+    for (arguments, name) in [
+      (["why", "3"], "why-3.table"), (["why", "4"], "why-4.table"), (["why", "6"], "why-6.table"),
+      (["why", "8"], "why-8.table"), (["why", "10"], "why-10.table"),
+      (["broke", "--step", "no-install-project"], "broke.table"), (["diff", "2", "3"], "diff-2-3.table"),
+    ] {
+      let r = try CLI.run(arguments + ["--db", history.db])
+      #expect(r.status == 0, "\(arguments): \(r.stderr)")
+      try Golden.check(r.stdout, name)
+    }
+  }
+
   @Test func theFirstBuildHasNoBaseline() throws {
     let history = try Self.record()
     let why = try Self.why(history, 1)
