@@ -73,7 +73,12 @@ struct InputEvidence {
     if let git, let a = before.git?.commit, let b = after.git?.commit {
       guard let files = try? git.changedFiles(from: a, to: b) else { return nil }
       let prefix = after.context.map { $0.path == "." || $0.path.hasPrefix("/") ? "" : $0.path + "/" } ?? ""
-      return files.compactMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
+      let inContext = files.compactMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
+      // What `.dockerignore` keeps out of the context cannot have missed the cache (it still counts itself).
+      let ignorePath = after.inputs.first { $0.role == .dockerignore }?.path ?? repositoryPath(".dockerignore")
+      guard let ignore = git.content(of: ignorePath, at: b) else { return inContext }
+      let matcher = DockerignoreMatcher(text: String(decoding: ignore, as: UTF8.self))
+      return inContext.filter { $0 == ".dockerignore" || !matcher.isExcluded($0) }
     }
     guard let newer = try? store.contextManifest(buildID: after.summary.id),
       let older = try? store.contextManifest(buildID: before.summary.id)
