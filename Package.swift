@@ -51,6 +51,9 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    /** Writes a synthetic history for the scale benchmark. */
+    .executableTarget(
+      name: "history-generator", dependencies: ["BuildStore", "BuildLog"], path: "Benchmarks/HistoryGenerator"),
     .testTarget(name: "BuildLogTests", dependencies: ["BuildLog"], exclude: ["Fixtures"]),
     .testTarget(
       name: "BuildStoreTests",

@@ -114,7 +114,7 @@ public struct BuildStore: Sendable {
     let wall = started.flatMap { s in ended.map { $0.timeIntervalSince(s) } }
     let outcome = b.outcome
     let imageName = p.imageNames.first
-    try db.execute(
+    try Self.run(db, 
       sql: """
         INSERT INTO build (log_sha256, build_index, recorded_at, started_at, ended_at, outcome, exit_code,
           wall_seconds, step_seconds, log_format, builder_name, driver, image_name, image_digest,
@@ -146,7 +146,7 @@ public struct BuildStore: Sendable {
       let occurrence = seenKeys[key, default: 0]
       seenKeys[key] = occurrence + 1
       if occurrence > 0 { key += "#\(occurrence + 1)" }
-      try db.execute(
+      try Self.run(db, 
         sql: """
           INSERT INTO step (build_id, position, vertex, name, service, platform, stage, step_index, step_total,
             kind, step_key, status, duration_seconds, started_at, completed_at, output_lines, error_text, digest)
@@ -160,7 +160,7 @@ public struct BuildStore: Sendable {
         ] as [(any DatabaseValueConvertible)?]))
       let stepID = db.lastInsertedRowID
       if !step.outputTail.isEmpty {
-        try db.execute(
+        try Self.run(db, 
           sql: "INSERT INTO step_output (step_id, lines, text) VALUES (?, ?, ?)",
           arguments: [stepID, step.outputTail.count, step.outputTail.joined(separator: "\n")])
       }
@@ -170,43 +170,48 @@ public struct BuildStore: Sendable {
         }
         let fromLog = image.digest ?? resolvedDigest
         let fromDaemon = fromLog == nil ? b.daemonImageIDs[image.reference] : nil
-        try db.execute(
+        try Self.run(db, 
           sql: "INSERT INTO base_image (build_id, step_id, stage, reference, digest, source) VALUES (?, ?, ?, ?, ?, ?)",
           arguments: [buildID, stepID, name.stage, image.reference, fromLog ?? fromDaemon, fromDaemon == nil ? "log" : "daemon"])
       }
     }
     for (position, warning) in p.warnings.enumerated() {
-      try db.execute(
+      try Self.run(db, 
         sql: "INSERT INTO warning (build_id, position, text) VALUES (?, ?, ?)", arguments: [buildID, position, warning])
     }
     for (key, value) in b.labels {
-      try db.execute(
+      try Self.run(db, 
         sql: "INSERT INTO build_label (build_id, key, value) VALUES (?, ?, ?)", arguments: [buildID, key, value])
     }
     for input in b.inputs {
-      try db.execute(
+      try Self.run(db, 
         sql: """
           INSERT INTO input_blob (sha256, bytes, content) VALUES (?, ?, ?)
           ON CONFLICT (sha256) DO UPDATE SET content = coalesce(input_blob.content, excluded.content)
           """,
         arguments: [input.sha256, input.bytes, input.content])
-      try db.execute(
+      try Self.run(db, 
         sql: "INSERT OR REPLACE INTO build_input (build_id, path, role, sha256) VALUES (?, ?, ?, ?)",
         arguments: [buildID, input.path, input.role.rawValue, input.sha256])
     }
     if let manifest = b.contextManifest {
       let sha = Self.sha256Hex(manifest)
-      try db.execute(
+      try Self.run(db, 
         sql: "INSERT INTO input_blob (sha256, bytes, content) VALUES (?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
         arguments: [sha, manifest.count, manifest])
-      try db.execute(sql: "UPDATE build SET context_manifest_sha256 = ? WHERE id = ?", arguments: [sha, buildID])
+      try Self.run(db, sql: "UPDATE build SET context_manifest_sha256 = ? WHERE id = ?", arguments: [sha, buildID])
     }
     for entry in b.context?.entries ?? [] {
-      try db.execute(
+      try Self.run(db, 
         sql: "INSERT OR REPLACE INTO context_entry (build_id, name, files, bytes) VALUES (?, ?, ?, ?)",
         arguments: [buildID, entry.name, entry.files, entry.bytes])
     }
     return .recorded(id: buildID)
+  }
+
+  /// Runs a statement from the connection's statement cache: recording many steps prepares each SQL once.
+  private static func run(_ db: Database, sql: String, arguments: StatementArguments = StatementArguments()) throws {
+    try db.cachedStatement(sql: sql).execute(arguments: arguments)
   }
 
   // MARK: - Queries

@@ -90,6 +90,28 @@ import Testing
     }
   }
 
+  @Test func checkGatesOnSlowdownAndCacheHits() throws {
+    let history = try Self.record()
+    let healthy = try CLI.run(["check", "5", "--db", history.db, "--min-cache-hit", "80%"])
+    #expect(healthy.status == 0, "\(healthy.stdout)")
+    #expect(healthy.stdout.contains("PASS  cache hits ok: 4 of 4 steps cached (100%, minimum 80%)"))
+
+    let summary = history.root.appendingPathComponent("summary.md")
+    let slow = try CLI.run(
+      ["check", "8", "--db", history.db, "--max-slowdown", "20%"],
+      environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary.path])
+    #expect(slow.status == 1)
+    #expect(slow.stdout.contains("FAIL  build 8 is slower: 2.6s against a median of 0.2s over the last 7 successful builds"))
+    #expect(slow.stdout.contains("::error title=buildtrail duration::build 8 is slower"))
+    #expect(slow.stdout.contains("— rebuilt 4 steps (+2.6s): no input changed: the builder's cache was lost"))
+    let markdown = try String(contentsOf: summary, encoding: .utf8)
+    #expect(markdown.hasPrefix("### buildtrail check: build 8 ❌ regressed"))
+
+    let bad = try CLI.run(["check", "--db", history.db, "--max-slowdown", "fast"])
+    #expect(bad.status == 64)
+    #expect(bad.stderr.contains("--max-slowdown takes a percentage such as 20%, got 'fast'"))
+  }
+
   @Test func theFirstBuildHasNoBaseline() throws {
     let history = try Self.record()
     let why = try Self.why(history, 1)

@@ -1,0 +1,86 @@
+import BuildStore
+import Foundation
+
+/// Renders `buildtrail check`: a line per check, plus GitHub Actions annotations and a Markdown
+/// job summary when asked.
+public struct BuildCheckRenderer: Sendable {
+  public var format: OutputFormat
+  public var terminal: Terminal
+
+  public init(format: OutputFormat, terminal: Terminal) {
+    self.format = format
+    self.terminal = terminal
+  }
+
+  struct CheckJSON: Encodable {
+    var build: BuildSummaryJSON
+    var baselineBuilds: [Int64]
+    var failed: Bool
+    var findings: [BuildCheck.Finding]
+    var explanation: String?
+  }
+
+  public func render(_ check: BuildCheck) -> String {
+    switch format {
+    case .json:
+      return JSONOutput.encode(
+        ["check": CheckJSON(
+          build: BuildSummaryJSON(check.build), baselineBuilds: check.baseline.map(\.id), failed: check.failed,
+          findings: check.findings, explanation: check.explanation)])
+    case .csv:
+      var lines = [CSV.line(["build_id", "check", "level", "actual", "limit", "message"])]
+      for f in check.findings {
+        lines.append(
+          CSV.line([
+            String(check.build.id), f.check, f.level.rawValue, f.actual.map { String($0) } ?? "",
+            f.limit.map { String($0) } ?? "", f.message,
+          ]))
+      }
+      return lines.joined(separator: "\n") + "\n"
+    case .table:
+      var out = ""
+      for f in check.findings {
+        let tag: String
+        switch f.level {
+        case .pass: tag = terminal.paint("PASS", .green)
+        case .warning: tag = terminal.paint("WARN", .yellow)
+        case .failure: tag = terminal.paint("FAIL", .red)
+        }
+        out += "\(tag)  \(f.message)\n"
+      }
+      if let why = check.explanation { out += "      why: \(why)\n" }
+      return out
+    }
+  }
+
+  /// `::error title=…::message` lines for GitHub Actions, one per failed or warning check.
+  public func githubAnnotations(_ check: BuildCheck) -> String {
+    check.findings.filter { $0.level != .pass }.map { f in
+      let command = f.level == .failure ? "error" : "warning"
+      var message = f.message
+      if let why = check.explanation, f.level == .failure { message += " — \(why)" }
+      return "::\(command) title=buildtrail \(f.check)::\(Self.escapeAnnotation(message))"
+    }.joined(separator: "\n") + (check.findings.contains { $0.level != .pass } ? "\n" : "")
+  }
+
+  /// A Markdown section for `$GITHUB_STEP_SUMMARY`.
+  public func markdownSummary(_ check: BuildCheck) -> String {
+    var out = "### buildtrail check: build \(check.build.id) \(check.failed ? "❌ regressed" : "✅ ok")\n\n"
+    out += "| check | result | detail |\n| --- | --- | --- |\n"
+    for f in check.findings {
+      out += "| \(f.check) | \(f.level.rawValue) | \(Self.escapeMarkdown(f.message)) |\n"
+    }
+    if let why = check.explanation { out += "\n**Why:** \(Self.escapeMarkdown(why))\n" }
+    return out + "\n"
+  }
+
+  /// GitHub's workflow-command escaping: `%`, CR and LF.
+  static func escapeAnnotation(_ text: String) -> String {
+    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+      .replacingOccurrences(of: "\n", with: "%0A")
+  }
+
+  static func escapeMarkdown(_ text: String) -> String {
+    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+  }
+}
