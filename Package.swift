@@ -59,7 +59,7 @@ let package = Package(
       name: "BuildStoreTests",
       dependencies: ["BuildStore", "BuildLog", "BuildtrailMigrations", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(
-      name: "BuildtrailKitTests", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail"],
-      exclude: ["Rendering/Snapshots"]),
+      name: "BuildtrailKitTests", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator"],
+      exclude: ["Rendering/Snapshots", "Charts/Snapshots"]),
   ]
 )

@@ -7,7 +7,7 @@ import Foundation
 // Builds alternate between main (80%) and five feature branches, every ten minutes. Each has
 // `steps` steps in two stages; most are cached, and a build whose inputs "changed" runs its stage
 // from a random step on. Two regressions are injected on main: from 60% of the history on, one RUN
-// step takes 1.5× longer; from 80% on, another step never hits the cache.
+// step takes 1.5× longer; from 80% on, another step (and the rest of its stage) never hits the cache.
 
 struct SplitMix64 {
   var state: UInt64
@@ -70,7 +70,7 @@ for n in 0..<total {
     let stageStart = i <= 3 + perStage ? 3 : 4 + perStage
     let cacheable = i > stageStart && i <= stageEnd
     var ran = !cacheable || (missFrom <= i && missFrom >= stageStart && missFrom <= stageEnd)
-    if onMain && i == brokenStep && n >= total * 8 / 10 { ran = true }
+    if onMain && i >= brokenStep && i <= stageEnd && n >= total * 8 / 10 { ran = true }
     var seconds = baseSeconds[i] * exp(0.1 * random.normal())
     if random.unit() < 0.05 { seconds *= 1.5 + random.unit() * 2.5 }
     if onMain && i == slowerStep && n >= total * 6 / 10 { seconds *= 1.5 }

@@ -384,10 +384,39 @@ public struct BuildStore: Sendable {
   }
 
   /// Builds of `branch` (any when nil) and `target` (any when nil), oldest first, the last `limit` of them.
-  public func timeline(branch: String?, target: String?, limit: Int) throws -> [BuildSummary] {
-    var filter = BuildFilter(branch: branch, target: target, limit: limit)
-    filter.labels = [:]
-    return try builds(filter).reversed()
+  public func timeline(branch: String?, target: String?, limit: Int, since: Date? = nil) throws -> [BuildSummary] {
+    var clauses: [String] = []
+    var arguments: [(any DatabaseValueConvertible)?] = []
+    if let branch {
+      clauses.append("b.git_branch = ?")
+      arguments.append(branch)
+    }
+    if let target {
+      clauses.append("b.target = ?")
+      arguments.append(target)
+    }
+    if let since {
+      clauses.append("b.recorded_at >= ?")
+      arguments.append(UTCTimestamp.string(from: since))
+    }
+    arguments.append(limit)
+    let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+    return try read { db in
+      try Row.fetchAll(
+        db,
+        sql: "SELECT \(Self.summaryColumns) FROM build b \(whereClause) ORDER BY b.recorded_at DESC, b.id DESC LIMIT ?",
+        arguments: StatementArguments(arguments)
+      ).map(Self.summary).reversed()
+    }
+  }
+
+  /// The (branch, target) pairs with builds, most builds first.
+  public func branchesAndTargets() throws -> [(branch: String?, target: String?, builds: Int)] {
+    try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT git_branch, target, COUNT(*) FROM build GROUP BY git_branch, target ORDER BY 3 DESC"
+      ).map { ($0[0], $0[1], $0[2]) }
+    }
   }
 
   /// The steps of each of `buildIDs`, in order.

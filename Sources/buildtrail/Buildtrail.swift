@@ -8,7 +8,7 @@ struct Buildtrail: ParsableCommand {
     commandName: "buildtrail",
     abstract: "Keep the history of every Docker/BuildKit build and tell why a build got slow.",
     version: BuildtrailVersion.current,
-    subcommands: [Record.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self, Check.self])
+    subcommands: [Record.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self, Trend.self, Regressions.self, Check.self, Report.self])
 }
 
 extension OutputFormat: ExpressibleByArgument {}

@@ -1,0 +1,73 @@
+import BuildStore
+import Foundation
+
+/// Renders `buildtrail regressions`.
+public struct RegressionRenderer: Sendable {
+  public var format: OutputFormat
+  public var terminal: Terminal
+
+  public init(format: OutputFormat, terminal: Terminal) {
+    self.format = format
+    self.terminal = terminal
+  }
+
+  struct RegressionJSON: Encodable {
+    var kind: String
+    var series: String
+    var key: String?
+    var branch: String?
+    var target: String?
+    var build: Int64
+    var commit: String?
+    var previousBuild: Int64?
+    var medianBefore: Double
+    var medianAfter: Double
+    var relativeChange: Double
+    var confidence: Double
+    var pValue: Double
+    var cause: String?
+  }
+
+  public func render(_ regressions: [Regression]) -> String {
+    let rows = regressions.map {
+      RegressionJSON(
+        kind: $0.kind.rawValue, series: $0.series, key: $0.key, branch: $0.branch, target: $0.target, build: $0.build.id,
+        commit: $0.build.commit, previousBuild: $0.previous?.id, medianBefore: round3($0.change.medianBefore),
+        medianAfter: round3($0.change.medianAfter), relativeChange: round3($0.change.relativeChange),
+        confidence: $0.change.confidence, pValue: $0.change.pValue, cause: $0.cause)
+    }
+    switch format {
+    case .json:
+      return JSONOutput.encode(["regressions": rows])
+    case .csv:
+      var lines = [
+        CSV.line(["build_id", "kind", "series", "branch", "median_before", "median_after", "relative_change", "confidence", "cause"])
+      ]
+      for r in rows {
+        lines.append(
+          CSV.line([
+            String(r.build), r.kind, r.series, r.branch ?? "", String(r.medianBefore), String(r.medianAfter),
+            String(r.relativeChange), String(r.confidence), r.cause ?? "",
+          ]))
+      }
+      return lines.joined(separator: "\n") + "\n"
+    case .table:
+      guard !regressions.isEmpty else { return "No regressions found.\n" }
+      var out = ""
+      for r in regressions {
+        let rate = r.kind == .cacheRate || r.kind == .stepCache
+        let before = rate ? percent(r.change.medianBefore, signed: false) : formatSeconds(r.change.medianBefore)
+        let after = rate ? percent(r.change.medianAfter, signed: false) : formatSeconds(r.change.medianAfter)
+        let change = rate ? "\(Int(((r.change.medianAfter - r.change.medianBefore) * 100).rounded())) points" : percent(r.change.relativeChange)
+        out += terminal.paint("▲ \(r.kind.rawValue)", .red) + "  \(truncate(compact(r.series), to: max(30, terminal.width - 24)))\n"
+        out += "    from build \(r.build.id)\(r.build.commit.map { " (\($0.prefix(8)))" } ?? "") on \(r.branch ?? "?")"
+        out += r.target.map { ", target \($0)" } ?? ""
+        out += ": \(before) → \(after) (\(change)), confidence \(String(format: "%.4f", r.change.confidence))\n"
+        if let cause = r.cause { out += "    cause: \(cause)\n" }
+      }
+      return out
+    }
+  }
+}
+
+private func round3(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }

@@ -1,0 +1,31 @@
+import ArgumentParser
+import BuildStore
+import BuildtrailKit
+import Foundation
+
+struct Report: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write a self-contained HTML report: trends, the latest build's waterfall, regressions, slowest steps, builds.",
+    discussion: "buildtrail report --html build-report.html --last 200")
+
+  @Option(name: .long, help: "The HTML file to write.") var html: String
+  @Option(name: .long, help: "The branch (default: the latest build's).") var branch: String?
+  @Option(name: .long, help: "How many recent builds.") var last = 100
+  @OptionGroup var store: StoreOptions
+
+  func run() throws {
+    do {
+      let history = try BuildStore(path: store.path)
+      let data = try ReportBuilder(store: history).data(branch: branch, last: last)
+      let page = HTMLReport.render(data)
+      do {
+        try Data(page.utf8).write(to: URL(fileURLWithPath: html))
+      } catch {
+        throw BuildtrailError.invalidArgument("cannot write \(html): \(error.localizedDescription); pass a writable --html path")
+      }
+      FileHandle.standardError.write(Data("buildtrail: wrote \(html) (\(data.builds.count) builds, \(data.regressions.count) regressions)\n".utf8))
+    } catch {
+      throw fail(error)
+    }
+  }
+}
