@@ -54,6 +54,9 @@ let package = Package(
     /** Writes a synthetic history for the scale benchmark. */
     .executableTarget(
       name: "history-generator", dependencies: ["BuildStore", "BuildLog"], path: "Benchmarks/HistoryGenerator"),
+    /** Measures the change-point detector's precision and recall on synthetic histories. */
+    .executableTarget(
+      name: "regression-benchmark", dependencies: ["BuildtrailKit"], path: "Benchmarks/RegressionBenchmark"),
     .testTarget(name: "BuildLogTests", dependencies: ["BuildLog"], exclude: ["Fixtures"]),
     .testTarget(
       name: "BuildStoreTests",
