@@ -54,12 +54,24 @@ public struct RegressionRenderer: Sendable {
     case .table:
       guard !regressions.isEmpty else { return "No regressions found.\n" }
       var out = ""
+      // Steps that started missing the cache at the same build for the same cause are one event.
+      var shown: [(Regression, [Regression])] = []
       for r in regressions {
+        if r.kind == .stepCache,
+          let i = shown.firstIndex(where: { $0.0.kind == .stepCache && $0.0.build.id == r.build.id && $0.0.cause == r.cause && $0.0.branch == r.branch })
+        {
+          shown[i].1.append(r)
+        } else {
+          shown.append((r, []))
+        }
+      }
+      for (r, more) in shown {
         let rate = r.kind == .cacheRate || r.kind == .stepCache
         let before = rate ? percent(r.change.medianBefore, signed: false) : formatSeconds(r.change.medianBefore)
         let after = rate ? percent(r.change.medianAfter, signed: false) : formatSeconds(r.change.medianAfter)
         let change = rate ? "\(Int(((r.change.medianAfter - r.change.medianBefore) * 100).rounded())) points" : percent(r.change.relativeChange)
         out += terminal.paint("▲ \(r.kind.rawValue)", .red) + "  \(truncate(compact(r.series), to: max(30, terminal.width - 24)))\n"
+        if !more.isEmpty { out += "    and \(more.count) later step\(more.count == 1 ? "" : "s") of its stage at the same build\n" }
         out += "    from build \(r.build.id)\(r.build.commit.map { " (\($0.prefix(8)))" } ?? "") on \(r.branch ?? "?")"
         out += r.target.map { ", target \($0)" } ?? ""
         out += ": \(before) → \(after) (\(change)), confidence \(String(format: "%.4f", r.change.confidence))\n"

@@ -48,5 +48,15 @@ import Testing
     let regressed = try CLI.run(["check", String(main.last ?? 0), "--db", db, "--max-slowdown", "60%", "--min-cache-hit", "80%"])
     #expect(regressed.status == 1, "\(regressed.stdout)")
     #expect(regressed.stdout.contains("hit the cache too little"))
+
+    let html = URL(fileURLWithPath: db).deletingLastPathComponent().appendingPathComponent("report.html")
+    let report = try CLI.run(["report", "--html", html.path, "--db", db, "--last", "300"])
+    #expect(report.status == 0, "\(report.stderr)")
+    let page = try String(contentsOf: html, encoding: .utf8)
+    #expect(page.hasPrefix("<!DOCTYPE html>"))
+    #expect(page.contains("<svg"))
+    #expect(!page.contains("<script"))
+    #expect(!page.contains("http://") && !page.contains("https://"), "self-contained: no network references")
+    #expect(page.contains("step-cache"))
   }
 }
