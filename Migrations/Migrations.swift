@@ -9,6 +9,7 @@ public enum BuildtrailMigrations {
   public static let all: [(identifier: String, sql: String)] = [
     ("0001_initial", String(decoding: PackageResources._001_initial_sql, as: UTF8.self)),
     ("0002_context_manifest", String(decoding: PackageResources._002_context_manifest_sql, as: UTF8.self)),
+    ("0003_branch_time_index", String(decoding: PackageResources._003_branch_time_index_sql, as: UTF8.self)),
   ]
 
   /// A migrator that applies ``all``.
