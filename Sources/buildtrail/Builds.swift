@@ -30,12 +30,9 @@ struct Builds: ParsableCommand {
       let parts = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
       labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
     }
-    do {
-      let history = try BuildStore(path: store.path)
+    try store.render { history in
       let builds = try history.builds(BuildFilter(branch: branch, target: target, labels: labels, outcome: outcome, limit: limit))
-      print(BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds), terminator: "")
-    } catch {
-      throw fail(error)
+      return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds)
     }
   }
 }

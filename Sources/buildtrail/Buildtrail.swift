@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildStore
 import BuildtrailKit
 import Foundation
 
@@ -18,6 +19,15 @@ struct StoreOptions: ParsableArguments {
   var db: String?
 
   var path: String { DatabaseLocation.resolve(flag: db) }
+
+  /// Opens the history, prints what `body` renders from it; any error becomes one line and exit 1.
+  func render(_ body: (BuildStore) throws -> String) throws {
+    do {
+      print(try body(try BuildStore(path: path)), terminator: "")
+    } catch {
+      throw fail(error)
+    }
+  }
 }
 
 struct FormatOptions: ParsableArguments {

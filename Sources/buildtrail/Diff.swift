@@ -15,12 +15,9 @@ struct Diff: ParsableCommand {
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    do {
-      let history = try BuildStore(path: store.path)
+    try store.render { history in
       let diff = try BuildComparison(store: history).diff(before, after)
-      print(BuildDiffRenderer(format: output.format, terminal: .standardOutput(), showAll: all).render(diff), terminator: "")
-    } catch {
-      throw fail(error)
+      return BuildDiffRenderer(format: output.format, terminal: .standardOutput(), showAll: all).render(diff)
     }
   }
 }

@@ -18,12 +18,8 @@ struct Show: ParsableCommand {
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    do {
-      let history = try BuildStore(path: store.path)
-      let view = try BuildView(store: history, terminal: .standardOutput(), format: output.format)
-      print(try view.render(buildID: build, step: step), terminator: "")
-    } catch {
-      throw fail(error)
+    try store.render { history in
+      try BuildView(store: history, terminal: .standardOutput(), format: output.format).render(buildID: build, step: step)
     }
   }
 }

@@ -29,15 +29,12 @@ struct Trend: ParsableCommand {
   }
 
   func run() throws {
-    do {
-      let history = try BuildStore(path: store.path)
-      let options = TrendView.Options(
-        branch: branch, target: target, step: step, last: last,
-        since: since.flatMap { UTCTimestamp.date(from: $0 + "T00:00:00Z") },
-        glyphs: ascii ? .ascii : blocks ? .blocks : .braille)
-      print(try TrendView(store: history, terminal: .standardOutput(), format: output.format).render(options), terminator: "")
-    } catch {
-      throw fail(error)
+    let options = TrendView.Options(
+      branch: branch, target: target, step: step, last: last,
+      since: since.flatMap { UTCTimestamp.date(from: $0 + "T00:00:00Z") },
+      glyphs: ascii ? .ascii : blocks ? .blocks : .braille)
+    try store.render { history in
+      try TrendView(store: history, terminal: .standardOutput(), format: output.format).render(options)
     }
   }
 }
@@ -54,12 +51,9 @@ struct Regressions: ParsableCommand {
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    do {
-      let history = try BuildStore(path: store.path)
+    try store.render { history in
       let found = try RegressionFinder(store: history, window: window).find(branch: branch, target: target)
-      print(RegressionRenderer(format: output.format, terminal: .standardOutput()).render(found), terminator: "")
-    } catch {
-      throw fail(error)
+      return RegressionRenderer(format: output.format, terminal: .standardOutput()).render(found)
     }
   }
 }

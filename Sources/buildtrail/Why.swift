@@ -17,12 +17,9 @@ struct Why: ParsableCommand {
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    do {
-      let history = try BuildStore(path: store.path)
+    try store.render { history in
       let explanation = try CacheExplainer(store: history).explain(buildID: build, against: against)
-      print(ExplanationRenderer(format: output.format, terminal: .standardOutput()).render(explanation), terminator: "")
-    } catch {
-      throw fail(error)
+      return ExplanationRenderer(format: output.format, terminal: .standardOutput()).render(explanation)
     }
   }
 }
@@ -39,12 +36,9 @@ struct Broke: ParsableCommand {
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    do {
-      let history = try BuildStore(path: store.path)
+    try store.render { history in
       let result = try CacheBreakFinder(store: history).find(stepPattern: step, branch: branch, limit: limit)
-      print(CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(result.breaks, branch: result.branch), terminator: "")
-    } catch {
-      throw fail(error)
+      return CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(result.breaks, branch: result.branch)
     }
   }
 }
