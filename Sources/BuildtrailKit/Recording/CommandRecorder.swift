@@ -48,9 +48,12 @@ final class CommandRunner: @unchecked Sendable {
     signal(SIGTERM) { _ in
       if runningChild > 0 { kill(runningChild, SIGTERM) }
     }
+    // If whoever reads buildtrail's output goes away (`| head`), keep recording the build.
+    signal(SIGPIPE, SIG_IGN)
     defer {
       signal(SIGINT, SIG_DFL)
       signal(SIGTERM, SIG_DFL)
+      signal(SIGPIPE, SIG_DFL)
       runningChild = 0
     }
     let group = DispatchGroup()
@@ -128,14 +131,19 @@ final class CommandRunner: @unchecked Sendable {
     let size = 64 * 1024
     let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
     defer { buffer.deallocate() }
+    var passingThrough = true
     while true {
       let n = read(fd, buffer, size)
       if n < 0 && errno == EINTR { continue }
       if n <= 0 { break }
       var written = 0
-      while written < n {
+      while passingThrough && written < n {
         let w = write(target, buffer + written, n - written)
-        if w <= 0 { break }
+        if w < 0 && errno == EINTR { continue }
+        if w <= 0 {
+          passingThrough = false
+          break
+        }
         written += w
       }
       let chunk = UnsafeRawBufferPointer(start: buffer, count: n)

@@ -111,3 +111,21 @@ import Testing
     #expect(r.stderr.contains("buildtrail: recorded build 1: failed"))
   }
 }
+
+@Suite struct ClosedOutputTests {
+  @Test func theBuildIsRecordedWhenItsReaderGoesAway() throws {
+    let dir = try scratchDirectory()
+    let db = dir.appendingPathComponent("h.db").path
+    // `head -n 1` exits after one line; buildtrail must keep reading the build and record it.
+    let build = dir.appendingPathComponent("build.sh")
+    try Data(
+      "printf '#1 [1/1] RUN x\\n'; sleep 0.3; i=0; while [ $i -lt 2000 ]; do i=$((i+1)); printf '#1 0.1 line %s\\n' $i; done; printf '#1 DONE 0.5s\\n'\n"
+        .utf8
+    ).write(to: build)
+    let shell = "set -o pipefail; '\(CLI.binary.path)' record --db '\(db)' --no-metadata -- sh '\(build.path)' | head -n 1"
+    let r = try CLI.runExecutable(URL(fileURLWithPath: "/bin/bash"), ["-c", shell])
+    #expect(r.stdout == "#1 [1/1] RUN x\n")
+    let list = try CLI.run(["builds", "--db", db, "--format", "csv"])
+    #expect(list.stdout.contains(",success,"), "\(list.stdout) \(r.stderr)")
+  }
+}
