@@ -25,11 +25,7 @@ struct Builds: ParsableCommand {
   }
 
   func run() throws {
-    var labels: [String: String] = [:]
-    for l in label {
-      let parts = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-    }
+    let labels = parseLabels(label)
     try store.render { history in
       let builds = try history.builds(BuildFilter(branch: branch, target: target, labels: labels, outcome: outcome, limit: limit))
       return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds)

@@ -42,6 +42,16 @@ func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
   return ExitCode(code)
 }
 
+/// `key=value` flags as a dictionary (validated by the commands beforehand).
+func parseLabels(_ flags: [String]) -> [String: String] {
+  var labels: [String: String] = [:]
+  for flag in flags {
+    let parts = flag.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+    labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
+  }
+  return labels
+}
+
 func warn(_ message: String) {
   FileHandle.standardError.write(Data("buildtrail: warning: \(message)\n".utf8))
 }

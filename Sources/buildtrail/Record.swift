@@ -50,11 +50,7 @@ struct Record: ParsableCommand {
   }
 
   func run() throws {
-    var labels: [String: String] = [:]
-    for l in label {
-      let parts = l.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-      labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
-    }
+    let labels = parseLabels(label)
     let request = RecordRequest(
       logPath: log, command: command, labels: labels, target: target, commit: commit, branch: branch,
       contextPath: context, dockerfilePath: file, collectMetadata: !noMetadata)
