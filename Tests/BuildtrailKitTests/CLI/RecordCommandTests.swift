@@ -129,3 +129,20 @@ import Testing
     #expect(list.stdout.contains(",success,"), "\(list.stdout) \(r.stderr)")
   }
 }
+
+@Suite struct UnusableDatabaseDuringABuildTests {
+  @Test func theBuildStillRunsAndItsExitCodeWins() throws {
+    let dir = try scratchDirectory()
+    let file = dir.appendingPathComponent("not-a-folder")
+    try Data("x".utf8).write(to: file)
+    let db = file.appendingPathComponent("history.db").path
+    let failing = try CLI.run(["record", "--db", db, "--no-metadata", "--", "sh", "-c", "echo building; exit 3"])
+    #expect(failing.status == 3)
+    #expect(failing.stdout == "building\n")
+    #expect(failing.errorLines.count == 1)
+    #expect(failing.errorLines.first?.contains("cannot open database") == true)
+    let passing = try CLI.run(["record", "--db", db, "--no-metadata", "--", "sh", "-c", "echo building"])
+    #expect(passing.status == 1, "the build passed but nothing was recorded")
+    #expect(passing.stdout == "building\n")
+  }
+}
