@@ -108,7 +108,7 @@ public struct BuildStore: Sendable {
       if n.kind == .internal || n.kind == .export, let s = n.service { services.insert(s) }
     }
     let names = p.steps.map { StepName($0.name, services: services) }
-    let cacheable = zip(p.steps, names).filter { $0.1.kind.isDockerfileStep && $0.1.kind != .from }
+    let cacheable = zip(p.steps, names).filter { $0.1.kind.isCacheable }
     let started = b.startedAt ?? p.startedAt
     let ended = b.endedAt ?? p.endedAt
     let wall = started.flatMap { s in ended.map { $0.timeIntervalSince(s) } }
@@ -132,7 +132,7 @@ public struct BuildStore: Sendable {
         p.imageDigest, p.contextTransferBytes, b.context?.files, b.context?.bytes, b.context?.path,
         b.context?.dockerfilePath, b.target, p.errorMessage, cacheable.count,
         cacheable.filter { $0.0.status == .cached }.count,
-        cacheable.filter { $0.0.status == .done || $0.0.status == .error }.count,
+        cacheable.filter { $0.0.status.ranOrFailed }.count,
         p.steps.filter { $0.status == .error }.count, p.unrecognizedLineCount, b.logPath, b.logBytes, b.logLines,
         p.job, b.command, b.git?.commit, b.git?.branch, b.git?.subject,
         b.git?.committedAt.map(UTCTimestamp.string(from:)), b.git?.dirty, b.git?.shallow, b.git?.root,
@@ -250,32 +250,38 @@ public struct BuildStore: Sendable {
 
   /// The most recent builds matching `filter`, newest first.
   public func builds(_ filter: BuildFilter = BuildFilter()) throws -> [BuildSummary] {
+    var query = SummaryQuery(limit: filter.limit)
+    query.require("b.git_branch = ?", filter.branch)
+    query.require("b.target = ?", filter.target)
+    query.require("b.outcome = ?", filter.outcome?.rawValue)
+    for (key, value) in filter.labels.sorted(by: { $0.key < $1.key }) {
+      query.clauses.append("EXISTS (SELECT 1 FROM build_label l WHERE l.build_id = b.id AND l.key = ? AND l.value = ?)")
+      query.arguments += [key, value]
+    }
+    return try summaries(query)
+  }
+
+  /// Conditions on builds, newest first up to a limit.
+  private struct SummaryQuery {
     var clauses: [String] = []
     var arguments: [(any DatabaseValueConvertible)?] = []
-    if let branch = filter.branch {
-      clauses.append("b.git_branch = ?")
-      arguments.append(branch)
-    }
-    if let target = filter.target {
-      clauses.append("b.target = ?")
-      arguments.append(target)
-    }
-    if let outcome = filter.outcome {
-      clauses.append("b.outcome = ?")
-      arguments.append(outcome.rawValue)
-    }
-    for (key, value) in filter.labels.sorted(by: { $0.key < $1.key }) {
-      clauses.append("EXISTS (SELECT 1 FROM build_label l WHERE l.build_id = b.id AND l.key = ? AND l.value = ?)")
-      arguments.append(key)
+    var limit: Int
+
+    /// Adds `clause` with its one argument, when there is a value.
+    mutating func require(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
+      guard let value else { return }
+      clauses.append(clause)
       arguments.append(value)
     }
-    let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-    arguments.append(filter.limit)
+  }
+
+  private func summaries(_ query: SummaryQuery) throws -> [BuildSummary] {
+    let whereClause = query.clauses.isEmpty ? "" : "WHERE " + query.clauses.joined(separator: " AND ")
     return try read { db in
       try Row.fetchAll(
         db,
         sql: "SELECT \(Self.summaryColumns) FROM build b \(whereClause) ORDER BY b.recorded_at DESC, b.id DESC LIMIT ?",
-        arguments: StatementArguments(arguments)
+        arguments: StatementArguments(query.arguments + [query.limit])
       ).map(Self.summary)
     }
   }
@@ -361,53 +367,25 @@ public struct BuildStore: Sendable {
   /// The builds recorded before `id` (by record order) that could serve as its baseline:
   /// successful, of the same target, on `branch` (any branch when nil); newest first.
   public func baselineCandidates(before id: Int64, branch: String?, target: String?, limit: Int = 1) throws -> [BuildSummary] {
-    var clauses = ["b.outcome = 'success'", "(b.recorded_at < (SELECT recorded_at FROM build WHERE id = ?) OR (b.recorded_at = (SELECT recorded_at FROM build WHERE id = ?) AND b.id < ?))"]
-    var arguments: [(any DatabaseValueConvertible)?] = [id, id, id]
-    if let branch {
-      clauses.append("b.git_branch = ?")
-      arguments.append(branch)
-    }
-    if let target {
-      clauses.append("b.target = ?")
-      arguments.append(target)
-    } else {
-      clauses.append("b.target IS NULL")
-    }
-    arguments.append(limit)
-    return try read { db in
-      try Row.fetchAll(
-        db,
-        sql: "SELECT \(Self.summaryColumns) FROM build b WHERE \(clauses.joined(separator: " AND ")) ORDER BY b.recorded_at DESC, b.id DESC LIMIT ?",
-        arguments: StatementArguments(arguments)
-      ).map(Self.summary)
-    }
+    var query = SummaryQuery(limit: limit)
+    query.clauses = [
+      "b.outcome = 'success'",
+      "(b.recorded_at < (SELECT recorded_at FROM build WHERE id = ?) OR (b.recorded_at = (SELECT recorded_at FROM build WHERE id = ?) AND b.id < ?))",
+    ]
+    query.arguments = [id, id, id]
+    query.require("b.git_branch = ?", branch)
+    if target == nil { query.clauses.append("b.target IS NULL") }
+    query.require("b.target = ?", target)
+    return try summaries(query)
   }
 
   /// Builds of `branch` (any when nil) and `target` (any when nil), oldest first, the last `limit` of them.
   public func timeline(branch: String?, target: String?, limit: Int, since: Date? = nil) throws -> [BuildSummary] {
-    var clauses: [String] = []
-    var arguments: [(any DatabaseValueConvertible)?] = []
-    if let branch {
-      clauses.append("b.git_branch = ?")
-      arguments.append(branch)
-    }
-    if let target {
-      clauses.append("b.target = ?")
-      arguments.append(target)
-    }
-    if let since {
-      clauses.append("b.recorded_at >= ?")
-      arguments.append(UTCTimestamp.string(from: since))
-    }
-    arguments.append(limit)
-    let whereClause = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-    return try read { db in
-      try Row.fetchAll(
-        db,
-        sql: "SELECT \(Self.summaryColumns) FROM build b \(whereClause) ORDER BY b.recorded_at DESC, b.id DESC LIMIT ?",
-        arguments: StatementArguments(arguments)
-      ).map(Self.summary).reversed()
-    }
+    var query = SummaryQuery(limit: limit)
+    query.require("b.git_branch = ?", branch)
+    query.require("b.target = ?", target)
+    query.require("b.recorded_at >= ?", since.map(UTCTimestamp.string(from:)))
+    return try summaries(query).reversed()
   }
 
   /// The (branch, target) pairs with builds, most builds first.

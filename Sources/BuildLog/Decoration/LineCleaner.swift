@@ -143,9 +143,8 @@ package struct LineCleaner {
     let rest = text.dropFirst(i)
     for level: StaticString in ["DEBUG [", "INFO [", "WARN [", "ERROR [", "FATAL ["] where rest.hasPrefix(level) {
       let afterLevel = rest.dropFirst(level.utf8CodeUnitCount)
-      if let close = afterLevel.prefix(40).firstIndex(of: UInt8(ascii: "]")),
-        close + 2 < afterLevel.count || close + 2 == afterLevel.count,
-        close + 1 < afterLevel.count, afterLevel[close + 1] == 0x20
+      if let close = afterLevel.prefix(40).firstIndex(of: UInt8(ascii: "]")), close + 1 < afterLevel.count,
+        afterLevel[close + 1] == 0x20
       {
         let after = afterLevel.dropFirst(close + 2)
         if after.count > 0, after[0] == 0x09 { return after.dropFirst(1) }

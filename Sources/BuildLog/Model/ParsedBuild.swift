@@ -33,6 +33,9 @@ public enum StepStatus: String, Codable, Sendable, CaseIterable {
   case canceled
   /// The log never said how it ended.
   case unfinished
+
+  /// The step did its work (or tried to): it was not a cache hit.
+  public var ranOrFailed: Bool { self == .done || self == .error }
 }
 
 /// One step of a build as the log tells it: a BuildKit vertex, a tty row or a legacy `Step`.

@@ -21,6 +21,9 @@ public enum StepKind: String, Codable, Sendable, CaseIterable {
     default: return false
     }
   }
+
+  /// Steps that can hit the layer cache and count in cache statistics: Dockerfile steps but FROM.
+  public var isCacheable: Bool { isDockerfileStep && self != .from }
 }
 
 /// A step name read into its parts, e.g. `[web linux/arm64 builder 3/5] RUN make`.

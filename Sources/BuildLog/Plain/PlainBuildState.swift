@@ -3,7 +3,9 @@ import Foundation
 /// What the plain reader knows of one vertex while reading.
 final class VertexState {
   let number: Int
-  var name: String
+  private(set) var name: String
+  /// The name's bytes, to recognise a reprinted header without making a String per line.
+  private(set) var nameBytes: [UInt8] = []
   var sawDone = false
   var sawCached = false
   var sawError = false
@@ -19,6 +21,11 @@ final class VertexState {
   init(number: Int, name: String) {
     self.number = number
     self.name = name
+  }
+
+  func setName(_ bytes: ByteSpan) {
+    nameBytes = bytes.array
+    name = bytes.string
   }
 
   var isTerminal: Bool { sawDone || sawCached || sawError || sawCanceled }

@@ -43,7 +43,7 @@ final class PlainReader {
     build.inWarningsSummary = false
 
     if number == 1, let vertex = build.existing(number), vertex.isTerminal,
-      payload.hasPrefix("[") || payload.equals(Array(vertex.name.utf8)), build.order.count > 1,
+      payload.hasPrefix("[") || payload.trimmingTrailingSpaces().equals(vertex.nameBytes), build.order.count > 1,
       build.order.allSatisfy({ $0.isTerminal || $0.name.hasPrefix("[internal] load metadata") })
     {
       close(build)
@@ -54,7 +54,7 @@ final class PlainReader {
 
     if let v = build.existing(number), !v.name.isEmpty {
       if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return true }
-      if payload.equals(Array(v.name.utf8)) {
+      if payload.trimmingTrailingSpaces().equals(v.nameBytes) {
         build.lastVertexLineWasTerminal = false
         return true
       }
@@ -64,7 +64,7 @@ final class PlainReader {
     }
     let v = build.vertex(number)
     if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return true }
-    v.name = payload.trimmingTrailingSpaces().string
+    v.setName(payload.trimmingTrailingSpaces())
     build.lastVertexLineWasTerminal = false
     return true
   }

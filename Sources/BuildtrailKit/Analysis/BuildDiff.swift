@@ -102,8 +102,3 @@ public struct BuildDiff: Sendable {
   /// Wall (or summed) seconds more in the newer build.
   public var secondsDelta: Double { after.summary.seconds - before.summary.seconds }
 }
-
-extension StepStatus {
-  /// The step did its work (or tried to): it was not a cache hit.
-  public var ranOrFailed: Bool { self == .done || self == .error }
-}

@@ -190,8 +190,3 @@ func shortDigest(_ digest: String?) -> String {
   guard let digest else { return "(none)" }
   return digest.hasPrefix("sha256:") ? String(digest.prefix(19)) : String(digest.prefix(12))
 }
-
-extension StepKind {
-  /// Steps that can hit the layer cache and count in cache statistics.
-  public var isCacheable: Bool { isDockerfileStep && self != .from }
-}

@@ -69,8 +69,10 @@ public struct RegressionFinder {
     return found
   }
 
-  /// Regressions in one series of builds (oldest first).
-  func find(in builds: [BuildSummary], branch: String?, target: String?) throws -> [Regression] {
+  /// Regressions in one series of builds (oldest first); `steps` when the caller has them loaded already.
+  func find(in builds: [BuildSummary], steps loaded: [Int64: [StoredStep]]? = nil, branch: String?, target: String?) throws
+    -> [Regression]
+  {
     guard builds.count >= 2 * configuration.minSegment else { return [] }
     var found: [Regression] = []
     func add(_ kind: Regression.Kind, _ series: String, _ key: String?, _ points: [(BuildSummary, Double)], rate: Bool) {
@@ -93,7 +95,7 @@ public struct RegressionFinder {
     let withSteps = builds.filter { $0.stepsTotal > 0 }
     add(.cacheRate, "cache hit ratio", nil, withSteps.map { ($0, $0.cacheHitRatio ?? 0) }, rate: true)
 
-    let steps = try store.steps(ofBuilds: builds.map(\.id))
+    let steps = try loaded ?? store.steps(ofBuilds: builds.map(\.id))
     var byKey: [String: (name: String, executed: [(BuildSummary, Double)], hits: [(BuildSummary, Double)])] = [:]
     var order: [String] = []
     for build in builds {

@@ -21,9 +21,10 @@ public struct ReportBuilder {
     }
     let branchName = branch ?? latest.summary.branch
     let builds = try store.timeline(branch: branchName, target: branch == nil ? latest.summary.target : nil, limit: last)
-    let finder = RegressionFinder(store: store, environment: environment)
-    let regressions = try finder.find(in: builds, branch: branchName, target: latest.summary.target).map(finder.explain)
     let steps = try store.steps(ofBuilds: builds.map(\.id))
+    let finder = RegressionFinder(store: store, environment: environment)
+    let regressions = try finder.find(in: builds, steps: steps, branch: branchName, target: latest.summary.target)
+      .map(finder.explain)
     let newest = builds.last.flatMap { try? store.build(id: $0.id) } ?? latest
 
     func row(_ b: BuildSummary) -> HTMLReportData.Build {

@@ -57,10 +57,9 @@ public struct TrendView {
     var points: [Point] = []
     var stepName: String?
     var regressionBuilds = Set<Int64>()
-    let finder = RegressionFinder(store: store)
-    let found = try finder.find(in: builds, branch: branch, target: target)
+    let steps = try store.steps(ofBuilds: builds.map(\.id))
+    let found = try RegressionFinder(store: store).find(in: builds, steps: steps, branch: branch, target: target)
     if let pattern = options.step {
-      let steps = try store.steps(ofBuilds: builds.map(\.id))
       let candidates = (steps[builds.last?.id ?? 0] ?? []).filter { $0.kind.isCacheable && $0.name.localizedCaseInsensitiveContains(pattern) }
       guard let chosen = candidates.first ?? steps.values.joined().first(where: { $0.name.localizedCaseInsensitiveContains(pattern) })
       else {

@@ -51,10 +51,12 @@ public enum BuildContextScanner {
   public static let topLevelLimit = 20
 
   /// Summarises `contextDirectory`; `alwaysIncluded` paths count even when excluded, as BuildKit sends them.
+  /// `visit`, when given, sees every file sent: its context-relative path, full path and `lstat`.
   public static func scan(
     contextDirectory: URL,
     matcher: DockerignoreMatcher?,
-    alwaysIncluded: [String] = ["Dockerfile", ".dockerignore"]
+    alwaysIncluded: [String] = ["Dockerfile", ".dockerignore"],
+    visit: ((_ relativePath: String, _ fullPath: String, _ info: stat) -> Void)? = nil
   ) throws -> ContextSummary {
     let rootPath = contextDirectory.path
     var rootStat = stat()
@@ -102,8 +104,10 @@ public enum BuildContextScanner {
         var relative = ""
         var excluded = false
         var state: DockerignoreMatcher.WalkState?
-        if let activeMatcher {
+        if activeMatcher != nil || visit != nil {
           relative = frame.relative.isEmpty ? name : frame.relative + "/" + name
+        }
+        if let activeMatcher {
           (excluded, state) = activeMatcher.decide(relative, parent: frame.state)
         }
         if isDirectory {
@@ -121,6 +125,7 @@ public enum BuildContextScanner {
           countedForced.insert(relative)
         }
         tally.add(info, top: top)
+        visit?(relative, String(decoding: frame.path + [UInt8(ascii: "/")] + nameBytes, as: UTF8.self), info)
       }
     }
 
@@ -130,6 +135,7 @@ public enum BuildContextScanner {
         guard lstat(rootPath + "/" + path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { continue }
         let top = String(path.prefix { $0 != "/" })
         tally.add(info, top: top)
+        visit?(path, rootPath + "/" + path, info)
       }
     }
     return tally.summary(limit: topLevelLimit)

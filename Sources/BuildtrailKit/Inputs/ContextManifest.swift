@@ -26,38 +26,26 @@ public struct ContextManifest: Sendable, Equatable {
     self.truncated = truncated
   }
 
-  /// Walks `contextDirectory` as BuildKit would send it and hashes each file.
-  public static func scan(contextDirectory: URL, matcher: DockerignoreMatcher?) -> ContextManifest {
+  /// Walks `contextDirectory` once, as BuildKit would send it: the summary of what is sent, and
+  /// the file list with each file hashed.
+  public static func scan(
+    contextDirectory: URL, matcher: DockerignoreMatcher?, alwaysIncluded: [String] = ["Dockerfile", ".dockerignore"]
+  ) throws -> (summary: ContextSummary, manifest: ContextManifest) {
     var entries: [Entry] = []
     var truncated = false
-    let root = contextDirectory.standardizedFileURL.path
-    var pending = [""]
-    while let relativeDirectory = pending.popLast() {
-      let directory = relativeDirectory.isEmpty ? root : root + "/" + relativeDirectory
-      guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { continue }
-      for name in names.sorted() {
-        let relative = relativeDirectory.isEmpty ? name : relativeDirectory + "/" + name
-        let full = directory + "/" + name
-        var info = stat()
-        guard lstat(full, &info) == 0 else { continue }
-        let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
-        if isDirectory {
-          if let matcher, matcher.canSkipDirectory(relative) { continue }
-          pending.append(relative)
-          continue
-        }
-        if let matcher, matcher.isExcluded(relative), relative != ".dockerignore" { continue }
-        if entries.count >= fileLimit {
-          truncated = true
-          continue
-        }
-        let size = Int64(info.st_size)
-        let isRegular = (info.st_mode & S_IFMT) == S_IFREG
-        let hash = isRegular && size <= hashLimit ? (sha256(ofFile: full) ?? "-") : "-"
-        entries.append(Entry(path: relative, size: size, sha256: hash))
+    let summary = try BuildContextScanner.scan(
+      contextDirectory: contextDirectory, matcher: matcher, alwaysIncluded: alwaysIncluded
+    ) { relative, full, info in
+      guard entries.count < fileLimit else {
+        truncated = true
+        return
       }
+      let size = Int64(info.st_size)
+      let isRegular = (info.st_mode & S_IFMT) == S_IFREG
+      let hash = isRegular && size <= hashLimit ? (sha256(ofFile: full) ?? "-") : "-"
+      entries.append(Entry(path: relative, size: size, sha256: hash))
     }
-    return ContextManifest(entries: entries, truncated: truncated)
+    return (summary, ContextManifest(entries: entries, truncated: truncated))
   }
 
   static func sha256(ofFile path: String) -> String? {
@@ -67,7 +55,7 @@ public struct ContextManifest: Sendable, Equatable {
     while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
       hasher.update(data: chunk)
     }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return hexString(hasher.finalize())
   }
 
   /// The stored text form.

@@ -25,7 +25,7 @@ final class HashingParser: @unchecked Sendable {
   }
 
   func finish() -> (ParsedLog, String) {
-    let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    let digest = hexString(hasher.finalize())
     return (parser.finish(), digest)
   }
 }

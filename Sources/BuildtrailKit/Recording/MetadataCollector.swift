@@ -74,8 +74,8 @@ struct MetadataCollector {
       if let dockerfile = dockerfileURL, dockerfile.path.hasPrefix(context.path + "/") {
         always.append(String(dockerfile.path.dropFirst(context.path.count + 1)))
       }
-      let summary = try BuildContextScanner.scan(contextDirectory: context, matcher: matcher, alwaysIncluded: always)
-      metadata.contextManifest = Data(ContextManifest.scan(contextDirectory: context, matcher: matcher).text.utf8)
+      let (summary, manifest) = try ContextManifest.scan(contextDirectory: context, matcher: matcher, alwaysIncluded: always)
+      metadata.contextManifest = Data(manifest.text.utf8)
       let relative = git.map { Self.relativePath(context, to: $0.repositoryRoot) } ?? context.path
       metadata.context = ContextFacts(
         path: relative,

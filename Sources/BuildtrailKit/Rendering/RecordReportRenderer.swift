@@ -30,7 +30,7 @@ public struct RecordReportRenderer: Sendable {
 
   public func render(_ report: RecordReport) -> String {
     let entries = report.entries.map { e -> EntryJSON in
-      let cacheable = e.build.steps.filter { StepName($0.name).kind.isDockerfileStep && StepName($0.name).kind != .from }
+      let cacheable = e.build.steps.filter { $0.parsedName.kind.isCacheable }
       var isNew = true
       if case .alreadyRecorded = e.result { isNew = false }
       return EntryJSON(

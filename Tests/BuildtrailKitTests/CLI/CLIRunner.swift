@@ -69,8 +69,16 @@ struct CLI {
   }
 }
 
+/// Every scratch directory of a test run lives under one folder, removed when the run ends (the uv
+/// scenarios write tens of megabytes each).
+let scratchRoot: URL = {
+  let root = FileManager.default.temporaryDirectory.appendingPathComponent("buildtrail-tests-\(getpid())")
+  atexit { try? FileManager.default.removeItem(at: scratchRoot) }
+  return root
+}()
+
 func scratchDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtrail-cli-\(UUID().uuidString)")
+  let url = scratchRoot.appendingPathComponent(UUID().uuidString)
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }

@@ -5,9 +5,7 @@ final class InputsScratchDirectory {
   let url: URL
 
   init() throws {
-    url = FileManager.default.temporaryDirectory
-      .appendingPathComponent("buildinputs-\(UUID().uuidString)", isDirectory: true)
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    url = try scratchDirectory()
   }
 
   deinit {
