@@ -26,11 +26,13 @@ let package = Package(
       path: "Migrations",
       resources: [.embedInCode("SQL")]
     ),
+    /** The system's zlib, for compressed output and inputs in the store. */
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     /** The SQLite store: records builds and answers queries. Knows nothing of terminals. */
     .target(
       name: "BuildStore",
       dependencies: [
-        "BuildLog", "BuildtrailMigrations",
+        "BuildLog", "BuildtrailMigrations", "CZlib",
         .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]

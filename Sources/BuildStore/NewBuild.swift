@@ -34,7 +34,8 @@ public struct NewBuild: Sendable {
     parsed: ParsedBuild, logSHA256: String, buildIndex: Int = 0, recordedAt: Date = Date(),
     startedAt: Date? = nil, endedAt: Date? = nil, exitCode: Int? = nil, logPath: String? = nil,
     logBytes: Int64? = nil, logLines: Int? = nil, command: String? = nil, target: String? = nil,
-    labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil, context: ContextFacts? = nil,
+    labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
+    context: ContextFacts? = nil,
     inputs: [InputFact] = [], contextManifest: Data? = nil, daemonImageIDs: [String: String] = [:]
   ) {
     self.parsed = parsed
@@ -117,7 +118,9 @@ public struct ContextFacts: Sendable, Equatable, Codable {
   /// Top-level entries by size.
   public var entries: [ContextEntry]
 
-  public init(path: String, dockerfilePath: String?, files: Int, bytes: Int64, entries: [ContextEntry]) {
+  public init(
+    path: String, dockerfilePath: String?, files: Int, bytes: Int64, entries: [ContextEntry]
+  ) {
     self.path = path
     self.dockerfilePath = dockerfilePath
     self.files = files

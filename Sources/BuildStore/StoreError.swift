@@ -9,21 +9,36 @@ public enum StoreError: Error, LocalizedError, Equatable {
   case readOnly(path: String)
   case noSuchBuild(String)
   case emptyHistory(path: String)
+  case schema(path: String, migration: String, message: String)
+  case full(path: String)
+  case failed(path: String, message: String)
 
   public var errorDescription: String? {
     switch self {
     case .notADatabase(let path):
-      return "\(path) is not a SQLite database; pass another --db path (or set BUILDTRAIL_DB) or move that file away"
+      return
+        "\(path) is not a SQLite database; pass another --db path (or set BUILDTRAIL_DB) or move that file away"
     case .newerSchema(let path, let unknown):
-      return "\(path) was written by a newer buildtrail (schema \(unknown.joined(separator: ", "))); upgrade buildtrail to read it"
+      return
+        "\(path) was written by a newer buildtrail (schema \(unknown.joined(separator: ", "))); upgrade buildtrail to read it"
     case .locked(let path):
       return "\(path) is locked by another process; retry when it finishes, or use another --db"
     case .cannotOpen(let path, let reason):
-      return "cannot open database \(path): \(reason); check that its folder exists and is writable, or pass another --db"
+      return
+        "cannot open database \(path): \(reason); check that its folder exists and is writable, or pass another --db"
     case .readOnly(let path):
-      return "cannot write database \(path): it or its folder is read-only; make it writable or pass another --db"
+      return
+        "cannot write database \(path): it or its folder is read-only; make it writable or pass another --db"
     case .emptyHistory(let path):
-      return "the history \(path) has no builds yet; record one with `buildtrail record LOG` or `buildtrail record -- docker buildx build …`"
+      return
+        "the history \(path) has no builds yet; record one with `buildtrail record LOG` or `buildtrail record -- docker buildx build …`"
+    case .schema(let path, let migration, let message):
+      return
+        "cannot bring the schema of \(path) up to date: migration \(migration) failed (\(message)); report this with the file, or pass another --db"
+    case .full(let path):
+      return "cannot write database \(path): the disk is full; free space or pass another --db"
+    case .failed(let path, let message):
+      return "database \(path) failed: \(message)"
     case .noSuchBuild(let what):
       return "no build \(what) in the history; `buildtrail builds` lists the recorded ones"
     }

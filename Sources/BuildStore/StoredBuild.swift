@@ -30,7 +30,9 @@ public struct BuildSummary: Sendable, Equatable, Codable {
   /// Its duration: wall time if known, else the sum of its steps.
   public var seconds: Double { wallSeconds ?? stepSeconds }
   /// Share of cacheable steps that hit the cache, 0…1; nil when it had none.
-  public var cacheHitRatio: Double? { stepsTotal == 0 ? nil : Double(stepsCached) / Double(stepsTotal) }
+  public var cacheHitRatio: Double? {
+    stepsTotal == 0 ? nil : Double(stepsCached) / Double(stepsTotal)
+  }
 }
 
 /// One stored step.
@@ -62,8 +64,17 @@ public struct StoredBaseImage: Sendable, Equatable, Codable {
   public var digest: String?
   /// `log` or `daemon`.
   public var source: String
+  /// The position of the FROM step among the build's steps.
+  public var position: Int?
 
-  public init(stage: String?, reference: String, digest: String?, source: String = "log") {
+  private enum CodingKeys: String, CodingKey {
+    case stage, reference, digest, source
+  }
+
+  public init(
+    stage: String?, reference: String, digest: String?, source: String = "log", position: Int? = nil
+  ) {
+    self.position = position
     self.stage = stage
     self.reference = reference
     self.digest = digest
@@ -125,7 +136,8 @@ public struct BuildFilter: Sendable, Equatable {
   public var limit: Int
 
   public init(
-    branch: String? = nil, target: String? = nil, labels: [String: String] = [:], outcome: BuildOutcome? = nil,
+    branch: String? = nil, target: String? = nil, labels: [String: String] = [:],
+    outcome: BuildOutcome? = nil,
     limit: Int = 20
   ) {
     self.branch = branch

@@ -10,19 +10,25 @@ func sampleBuild(outcome: BuildOutcome = .success, steps: [ParsedStep]? = nil) -
   ParsedBuild(
     format: .plain,
     steps: steps ?? [
-      ParsedStep(vertex: 1, name: "[internal] load build definition from Dockerfile", status: .done, duration: 0.1),
-      ParsedStep(vertex: 2, name: "[base 1/3] FROM docker.io/library/python:3.12@sha256:aaaa", status: .done, duration: 0.0),
+      ParsedStep(
+        vertex: 1, name: "[internal] load build definition from Dockerfile", status: .done,
+        duration: 0.1),
+      ParsedStep(
+        vertex: 2, name: "[base 1/3] FROM docker.io/library/python:3.12@sha256:aaaa", status: .done,
+        duration: 0.0),
       ParsedStep(vertex: 3, name: "[base 2/3] RUN uv sync", status: .cached),
       ParsedStep(
         vertex: 4, name: "[base 3/3] COPY . /app", status: .done, duration: 2.5, outputLineCount: 2,
         outputTail: ["one", "two"]),
     ],
-    outcome: outcome, builderName: "default", driver: "docker", warnings: ["JSONArgsRecommended: x (line 4)"],
+    outcome: outcome, builderName: "default", driver: "docker",
+    warnings: ["JSONArgsRecommended: x (line 4)"],
     imageNames: ["app:1"], contextTransferBytes: 4800)
 }
 
 func temporaryDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("buildtrail-tests-\(UUID().uuidString)")
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "buildtrail-tests-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
@@ -34,10 +40,16 @@ func temporaryDirectory() throws -> URL {
     // When a build is recorded with its metadata
     let results = try store.record([
       NewBuild(
-        parsed: sampleBuild(), logSHA256: "abc", recordedAt: Date(timeIntervalSince1970: 1_700_000_000), target: "prod",
-        labels: ["env": "ci"], git: GitFacts(commit: "0123456789abcdef", branch: "main", subject: "Bump deps", dirty: false),
+        parsed: sampleBuild(), logSHA256: "abc",
+        recordedAt: Date(timeIntervalSince1970: 1_700_000_000), target: "prod",
+        labels: ["env": "ci"],
+        git: GitFacts(
+          commit: "0123456789abcdef", branch: "main", subject: "Bump deps", dirty: false),
         ci: CIFacts(provider: "github-actions", runID: "42", url: "https://example.invalid/run/42"),
-        inputs: [InputFact(path: "uv.lock", role: .lockfile, sha256: "f00d", bytes: 3, content: Data("abc".utf8))])
+        inputs: [
+          InputFact(
+            path: "uv.lock", role: .lockfile, sha256: "f00d", bytes: 3, content: Data("abc".utf8))
+        ])
     ])
     // Then it reads back whole
     let id = try #require(results.first?.id)
@@ -52,9 +64,15 @@ func temporaryDirectory() throws -> URL {
     #expect(detail.ci?.runID == "42")
     #expect(detail.steps.map(\.status) == [.done, .done, .cached, .done])
     #expect(detail.steps[2].key == "||base|RUN uv sync")
-    #expect(detail.baseImages == [StoredBaseImage(stage: "base", reference: "docker.io/library/python:3.12", digest: "sha256:aaaa")])
+    #expect(
+      detail.baseImages == [
+        StoredBaseImage(
+          stage: "base", reference: "docker.io/library/python:3.12", digest: "sha256:aaaa",
+          position: 1)
+      ])
     #expect(detail.warnings == ["JSONArgsRecommended: x (line 4)"])
-    #expect(detail.inputs == [StoredInput(path: "uv.lock", role: .lockfile, sha256: "f00d", bytes: 3)])
+    #expect(
+      detail.inputs == [StoredInput(path: "uv.lock", role: .lockfile, sha256: "f00d", bytes: 3)])
     #expect(try store.inputContent(sha256: "f00d") == Data("abc".utf8))
     #expect(try store.stepOutput(buildID: id, position: 3) == ["one", "two"])
   }
@@ -72,7 +90,9 @@ func temporaryDirectory() throws -> URL {
     let store = try BuildStore.inMemory()
     try store.writer.write { db in
       try db.execute(
-        sql: "CREATE TRIGGER refuse BEFORE INSERT ON step WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END")
+        sql:
+          "CREATE TRIGGER refuse BEFORE INSERT ON step_name WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+      )
     }
     // When the second build of a log holds such a step
     let good = NewBuild(parsed: sampleBuild(), logSHA256: "log", buildIndex: 0)
@@ -85,10 +105,13 @@ func temporaryDirectory() throws -> URL {
 
   @Test func filtersBuilds() throws {
     let store = try BuildStore.inMemory()
-    for (i, (branch, outcome)) in [("main", BuildOutcome.success), ("main", .failed), ("feature", .success)].enumerated() {
+    for (i, (branch, outcome)) in [
+      ("main", BuildOutcome.success), ("main", .failed), ("feature", .success),
+    ].enumerated() {
       _ = try store.record([
         NewBuild(
-          parsed: sampleBuild(outcome: outcome), logSHA256: "log\(i)", recordedAt: Date(timeIntervalSince1970: Double(1000 + i)),
+          parsed: sampleBuild(outcome: outcome), logSHA256: "log\(i)",
+          recordedAt: Date(timeIntervalSince1970: Double(1000 + i)),
           labels: ["n": "\(i)"], git: GitFacts(branch: branch))
       ])
     }
@@ -101,7 +124,9 @@ func temporaryDirectory() throws -> URL {
 
   @Test func exitCodeDecidesTheOutcomeOfAWrappedBuild() throws {
     let store = try BuildStore.inMemory()
-    let r = try store.record([NewBuild(parsed: sampleBuild(outcome: .unknown), logSHA256: "x", exitCode: 1)])
+    let r = try store.record([
+      NewBuild(parsed: sampleBuild(outcome: .unknown), logSHA256: "x", exitCode: 1)
+    ])
     #expect(try store.build(id: r[0].id)?.summary.outcome == .failed)
   }
 }
@@ -110,7 +135,8 @@ func temporaryDirectory() throws -> URL {
   @Test func aFileThatIsNotSQLiteIsNamed() throws {
     let dir = try temporaryDirectory()
     let path = dir.appendingPathComponent("notes.db").path
-    try Data(String(repeating: "not a database\n", count: 100).utf8).write(to: URL(fileURLWithPath: path))
+    try Data(String(repeating: "not a database\n", count: 100).utf8).write(
+      to: URL(fileURLWithPath: path))
     #expect(throws: StoreError.notADatabase(path: path)) { try BuildStore(path: path) }
   }
 
@@ -119,8 +145,12 @@ func temporaryDirectory() throws -> URL {
     let path = dir.appendingPathComponent("history.db").path
     _ = try BuildStore(path: path)
     let queue = try DatabaseQueue(path: path)
-    try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0099_future')") }
-    #expect(throws: StoreError.newerSchema(path: path, unknownMigrations: ["0099_future"])) { try BuildStore(path: path) }
+    try queue.write {
+      try $0.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('0099_future')")
+    }
+    #expect(throws: StoreError.newerSchema(path: path, unknownMigrations: ["0099_future"])) {
+      try BuildStore(path: path)
+    }
   }
 
   @Test func aReadOnlyFolderIsNamed() throws {
@@ -137,7 +167,9 @@ func temporaryDirectory() throws -> URL {
     let blocker = dir.appendingPathComponent("file")
     try Data("x".utf8).write(to: blocker)
     let path = blocker.appendingPathComponent("history.db").path
-    #expect(throws: StoreError.cannotOpen(path: path, reason: "the file cannot be created or opened")) {
+    #expect(
+      throws: StoreError.cannotOpen(path: path, reason: "the file cannot be created or opened")
+    ) {
       try BuildStore(path: path)
     }
   }
@@ -162,9 +194,12 @@ func temporaryDirectory() throws -> URL {
   }
 
   @Test func migrationsAreAllRegistered() throws {
-    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("Migrations/SQL")
-    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+    let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter {
+      $0.hasSuffix(".sql")
+    }.sorted()
     #expect(files.map { String($0.dropLast(4)) } == BuildtrailMigrations.all.map(\.identifier))
   }
 }

@@ -1,3 +1,4 @@
+import BuildStore
 import Crypto
 import Foundation
 
@@ -29,7 +30,8 @@ public struct ContextManifest: Sendable, Equatable {
   /// Walks `contextDirectory` once, as BuildKit would send it: the summary of what is sent, and
   /// the file list with each file hashed.
   public static func scan(
-    contextDirectory: URL, matcher: DockerignoreMatcher?, alwaysIncluded: [String] = ["Dockerfile", ".dockerignore"]
+    contextDirectory: URL, matcher: DockerignoreMatcher?,
+    alwaysIncluded: [String] = ["Dockerfile", ".dockerignore"]
   ) throws -> (summary: ContextSummary, manifest: ContextManifest) {
     var entries: [Entry] = []
     var truncated = false
@@ -60,24 +62,17 @@ public struct ContextManifest: Sendable, Equatable {
 
   /// The stored text form.
   public var text: String {
-    (truncated ? "# truncated\n" : "") + entries.map { "\($0.sha256) \($0.size) \($0.path)" }.joined(separator: "\n")
+    (truncated ? "# truncated\n" : "")
+      + entries.map { "\($0.sha256) \($0.size) \($0.path)" }.joined(separator: "\n")
       + (entries.isEmpty ? "" : "\n")
   }
 
   /// Reads the stored text form.
   public init(text: String) {
-    var entries: [Entry] = []
-    var truncated = false
-    for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
-      if line == "# truncated" {
-        truncated = true
-        continue
-      }
-      let parts = line.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-      guard parts.count == 3, let size = Int64(parts[1]) else { continue }
-      entries.append(Entry(path: String(parts[2]), size: size, sha256: String(parts[0])))
-    }
-    self.init(entries: entries, truncated: truncated)
+    let (lines, truncated) = ManifestText.parse(text)
+    self.init(
+      entries: lines.map { Entry(path: String($0.path), size: $0.size, sha256: String($0.hash)) },
+      truncated: truncated)
   }
 
   /// Paths added, removed or changed from `old` to this manifest, sorted.

@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+
+/// One row of the `build` table: the facts of a build, as recorded, exported and imported.
+public struct BuildRow: Sendable, Equatable, Codable {
+  public var logSHA256: String
+  public var buildIndex: Int
+  public var recordedAt: Date
+  public var startedAt: Date?
+  public var endedAt: Date?
+  public var outcome: String
+  public var exitCode: Int?
+  public var wallSeconds: Double?
+  public var stepSeconds: Double
+  public var logFormat: String
+  public var builderName: String?
+  public var driver: String?
+  public var imageName: String?
+  public var imageDigest: String?
+  public var contextTransferBytes: Int64?
+  public var contextFiles: Int?
+  public var contextBytes: Int64?
+  public var contextPath: String?
+  public var dockerfilePath: String?
+  public var target: String?
+  public var errorMessage: String?
+  public var stepsTotal: Int
+  public var stepsCached: Int
+  public var stepsExecuted: Int
+  public var stepsFailed: Int
+  public var unrecognizedLines: Int
+  public var logPath: String?
+  public var logBytes: Int64?
+  public var logLines: Int?
+  public var job: String?
+  public var command: String?
+  public var git: GitFacts?
+  public var ci: CIFacts?
+
+  static let columns = """
+    log_sha256, build_index, recorded_at, started_at, ended_at, outcome, exit_code, wall_seconds, step_seconds,
+    log_format, builder_name, driver, image_name, image_digest, context_transfer_bytes, context_files, context_bytes,
+    context_path, dockerfile_path, target, error_message, steps_total, steps_cached, steps_executed, steps_failed,
+    unrecognized_lines, log_path, log_bytes, log_lines, job, command, git_commit, git_branch, git_subject,
+    git_committed_at, git_dirty, git_shallow, git_root, ci_provider, ci_run_id, ci_job_id, ci_url
+    """
+
+  /// Inserts the row, with `id` when given and free, and returns the id it got.
+  func insert(_ db: Database, id: Int64?) throws -> Int64 {
+    let values: [(any DatabaseValueConvertible)?] = [
+      logSHA256, buildIndex, UTCTimestamp.string(from: recordedAt),
+      startedAt.map(UTCTimestamp.string(from:)),
+      endedAt.map(UTCTimestamp.string(from:)), outcome, exitCode, wallSeconds, stepSeconds,
+      logFormat, builderName,
+      driver, imageName, imageDigest, contextTransferBytes, contextFiles, contextBytes, contextPath,
+      dockerfilePath,
+      target, errorMessage, stepsTotal, stepsCached, stepsExecuted, stepsFailed, unrecognizedLines,
+      logPath, logBytes,
+      logLines, job, command, git?.commit, git?.branch, git?.subject,
+      git?.committedAt.map(UTCTimestamp.string(from:)),
+      git?.dirty, git?.shallow, git?.root, ci?.provider, ci?.runID, ci?.jobID, ci?.url,
+    ]
+    let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
+    let free = try id.map {
+      try Int64.fetchOne(db, sql: "SELECT 1 FROM build WHERE id = ?", arguments: [$0]) == nil
+    }
+    if let id, free == true {
+      try BuildStore.run(
+        db, sql: "INSERT INTO build (id, \(Self.columns)) VALUES (?, \(marks))",
+        arguments: StatementArguments([id] + values))
+      return id
+    }
+    try BuildStore.run(
+      db, sql: "INSERT INTO build (\(Self.columns)) VALUES (\(marks))",
+      arguments: StatementArguments(values))
+    return db.lastInsertedRowID
+  }
+
+  /// Reads a row fetched with ``columns``.
+  init(_ r: Row) {
+    func date(_ column: String) -> Date? {
+      (r[column] as String?).flatMap(UTCTimestamp.date(from:))
+    }
+    logSHA256 = r["log_sha256"]
+    buildIndex = r["build_index"]
+    recordedAt = date("recorded_at") ?? Date(timeIntervalSince1970: 0)
+    startedAt = date("started_at")
+    endedAt = date("ended_at")
+    outcome = r["outcome"]
+    exitCode = r["exit_code"]
+    wallSeconds = r["wall_seconds"]
+    stepSeconds = r["step_seconds"]
+    logFormat = r["log_format"]
+    builderName = r["builder_name"]
+    driver = r["driver"]
+    imageName = r["image_name"]
+    imageDigest = r["image_digest"]
+    contextTransferBytes = r["context_transfer_bytes"]
+    contextFiles = r["context_files"]
+    contextBytes = r["context_bytes"]
+    contextPath = r["context_path"]
+    dockerfilePath = r["dockerfile_path"]
+    target = r["target"]
+    errorMessage = r["error_message"]
+    stepsTotal = r["steps_total"]
+    stepsCached = r["steps_cached"]
+    stepsExecuted = r["steps_executed"]
+    stepsFailed = r["steps_failed"]
+    unrecognizedLines = r["unrecognized_lines"]
+    logPath = r["log_path"]
+    logBytes = r["log_bytes"]
+    logLines = r["log_lines"]
+    job = r["job"]
+    command = r["command"]
+    let hasGit = [r["git_commit"], r["git_branch"], r["git_subject"], r["git_root"]].contains {
+      ($0 as String?) != nil
+    }
+    git =
+      hasGit
+      ? GitFacts(
+        commit: r["git_commit"], branch: r["git_branch"], subject: r["git_subject"],
+        committedAt: date("git_committed_at"),
+        dirty: r["git_dirty"], shallow: r["git_shallow"], root: r["git_root"]) : nil
+    ci = (r["ci_provider"] as String?).map {
+      CIFacts(provider: $0, runID: r["ci_run_id"], jobID: r["ci_job_id"], url: r["ci_url"])
+    }
+  }
+
+  init(
+    logSHA256: String, buildIndex: Int, recordedAt: Date, startedAt: Date?, endedAt: Date?,
+    outcome: String,
+    exitCode: Int?, wallSeconds: Double?, stepSeconds: Double, logFormat: String,
+    builderName: String?,
+    driver: String?, imageName: String?, imageDigest: String?, contextTransferBytes: Int64?,
+    contextFiles: Int?,
+    contextBytes: Int64?, contextPath: String?, dockerfilePath: String?, target: String?,
+    errorMessage: String?,
+    stepsTotal: Int, stepsCached: Int, stepsExecuted: Int, stepsFailed: Int, unrecognizedLines: Int,
+    logPath: String?,
+    logBytes: Int64?, logLines: Int?, job: String?, command: String?, git: GitFacts?, ci: CIFacts?
+  ) {
+    self.logSHA256 = logSHA256
+    self.buildIndex = buildIndex
+    self.recordedAt = recordedAt
+    self.startedAt = startedAt
+    self.endedAt = endedAt
+    self.outcome = outcome
+    self.exitCode = exitCode
+    self.wallSeconds = wallSeconds
+    self.stepSeconds = stepSeconds
+    self.logFormat = logFormat
+    self.builderName = builderName
+    self.driver = driver
+    self.imageName = imageName
+    self.imageDigest = imageDigest
+    self.contextTransferBytes = contextTransferBytes
+    self.contextFiles = contextFiles
+    self.contextBytes = contextBytes
+    self.contextPath = contextPath
+    self.dockerfilePath = dockerfilePath
+    self.target = target
+    self.errorMessage = errorMessage
+    self.stepsTotal = stepsTotal
+    self.stepsCached = stepsCached
+    self.stepsExecuted = stepsExecuted
+    self.stepsFailed = stepsFailed
+    self.unrecognizedLines = unrecognizedLines
+    self.logPath = logPath
+    self.logBytes = logBytes
+    self.logLines = logLines
+    self.job = job
+    self.command = command
+    self.git = git
+    self.ci = ci
+  }
+}
