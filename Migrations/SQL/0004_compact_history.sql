@@ -1,6 +1,7 @@
 -- buildtrail schema, version 4: a history that stays small for years.
 -- * Step names and keys are interned: a build's step rows hold a number, not the name, the key and
---   the fields read from the name. Step rows are keyed by (build, position), without a rowid.
+--   the fields read from the name. Step rows are keyed by (build, position), without a rowid. A step
+--   digest `sha256:<hex>` is stored as its 32 bytes (a BLOB); other digests stay text.
 -- * Step times are milliseconds since 1970 (the text form held the same milliseconds).
 -- * A build's kept output lines are one blob (a JSON object from step position to text), zlib-compressed
 --   when written by buildtrail 4+; the rows migrated here are stored as plain JSON (codec 'json').
@@ -10,8 +11,12 @@
 
 CREATE TABLE step_name (
   id          INTEGER PRIMARY KEY,
-  step_key    TEXT    NOT NULL,
+  -- 64 bits of the SHA-256 of all the fields below, to find a name again without indexing its text;
+  -- NULL for the names carried over from schema 3.
+  identity    INTEGER,
   name        TEXT    NOT NULL,
+  -- NULL when the key is the one read from the name (StepName.stableKey with the row's service).
+  step_key    TEXT,
   kind        TEXT    NOT NULL,
   service     TEXT,
   platform    TEXT,
@@ -19,12 +24,11 @@ CREATE TABLE step_name (
   step_index  INTEGER,
   step_total  INTEGER
 );
-CREATE UNIQUE INDEX step_name_identity ON step_name (
-  step_key, name, kind, ifnull(service, ''), ifnull(platform, ''), ifnull(stage, ''), ifnull(step_index, -1),
-  ifnull(step_total, -1));
+CREATE INDEX step_name_identity ON step_name (identity) WHERE identity IS NOT NULL;
 
 INSERT INTO step_name (step_key, name, kind, service, platform, stage, step_index, step_total)
 SELECT DISTINCT step_key, name, kind, service, platform, stage, step_index, step_total FROM step;
+CREATE INDEX step_name_migrating ON step_name (name);
 
 CREATE TABLE step_v4 (
   build_id          INTEGER NOT NULL REFERENCES build (id) ON DELETE CASCADE,
@@ -76,14 +80,16 @@ SELECT b.build_id, s.position, b.stage, b.reference, b.digest, b.source
 FROM base_image b LEFT JOIN step s ON s.id = b.step_id
 ORDER BY b.rowid;
 
+DROP INDEX step_name_migrating;
 DROP TABLE step_output;
 DROP TABLE base_image;
 DROP TABLE step;
 ALTER TABLE step_v4 RENAME TO step;
 ALTER TABLE base_image_v4 RENAME TO base_image;
-CREATE INDEX step_name_build ON step (name_id, build_id);
 CREATE INDEX base_image_build ON base_image (build_id);
-CREATE INDEX base_image_reference ON base_image (reference, digest);
+-- Indexes no query reads, each costing bytes on every build: steps and base images are read by
+-- build, and `builds --outcome` walks the time index.
+DROP INDEX build_outcome;
 
 CREATE TABLE context_node (
   hash  BLOB PRIMARY KEY,

@@ -17,15 +17,25 @@ extension BuildStore {
     """
 
   static func step(_ r: Row, offset o: Int) -> StoredStep {
-    StoredStep(
-      position: r[o], vertex: r[o + 1], name: r[o + 2], service: r[o + 3], platform: r[o + 4],
+    let name: String = r[o + 2]
+    let service: String? = r[o + 3]
+    let key =
+      (r[o + 9] as String?) ?? StepName(name, services: Set([service].compactMap { $0 })).stableKey
+    let digest: String? =
+      switch (r[o + 16] as DatabaseValue).storage {
+      case .blob(let raw): "sha256:" + lowercaseHex(raw)
+      case .string(let text): text
+      default: nil
+      }
+    return StoredStep(
+      position: r[o], vertex: r[o + 1], name: name, service: service, platform: r[o + 4],
       stage: r[o + 5],
-      index: r[o + 6], total: r[o + 7], kind: StepKind(rawValue: r[o + 8]) ?? .other, key: r[o + 9],
+      index: r[o + 6], total: r[o + 7], kind: StepKind(rawValue: r[o + 8]) ?? .other, key: key,
       status: StepStatus(rawValue: r[o + 10]) ?? .unfinished, durationSeconds: r[o + 11],
       startedAt: (r[o + 12] as Int64?).map(UTCTimestamp.date(milliseconds:)),
       completedAt: (r[o + 13] as Int64?).map(UTCTimestamp.date(milliseconds:)),
       outputLines: r[o + 14],
-      errorText: r[o + 15], digest: r[o + 16])
+      errorText: r[o + 15], digest: digest)
   }
 
   static func summary(_ row: Row) -> BuildSummary {

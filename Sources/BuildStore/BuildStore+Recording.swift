@@ -1,4 +1,5 @@
 import BuildLog
+import Crypto
 import Foundation
 import GRDB
 
@@ -96,18 +97,26 @@ extension BuildStore {
     return .recorded(id: buildID)
   }
 
-  /// The id of step name `step`, interned.
+  /// The id of step name `step`, interned: found by a 64-bit hash of its fields, checked field by field.
   static func nameID(_ step: StoredStep, _ db: Database) throws -> Int64 {
+    let derived = StepName(step.name, services: Set([step.service].compactMap { $0 })).stableKey
+    let key: String? = step.key == derived ? nil : step.key
+    let fields: [String] = [
+      step.name, key ?? "", step.kind.rawValue, step.service ?? "", step.platform ?? "",
+      step.stage ?? "",
+      step.index.map(String.init) ?? "", step.total.map(String.init) ?? "",
+    ]
+    let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{0}").utf8))
+    let identity = digest.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }
     let arguments: StatementArguments = [
-      step.key, step.name, step.kind.rawValue, step.service, step.platform, step.stage, step.index,
-      step.total,
+      identity, step.name, key, step.kind.rawValue, step.service, step.platform, step.stage,
+      step.index, step.total,
     ]
     if let id = try Int64.fetchOne(
       db.cachedStatement(
         sql: """
-          SELECT id FROM step_name WHERE step_key = ? AND name = ? AND kind = ? AND ifnull(service, '') = ifnull(?, '')
-            AND ifnull(platform, '') = ifnull(?, '') AND ifnull(stage, '') = ifnull(?, '')
-            AND ifnull(step_index, -1) = ifnull(?, -1) AND ifnull(step_total, -1) = ifnull(?, -1)
+          SELECT id FROM step_name WHERE identity = ? AND name = ? AND step_key IS ? AND kind = ? AND service IS ?
+            AND platform IS ? AND stage IS ? AND step_index IS ? AND step_total IS ?
           """), arguments: arguments)
     {
       return id
@@ -115,10 +124,20 @@ extension BuildStore {
     try run(
       db,
       sql: """
-        INSERT INTO step_name (step_key, name, kind, service, platform, stage, step_index, step_total)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO step_name (identity, name, step_key, kind, service, platform, stage, step_index, step_total)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """, arguments: arguments)
     return db.lastInsertedRowID
+  }
+
+  /// A step digest as stored: the 32 bytes of a `sha256:<hex>` digest, any other text as it is.
+  static func storedDigest(_ digest: String?) -> (any DatabaseValueConvertible)? {
+    guard let digest, digest.hasPrefix("sha256:"),
+      let raw = ContextTree.rawSHA256(digest.dropFirst(7))
+    else {
+      return digest
+    }
+    return Data(raw)
   }
 
   static func insertSteps(
@@ -137,7 +156,7 @@ extension BuildStore {
           step.durationSeconds,
           step.startedAt.flatMap(UTCTimestamp.milliseconds(of:)),
           step.completedAt.flatMap(UTCTimestamp.milliseconds(of:)),
-          step.outputLines, step.errorText, step.digest,
+          step.outputLines, step.errorText, storedDigest(step.digest),
         ])
     }
     if let outputs {

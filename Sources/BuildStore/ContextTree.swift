@@ -186,7 +186,7 @@ struct ContextTree {
     return result
   }
 
-  private static func rawSHA256(_ hex: Substring) -> [UInt8]? {
+  static func rawSHA256(_ hex: Substring) -> [UInt8]? {
     let u = Array(hex.utf8)
     guard u.count == 64 else { return nil }
     var out: [UInt8] = []
