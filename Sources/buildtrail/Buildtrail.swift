@@ -9,13 +9,19 @@ struct Buildtrail: ParsableCommand {
     commandName: "buildtrail",
     abstract: "Keep the history of every Docker/BuildKit build and tell why a build got slow.",
     version: BuildtrailVersion.current,
-    subcommands: [Record.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self, Trend.self, Regressions.self, Check.self, Report.self])
+    subcommands: [
+      Record.self, Recover.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self,
+      Trend.self, Regressions.self, Check.self, Report.self,
+    ])
 }
 
 extension OutputFormat: ExpressibleByArgument {}
 
 struct StoreOptions: ParsableArguments {
-  @Option(name: .long, help: "The history database (default: $BUILDTRAIL_DB, else ~/.local/share/buildtrail/history.db).")
+  @Option(
+    name: .long,
+    help:
+      "The history database (default: $BUILDTRAIL_DB, else ~/.local/share/buildtrail/history.db).")
   var db: String?
 
   var path: String { DatabaseLocation.resolve(flag: db) }
