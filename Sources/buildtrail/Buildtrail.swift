@@ -58,6 +58,11 @@ func parseLabels(_ flags: [String]) -> [String: String] {
   return labels
 }
 
+/// Prints one line for the user on stderr, beside the command's own output.
+func note(_ message: String) {
+  FileHandle.standardError.write(Data("buildtrail: \(message)\n".utf8))
+}
+
 func warn(_ message: String) {
   FileHandle.standardError.write(Data("buildtrail: warning: \(message)\n".utf8))
 }

@@ -72,9 +72,7 @@ struct Record: ParsableCommand {
       throw fail(error)
     }
     let recovery = RecoveryRenderer(format: .table, terminal: terminal)
-    for spool in outcome.recovered {
-      FileHandle.standardError.write(Data("buildtrail: \(recovery.line(spool))\n".utf8))
-    }
+    for spool in outcome.recovered { note(recovery.line(spool)) }
     for w in outcome.report.warnings { warn(w) }
     print(
       RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report),

@@ -43,9 +43,7 @@ struct Recover: ParsableCommand {
       throw fail(failure.error, code: failure.exitCode)
     }
     let lines = RecoveryRenderer(format: .table, terminal: terminal)
-    for leftover in result.leftovers {
-      FileHandle.standardError.write(Data("buildtrail: \(lines.line(leftover))\n".utf8))
-    }
+    for leftover in result.leftovers { note(lines.line(leftover)) }
     for w in result.outcome.report.warnings { warn(w) }
     let text = RecordReportRenderer(format: output.format, terminal: terminal).render(
       result.outcome.report)

@@ -5,6 +5,7 @@ import Foundation
 public struct RecoveredSpool: Sendable {
   /// The spool's folder.
   public var path: String
+  /// What recording it did, when it did.
   public var report: RecordReport?
   /// Why it was not recorded.
   public var error: String?
@@ -17,6 +18,7 @@ public struct RecoveredSpool: Sendable {
 /// committed; recording one twice stores nothing new, as the history knows the log's SHA-256.
 public struct SpoolRecovery: Sendable {
   public var databasePath: String
+  /// The environment to read git and the Docker daemon in; each spool brings its own CI variables.
   public var environment: [String: String]
 
   public init(

@@ -4,7 +4,9 @@ import Foundation
 /// change its exit code or lose its log. This process only passes the build's output through and
 /// appends it to a spool; a child process parses and records the spool once the build has ended.
 public struct WrappedBuild: Sendable {
+  /// What to run (``RecordRequest/command``) and what to record it with.
   public var request: RecordRequest
+  /// The history; the spool goes beside it, in `DATABASE.spool/`.
   public var databasePath: String
   /// The arguments (after the program's name) that make this executable record the spool at the
   /// given folder, whose lock it inherits.
