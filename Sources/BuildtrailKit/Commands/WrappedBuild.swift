@@ -58,7 +58,13 @@ public struct WrappedBuild: Sendable {
     meta.startedAt = build.started
     meta.endedAt = build.ended
     meta.exitCode = build.status
-    try? spool.write(meta)
+    do {
+      try spool.write(meta)
+    } catch {
+      warnings.append(
+        "cannot keep the build's exit code in \(spool.meta.path) (\(Self.describe(error))); "
+          + "it is recorded with the outcome its log shows")
+    }
     let recording = runRecorder(spool, lockedBy: fd)
     if recording != 0 && FileManager.default.fileExists(atPath: spool.directory.path) {
       let how = recording > 128 ? "was killed by signal \(recording - 128)" : "failed"
