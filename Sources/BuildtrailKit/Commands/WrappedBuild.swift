@@ -66,11 +66,14 @@ public struct WrappedBuild: Sendable {
           + "it is recorded with the outcome its log shows")
     }
     let recording = runRecorder(spool, lockedBy: fd)
+    let how = recording > 128 ? "was killed by signal \(recording - 128)" : "failed"
     if recording != 0 && FileManager.default.fileExists(atPath: spool.directory.path) {
-      let how = recording > 128 ? "was killed by signal \(recording - 128)" : "failed"
       warnings.append(
         "recording \(how); the build's log is kept in \(spool.directory.path) and will be recorded by the next "
           + "`buildtrail record` or `buildtrail recover`")
+    } else if recording > 128 {
+      // The spool goes only once the build is stored.
+      warnings.append("recording \(how) after it had stored the build")
     }
     return (build.status, warnings)
   }
