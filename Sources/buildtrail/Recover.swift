@@ -6,9 +6,9 @@ struct Recover: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Record the builds whose `record --` was interrupted before it recorded them.",
     discussion: """
-      `record --` keeps a build's output in a spool folder beside the database (DB.spool) until it
-      is recorded. If the recording was killed, the spool stays; `recover` (and every `record`)
-      records it as the build it was. Spools of builds that are still running are left alone.
+      `record --` keeps a build's output in a spool folder beside the database (DB.spool) until \
+      it is recorded. If the recording was killed, the spool stays; `recover` (and every \
+      `record`) records it as the build it was. Spools of builds still running are left alone.
       """)
 
   @Option(name: .long, help: .hidden)
