@@ -9,13 +9,19 @@ struct Buildtrail: ParsableCommand {
     commandName: "buildtrail",
     abstract: "Keep the history of every Docker/BuildKit build and tell why a build got slow.",
     version: BuildtrailVersion.current,
-    subcommands: [Record.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self, Trend.self, Regressions.self, Check.self, Report.self])
+    subcommands: [
+      Record.self, Recover.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self,
+      Trend.self, Regressions.self, Check.self, Report.self,
+    ])
 }
 
 extension OutputFormat: ExpressibleByArgument {}
 
 struct StoreOptions: ParsableArguments {
-  @Option(name: .long, help: "The history database (default: $BUILDTRAIL_DB, else ~/.local/share/buildtrail/history.db).")
+  @Option(
+    name: .long,
+    help:
+      "The history database (default: $BUILDTRAIL_DB, else ~/.local/share/buildtrail/history.db).")
   var db: String?
 
   var path: String { DatabaseLocation.resolve(flag: db) }
@@ -50,6 +56,11 @@ func parseLabels(_ flags: [String]) -> [String: String] {
     labels[String(parts[0])] = parts.count > 1 ? String(parts[1]) : ""
   }
   return labels
+}
+
+/// Prints one line for the user on stderr, beside the command's own output.
+func note(_ message: String) {
+  FileHandle.standardError.write(Data("buildtrail: \(message)\n".utf8))
 }
 
 func warn(_ message: String) {

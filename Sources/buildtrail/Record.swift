@@ -26,10 +26,13 @@ struct Record: ParsableCommand {
   @Option(name: .long, help: "The branch the build was made from (default: read from git or CI).")
   var branch: String?
 
-  @Option(name: .long, help: "The build context folder (default: from the wrapped command, else .).")
+  @Option(
+    name: .long, help: "The build context folder (default: from the wrapped command, else .).")
   var context: String?
 
-  @Option(name: [.customShort("f"), .long], help: "The Dockerfile (default: from the wrapped command, else CONTEXT/Dockerfile).")
+  @Option(
+    name: [.customShort("f"), .long],
+    help: "The Dockerfile (default: from the wrapped command, else CONTEXT/Dockerfile).")
   var file: String?
 
   @Flag(name: .long, help: "Do not read git, CI or the working tree; record the log alone.")
@@ -42,18 +45,23 @@ struct Record: ParsableCommand {
   var command: [String] = []
 
   func validate() throws {
-    if log != nil && !command.isEmpty { throw ValidationError("give either a LOG or a command after --, not both") }
-    if log == nil && command.isEmpty { throw ValidationError("give a LOG file, - for standard input, or a command after --") }
+    if log != nil && !command.isEmpty {
+      throw ValidationError("give either a LOG or a command after --, not both")
+    }
+    if log == nil && command.isEmpty {
+      throw ValidationError("give a LOG file, - for standard input, or a command after --")
+    }
     for l in label where !l.contains("=") || l.hasPrefix("=") {
       throw ValidationError("--label takes key=value, got '\(l)'")
     }
   }
 
   func run() throws {
-    let labels = parseLabels(label)
     let request = RecordRequest(
-      logPath: log, command: command, labels: labels, target: target, commit: commit, branch: branch,
+      logPath: log, command: command, labels: parseLabels(label), target: target, commit: commit,
+      branch: branch,
       contextPath: context, dockerfilePath: file, collectMetadata: !noMetadata)
+    if !command.isEmpty { return try runBuild(request) }
     let terminal = Terminal.standardOutput()
     let outcome: RecordOutcome
     do {
@@ -63,13 +71,27 @@ struct Record: ParsableCommand {
     } catch {
       throw fail(error)
     }
+    let recovery = RecoveryRenderer(format: .table, terminal: terminal)
+    for spool in outcome.recovered { note(recovery.line(spool)) }
     for w in outcome.report.warnings { warn(w) }
-    let text = RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report)
-    if command.isEmpty || output.format != .table {
-      print(text, terminator: "")
-    } else {
-      FileHandle.standardError.write(Data(("buildtrail: " + text).utf8))
+    print(
+      RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report),
+      terminator: "")
+  }
+
+  /// Runs the build; a child `buildtrail recover --spool` records it. Exits with the build's code.
+  private func runBuild(_ request: RecordRequest) throws {
+    let database = store.path
+    let format = output.format
+    let result: (exitCode: Int32, warnings: [String])
+    do {
+      result = try WrappedBuild(request: request, databasePath: database) { spool in
+        ["recover", "--spool", spool, "--db", database, "--format", format.rawValue]
+      }.run()
+    } catch let failure as RecordFailure {
+      throw fail(failure.error, code: failure.exitCode)
     }
-    if let code = outcome.report.exitCode, code != 0 { throw ExitCode(code) }
+    for w in result.warnings { warn(w) }
+    if result.exitCode != 0 { throw ExitCode(result.exitCode) }
   }
 }

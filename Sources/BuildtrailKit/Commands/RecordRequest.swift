@@ -2,7 +2,7 @@ import BuildStore
 import Foundation
 
 /// What `buildtrail record` was asked to do.
-public struct RecordRequest: Sendable {
+public struct RecordRequest: Sendable, Codable, Equatable {
   /// The log file, `-` for standard input, or nil when a command is given.
   public var logPath: String?
   /// The build command to run and record (after `--`).
@@ -20,8 +20,10 @@ public struct RecordRequest: Sendable {
 
   public init(
     logPath: String?, command: [String] = [], labels: [String: String] = [:], target: String? = nil,
-    commit: String? = nil, branch: String? = nil, contextPath: String? = nil, dockerfilePath: String? = nil,
-    collectMetadata: Bool = true, workingDirectory: String = FileManager.default.currentDirectoryPath,
+    commit: String? = nil, branch: String? = nil, contextPath: String? = nil,
+    dockerfilePath: String? = nil,
+    collectMetadata: Bool = true,
+    workingDirectory: String = FileManager.default.currentDirectoryPath,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
     self.logPath = logPath
@@ -41,15 +43,19 @@ public struct RecordRequest: Sendable {
 /// What recording did, and what to tell the user about the metadata.
 public struct RecordOutcome: Sendable {
   public var report: RecordReport
+  /// The spools an interrupted `record --` had left behind, recorded first.
+  public var recovered: [RecoveredSpool] = []
 }
 
-/// Recording failed; `exitCode` is the wrapped build's exit code when it failed too, else 1.
+/// Recording failed; `exitCode` is the exit code buildtrail should end with.
 public struct RecordFailure: Error {
   public var error: Error
   public var exitCode: Int32
 }
 
-/// Carries out a ``RecordRequest``: gathers metadata, runs or reads the log, stores it.
+/// Carries out a ``RecordRequest`` for a log file or standard input: records what an interrupted
+/// `record --` left behind, gathers metadata, reads the log, stores it. (``WrappedBuild`` runs
+/// builds.)
 public struct RecordRequestRunner: Sendable {
   public var databasePath: String
 
@@ -58,46 +64,27 @@ public struct RecordRequestRunner: Sendable {
   }
 
   public func run(_ request: RecordRequest) throws -> RecordOutcome {
+    guard let path = request.logPath else {
+      throw RecordFailure(
+        error: BuildtrailError.invalidArgument("record: no log given"), exitCode: 1)
+    }
     let store: BuildStore
     do {
       store = try BuildStore(path: databasePath)
     } catch {
-      if !request.command.isEmpty {
-        // The build still runs: recording must never stop a CI build from happening.
-        let status = (try? CommandRunner().run(request.command, environment: request.environment).status) ?? 1
-        throw RecordFailure(error: error, exitCode: status == 0 ? 1 : status)
-      }
       throw RecordFailure(error: error, exitCode: 1)
     }
+    let recovered = SpoolRecovery(databasePath: databasePath, environment: request.environment)
+      .recover(into: store)
     var warnings: [String] = []
     let metadata = MetadataCollector(request: request).collect(warnings: &warnings)
-    let recorder = Recorder(store: store)
     var report: RecordReport
-    if let path = request.logPath {
-      do {
-        report = try recorder.record(logAt: path, metadata: metadata)
-      } catch {
-        throw RecordFailure(error: error, exitCode: 1)
-      }
-    } else {
-      do {
-        report = try recorder.record(command: request.command, metadata: metadata, environment: request.environment)
-      } catch let error as CommandRecordError {
-        throw RecordFailure(error: error.underlying, exitCode: error.exitCode == 0 ? 1 : error.exitCode)
-      } catch let error as BuildtrailError {
-        if case .cannotRunCommand = error { throw RecordFailure(error: error, exitCode: 127) }
-        throw RecordFailure(error: error, exitCode: 1)
-      } catch {
-        throw RecordFailure(error: error, exitCode: 1)
-      }
+    do {
+      report = try Recorder(store: store).record(logAt: path, metadata: metadata)
+    } catch {
+      throw RecordFailure(error: error, exitCode: 1)
     }
     report.warnings = warnings + report.warnings
-    return RecordOutcome(report: report)
+    return RecordOutcome(report: report, recovered: recovered)
   }
-}
-
-/// Recording a wrapped command's output failed after the command ran with `exitCode`.
-struct CommandRecordError: Error {
-  var underlying: Error
-  var exitCode: Int32
 }

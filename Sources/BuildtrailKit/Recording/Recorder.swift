@@ -53,19 +53,40 @@ public struct Recorder: Sendable {
   }
 
   /// Records the log at `path` (`-` for standard input).
-  public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws -> RecordReport {
+  public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws
+    -> RecordReport
+  {
+    let (log, digest) = try parse(path)
+    return try store(
+      log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil,
+      ended: nil)
+  }
+
+  /// Records the output of a build that `record --` ran, kept at `path`, with the build's exit code
+  /// and times when they are known.
+  func record(
+    spooledLogAt path: String, metadata: RecordMetadata, exitCode: Int32?, started: Date?,
+    ended: Date?
+  ) throws -> RecordReport {
+    let (log, digest) = try parse(path)
+    return try store(
+      log, digest: digest, path: nil, metadata: metadata, now: Date(), exitCode: exitCode,
+      started: started, ended: ended)
+  }
+
+  private func parse(_ path: String) throws -> (ParsedLog, String) {
     let hashing = HashingParser()
     do {
       try readChunks(path: path) { hashing.feed($0) }
     } catch let error as LogReadError {
       throw BuildtrailError.cannotReadLog(path, reason: String(cString: strerror(error.errno)))
     }
-    let (log, digest) = hashing.finish()
-    return try store(log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil, ended: nil)
+    return hashing.finish()
   }
 
   func store(
-    _ log: ParsedLog, digest: String, path: String?, metadata: RecordMetadata, now: Date, exitCode: Int32?,
+    _ log: ParsedLog, digest: String, path: String?, metadata: RecordMetadata, now: Date,
+    exitCode: Int32?,
     started: Date?, ended: Date?
   ) throws -> RecordReport {
     let name = path ?? "the build output"
@@ -80,9 +101,11 @@ public struct Recorder: Sendable {
         parsed: build, logSHA256: digest, buildIndex: index, recordedAt: now,
         startedAt: single ? started : nil, endedAt: single ? ended : nil,
         exitCode: single ? exitCode.map(Int.init) : nil, logPath: path == "-" ? nil : path,
-        logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command, target: metadata.target,
+        logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command,
+        target: metadata.target,
         labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
-        inputs: metadata.inputs, contextManifest: metadata.contextManifest, daemonImageIDs: metadata.daemonImageIDs)
+        inputs: metadata.inputs, contextManifest: metadata.contextManifest,
+        daemonImageIDs: metadata.daemonImageIDs)
     }
     let results = try store.record(builds)
     return RecordReport(
@@ -102,14 +125,19 @@ public struct Recorder: Sendable {
       if build.outcome == .unknown {
         warnings.append(
           "\(which) in \(name) ends before saying how it ended (truncated log?); recorded with outcome unknown"
-            + (unfinished > 0 ? ", \(unfinished) step\(unfinished == 1 ? "" : "s") unfinished" : ""))
+            + (unfinished > 0 ? ", \(unfinished) step\(unfinished == 1 ? "" : "s") unfinished" : "")
+        )
       }
     }
     if log.invalidUTF8LineCount > 0 {
-      warnings.append("\(log.invalidUTF8LineCount) lines of \(name) are not valid UTF-8; they were read with U+FFFD in place of bad bytes")
+      warnings.append(
+        "\(log.invalidUTF8LineCount) lines of \(name) are not valid UTF-8; they were read with U+FFFD in place of bad bytes"
+      )
     }
     if log.cutLineCount > 0 {
-      warnings.append("\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read")
+      warnings.append(
+        "\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read"
+      )
     }
     if log.containsNUL {
       warnings.append("\(name) holds NUL bytes; the text around them was read as usual")
@@ -124,7 +152,9 @@ func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
   guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
   defer { if fd != 0 { close(fd) } }
   var info = stat()
-  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw LogReadError(path: path, errno: EISDIR) }
+  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    throw LogReadError(path: path, errno: EISDIR)
+  }
   let size = 1 << 20
   let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
   defer { buffer.deallocate() }

@@ -29,37 +29,51 @@ public struct RecordReportRenderer: Sendable {
   }
 
   public func render(_ report: RecordReport) -> String {
-    let entries = report.entries.map { e -> EntryJSON in
+    let entries = entries(report)
+    switch format {
+    case .json:
+      return JSONOutput.encode(
+        ReportJSON(builds: entries, warnings: report.warnings, exitCode: report.exitCode))
+    case .csv:
+      return ([CSV.line(Self.csvHeader)] + entries.map { CSV.line(Self.csvFields($0)) }).joined(
+        separator: "\n") + "\n"
+    case .table:
+      var out = ""
+      for (entry, e) in zip(report.entries, entries) {
+        let verb =
+          e.new
+          ? "recorded build \(e.id)"
+          : "already recorded as build \(e.id) (same log); nothing changed"
+        out += "\(verb): \(OutcomeStyle.paint(e.outcome, entry.build.outcome, terminal)), "
+        out +=
+          "\(e.stepsCached) of \(e.steps) steps cached, \(formatSeconds(e.stepSeconds)) in steps [\(e.logFormat)]\n"
+      }
+      return out
+    }
+  }
+
+  func entries(_ report: RecordReport) -> [EntryJSON] {
+    report.entries.map { e -> EntryJSON in
       let cacheable = e.build.steps.filter { $0.parsedName.kind.isCacheable }
       var isNew = true
       if case .alreadyRecorded = e.result { isNew = false }
       return EntryJSON(
-        id: e.result.id, new: isNew, outcome: e.build.outcome.rawValue, logFormat: e.build.format.rawValue,
+        id: e.result.id, new: isNew, outcome: e.build.outcome.rawValue,
+        logFormat: e.build.format.rawValue,
         steps: cacheable.count, stepsCached: cacheable.filter { $0.status == .cached }.count,
         stepSeconds: (e.build.summedStepSeconds * 1000).rounded() / 1000,
         unrecognizedLines: e.build.unrecognizedLineCount)
     }
-    switch format {
-    case .json:
-      return JSONOutput.encode(ReportJSON(builds: entries, warnings: report.warnings, exitCode: report.exitCode))
-    case .csv:
-      var lines = [CSV.line(["id", "new", "outcome", "log_format", "steps", "steps_cached", "step_seconds"])]
-      for e in entries {
-        lines.append(
-          CSV.line([
-            String(e.id), String(e.new), e.outcome, e.logFormat, String(e.steps), String(e.stepsCached),
-            String(format: "%.3f", e.stepSeconds),
-          ]))
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      var out = ""
-      for (entry, e) in zip(report.entries, entries) {
-        let verb = e.new ? "recorded build \(e.id)" : "already recorded as build \(e.id) (same log); nothing changed"
-        out += "\(verb): \(OutcomeStyle.paint(e.outcome, entry.build.outcome, terminal)), "
-        out += "\(e.stepsCached) of \(e.steps) steps cached, \(formatSeconds(e.stepSeconds)) in steps [\(e.logFormat)]\n"
-      }
-      return out
-    }
+  }
+
+  static let csvHeader = [
+    "id", "new", "outcome", "log_format", "steps", "steps_cached", "step_seconds",
+  ]
+
+  static func csvFields(_ e: EntryJSON) -> [String] {
+    [
+      String(e.id), String(e.new), e.outcome, e.logFormat, String(e.steps), String(e.stepsCached),
+      String(format: "%.3f", e.stepSeconds),
+    ]
   }
 }

@@ -3,11 +3,13 @@ import Testing
 
 /// Runs the built `buildtrail` binary, as a user or a CI job would.
 struct CLI {
-  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
 
   static var binary: URL {
-    let beside = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
+    let beside = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
+      .deletingLastPathComponent()
       .appendingPathComponent("buildtrail")
     if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
     return repositoryRoot.appendingPathComponent(".build/debug/buildtrail")
@@ -18,28 +20,45 @@ struct CLI {
     var stdout: String
     var stderr: String
     /// The stderr lines that are errors.
-    var errorLines: [String] { stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("buildtrail: error:") } }
+    var errorLines: [String] {
+      stderr.split(separator: "\n").map(String.init).filter { $0.hasPrefix("buildtrail: error:") }
+    }
   }
 
   static func run(
-    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:], stdin: Data? = nil
+    _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+    stdin: Data? = nil
   ) throws -> Result {
     try runExecutable(binary, arguments, in: directory, environment: environment, stdin: stdin)
   }
 
+  /// The builds of the history at `db`, newest first, as `builds --format json` lists them.
+  static func builds(db: String) throws -> [[String: Any]] {
+    let r = try run(["builds", "--db", db, "--format", "json", "--limit", "1000"])
+    try #require(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    return try #require(json?["builds"] as? [[String: Any]])
+  }
+
+  /// The test run's environment without colour or CI, with `extra` on top.
+  static func environment(_ extra: [String: String]) -> [String: String] {
+    var env = ProcessInfo.processInfo.environment
+    env["NO_COLOR"] = "1"
+    env.removeValue(forKey: "GITHUB_ACTIONS")
+    env.removeValue(forKey: "GITLAB_CI")
+    for (k, v) in extra { env[k] = v }
+    return env
+  }
+
   static func runExecutable(
-    _ executable: URL, _ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:],
+    _ executable: URL, _ arguments: [String], in directory: URL? = nil,
+    environment: [String: String] = [:],
     stdin: Data? = nil
   ) throws -> Result {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["NO_COLOR"] = "1"
-    env.removeValue(forKey: "GITHUB_ACTIONS")
-    env.removeValue(forKey: "GITLAB_CI")
-    for (k, v) in environment { env[k] = v }
-    process.environment = env
+    process.environment = Self.environment(environment)
     if let directory { process.currentDirectoryURL = directory }
     let out = Pipe()
     let err = Pipe()
@@ -72,7 +91,8 @@ struct CLI {
 /// Every scratch directory of a test run lives under one folder, removed when the run ends (the uv
 /// scenarios write tens of megabytes each).
 let scratchRoot: URL = {
-  let root = FileManager.default.temporaryDirectory.appendingPathComponent("buildtrail-tests-\(getpid())")
+  let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "buildtrail-tests-\(getpid())")
   atexit { try? FileManager.default.removeItem(at: scratchRoot) }
   return root
 }()
