@@ -91,6 +91,19 @@ CREATE INDEX base_image_build ON base_image (build_id);
 -- build, and `builds --outcome` walks the time index.
 DROP INDEX build_outcome;
 
+-- A build's cache inputs name their content by its 32 bytes, not 64 hex digits, and no index repeats
+-- them: the inputs are read by build, and pruning walks the table once.
+CREATE TABLE build_input_v4 (
+  build_id  INTEGER NOT NULL REFERENCES build (id) ON DELETE CASCADE,
+  path      TEXT    NOT NULL,
+  role      TEXT    NOT NULL CHECK (role IN ('dockerfile', 'dockerignore', 'lockfile', 'manifest')),
+  sha256    BLOB    NOT NULL,
+  PRIMARY KEY (build_id, path)
+) WITHOUT ROWID;
+INSERT INTO build_input_v4 (build_id, path, role, sha256) SELECT build_id, path, role, sha256 FROM build_input;
+DROP TABLE build_input;
+ALTER TABLE build_input_v4 RENAME TO build_input;
+
 CREATE TABLE context_node (
   hash  BLOB PRIMARY KEY,
   data  BLOB NOT NULL

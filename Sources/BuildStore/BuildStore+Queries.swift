@@ -11,6 +11,10 @@ extension BuildStore {
     b.steps_cached, b.steps_executed, b.steps_failed, b.ci_provider, b.ci_url
     """
 
+  /// A build input's SHA-256 as hex: stored as 32 bytes since schema 4, as hex text before.
+  static let inputHex =
+    "(CASE WHEN typeof(i.sha256) = 'blob' THEN lower(hex(i.sha256)) ELSE i.sha256 END)"
+
   static let stepColumns = """
     s.position, s.vertex, n.name, n.service, n.platform, n.stage, n.step_index, n.step_total, n.kind, n.step_key,
     s.status, s.duration_seconds, s.started_ms, s.completed_ms, s.output_lines, s.error_text, s.digest
@@ -163,8 +167,8 @@ extension BuildStore {
       let inputs = try Row.fetchAll(
         db,
         sql: """
-          SELECT i.path, i.role, i.sha256, coalesce(blob.bytes, 0) FROM build_input i
-          LEFT JOIN input_blob blob ON blob.sha256 = i.sha256 WHERE i.build_id = ? ORDER BY i.path
+          SELECT i.path, i.role, \(Self.inputHex), coalesce(blob.bytes, 0) FROM build_input i
+          LEFT JOIN input_blob blob ON blob.sha256 = \(Self.inputHex) WHERE i.build_id = ? ORDER BY i.path
           """, arguments: [id]
       ).map {
         StoredInput(

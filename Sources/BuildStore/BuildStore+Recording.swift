@@ -132,12 +132,13 @@ extension BuildStore {
 
   /// A step digest as stored: the 32 bytes of a `sha256:<hex>` digest, any other text as it is.
   static func storedDigest(_ digest: String?) -> (any DatabaseValueConvertible)? {
-    guard let digest, digest.hasPrefix("sha256:"),
-      let raw = ContextTree.rawSHA256(digest.dropFirst(7))
-    else {
-      return digest
-    }
-    return Data(raw)
+    guard let digest, digest.hasPrefix("sha256:") else { return digest }
+    return storedHash(String(digest.dropFirst(7)), text: digest)
+  }
+
+  /// The 32 bytes of a lowercase hex SHA-256, or `text` when `hex` is not one.
+  static func storedHash(_ hex: String, text: String) -> any DatabaseValueConvertible {
+    ContextTree.rawSHA256(hex[...]).map { Data($0) } ?? text
   }
 
   static func insertSteps(
@@ -228,7 +229,7 @@ extension BuildStore {
     try run(
       db,
       sql: "INSERT OR REPLACE INTO build_input (build_id, path, role, sha256) VALUES (?, ?, ?, ?)",
-      arguments: [buildID, path, role.rawValue, sha256])
+      arguments: [buildID, path, role.rawValue, storedHash(sha256, text: sha256)])
   }
 
   static func insertContextTree(_ tree: ContextTree, buildID: Int64, _ db: Database) throws {
