@@ -34,7 +34,10 @@ public enum BuildtrailMigrations {
 
   /// The identifiers of the migrations applied to `db`, in order.
   public static func applied(_ db: Database) throws -> [String] {
-    guard try db.tableExists("grdb_migrations") else { return [] }
+    // Not `db.tableExists`: its schema cache may predate another process's migration.
+    let exists = try Bool.fetchOne(
+      db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations'")
+    guard exists == true else { return [] }
     return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
   }
 
@@ -53,6 +56,7 @@ public enum BuildtrailMigrations {
       try db.execute(sql: "PRAGMA foreign_keys = OFF")
       defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
       try db.inTransaction(.exclusive) {
+        db.clearSchemaCache()
         let done = try applied(db)
         let unknown = done.filter { !known.contains($0) }
         if !unknown.isEmpty { throw Failure.newer(unknown.sorted()) }
