@@ -3,9 +3,10 @@ import Foundation
 /// Dates as the store writes them: ISO 8601 in UTC with milliseconds, `2025-01-05T18:29:13.031Z`,
 /// so that text order is time order.
 public enum UTCTimestamp {
-  /// Formats `date`.
+  /// Formats `date`, held to years 1 through 9999 (NaN reads as 1970).
   public static func string(from date: Date) -> String {
-    let t = date.timeIntervalSince1970
+    let raw = date.timeIntervalSince1970
+    let t = raw.isNaN ? 0 : min(max(raw, -62_135_596_800), 253_402_300_799)
     var seconds = time_t(floor(t))
     var millis = Int(((t - floor(t)) * 1000).rounded())
     if millis == 1000 {
@@ -15,14 +16,16 @@ public enum UTCTimestamp {
     var parts = tm()
     gmtime_r(&seconds, &parts)
     return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
+      Int(parts.tm_mon) + 1,
       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
   }
 
   /// Reads a string written by ``string(from:)`` (or without milliseconds).
   public static func date(from string: String) -> Date? {
     let u = Array(string.utf8)
-    guard u.count >= 19, u[4] == 0x2D, u[7] == 0x2D, u[10] == UInt8(ascii: "T") || u[10] == 0x20, u[13] == 0x3A,
+    guard u.count >= 19, u[4] == 0x2D, u[7] == 0x2D, u[10] == UInt8(ascii: "T") || u[10] == 0x20,
+      u[13] == 0x3A,
       u[16] == 0x3A
     else { return nil }
     func number(_ from: Int, _ n: Int) -> Int? {
@@ -33,7 +36,8 @@ public enum UTCTimestamp {
       }
       return v
     }
-    guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+    guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+      let hour = number(11, 2),
       let minute = number(14, 2), let second = number(17, 2)
     else { return nil }
     var fraction = 0.0
@@ -50,6 +54,7 @@ public enum UTCTimestamp {
     let yoe = y - era * 400
     let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1
     let days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468
-    return Date(timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second) + fraction)
+    return Date(
+      timeIntervalSince1970: Double(days * 86400 + hour * 3600 + minute * 60 + second) + fraction)
   }
 }

@@ -53,7 +53,9 @@ public struct Recorder: Sendable {
   }
 
   /// Records the log at `path` (`-` for standard input).
-  public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws -> RecordReport {
+  public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws
+    -> RecordReport
+  {
     let hashing = HashingParser()
     do {
       try readChunks(path: path) { hashing.feed($0) }
@@ -61,11 +63,14 @@ public struct Recorder: Sendable {
       throw BuildtrailError.cannotReadLog(path, reason: String(cString: strerror(error.errno)))
     }
     let (log, digest) = hashing.finish()
-    return try store(log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil, ended: nil)
+    return try store(
+      log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil,
+      ended: nil)
   }
 
   func store(
-    _ log: ParsedLog, digest: String, path: String?, metadata: RecordMetadata, now: Date, exitCode: Int32?,
+    _ log: ParsedLog, digest: String, path: String?, metadata: RecordMetadata, now: Date,
+    exitCode: Int32?,
     started: Date?, ended: Date?
   ) throws -> RecordReport {
     let name = path ?? "the build output"
@@ -80,9 +85,11 @@ public struct Recorder: Sendable {
         parsed: build, logSHA256: digest, buildIndex: index, recordedAt: now,
         startedAt: single ? started : nil, endedAt: single ? ended : nil,
         exitCode: single ? exitCode.map(Int.init) : nil, logPath: path == "-" ? nil : path,
-        logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command, target: metadata.target,
+        logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command,
+        target: metadata.target,
         labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
-        inputs: metadata.inputs, contextManifest: metadata.contextManifest, daemonImageIDs: metadata.daemonImageIDs)
+        inputs: metadata.inputs, contextManifest: metadata.contextManifest,
+        daemonImageIDs: metadata.daemonImageIDs)
     }
     let results = try store.record(builds)
     return RecordReport(
@@ -102,14 +109,28 @@ public struct Recorder: Sendable {
       if build.outcome == .unknown {
         warnings.append(
           "\(which) in \(name) ends before saying how it ended (truncated log?); recorded with outcome unknown"
-            + (unfinished > 0 ? ", \(unfinished) step\(unfinished == 1 ? "" : "s") unfinished" : ""))
+            + (unfinished > 0 ? ", \(unfinished) step\(unfinished == 1 ? "" : "s") unfinished" : "")
+        )
       }
     }
     if log.invalidUTF8LineCount > 0 {
-      warnings.append("\(log.invalidUTF8LineCount) lines of \(name) are not valid UTF-8; they were read with U+FFFD in place of bad bytes")
+      warnings.append(
+        "\(log.invalidUTF8LineCount) lines of \(name) are not valid UTF-8; they were read with U+FFFD in place of bad bytes"
+      )
     }
     if log.cutLineCount > 0 {
-      warnings.append("\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read")
+      warnings.append(
+        "\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read"
+      )
+    }
+    if log.refusedLineCount > 0 {
+      let count = log.refusedLineCount
+      let lines = log.refusedLineNumbers.map(String.init).joined(separator: ", ")
+      warnings.append(
+        "\(count) line\(count == 1 ? "" : "s") of \(name) (\(count == 1 ? "line" : "lines") \(lines)"
+          + "\(count > log.refusedLineNumbers.count ? ", …" : "")) \(count == 1 ? "holds a number" : "hold numbers")"
+          + " out of range (negative, NaN, infinite, a duration over 30 days, a size over 1 PB or a time outside"
+          + " 1970–2199); not stored, counted as unrecognised")
     }
     if log.containsNUL {
       warnings.append("\(name) holds NUL bytes; the text around them was read as usual")
@@ -124,7 +145,9 @@ func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
   guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
   defer { if fd != 0 { close(fd) } }
   var info = stat()
-  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw LogReadError(path: path, errno: EISDIR) }
+  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    throw LogReadError(path: path, errno: EISDIR)
+  }
   let size = 1 << 20
   let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
   defer { buffer.deallocate() }
