@@ -26,7 +26,10 @@ for file in "$root"/Tests/BuildLogTests/Fixtures/*.log "$root"/Tests/BuildLogTes
   name=$(basename "$file")
   head -c 8192 "$file" >"$run/seeds/$name.head"
   size=$(stat -c %s "$file")
-  if [ "$size" -gt 16384 ]; then tail -c +$((size / 2)) "$file" | head -c 8192 >"$run/seeds/$name.middle"; fi
+  if [ "$size" -gt 16384 ]; then
+    dd if="$file" of="$run/seeds/$name.middle" bs=64K iflag=skip_bytes,count_bytes skip=$((size / 2)) count=8192 \
+      status=none
+  fi
 done
 
 echo "fuzzing the parser for ${seconds}s; log: $run/fuzz.log"
