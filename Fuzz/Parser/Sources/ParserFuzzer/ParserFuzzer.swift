@@ -33,11 +33,12 @@ public func parserFuzzerMain(
 ) -> CInt {
   var count = argc
   var arguments = argv
-  return LLVMFuzzerRunDriver(&count, &arguments, parserFuzzerTestOneInput)
+  return runFuzzerDriver(&count, &arguments, parserFuzzerTestOneInput)
 }
 
+/// libFuzzer's `LLVMFuzzerRunDriver`.
 @_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
+func runFuzzerDriver(
   _ argc: UnsafeMutablePointer<CInt>,
   _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
   _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
