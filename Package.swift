@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "buildtrail", targets: ["buildtrail"]),
     .library(name: "BuildtrailKit", targets: ["BuildtrailKit"]),
+    .library(name: "BuildLog", targets: ["BuildLog"]),
   ],
   dependencies: [
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -55,16 +56,22 @@ let package = Package(
     ),
     /** Writes a synthetic history for the scale benchmark. */
     .executableTarget(
-      name: "history-generator", dependencies: ["BuildStore", "BuildLog"], path: "Benchmarks/HistoryGenerator"),
+      name: "history-generator", dependencies: ["BuildStore", "BuildLog"],
+      path: "Benchmarks/HistoryGenerator"),
     /** Measures the change-point detector's precision and recall on synthetic histories. */
     .executableTarget(
-      name: "regression-benchmark", dependencies: ["BuildtrailKit"], path: "Benchmarks/RegressionBenchmark"),
+      name: "regression-benchmark", dependencies: ["BuildtrailKit"],
+      path: "Benchmarks/RegressionBenchmark"),
     .testTarget(name: "BuildLogTests", dependencies: ["BuildLog"], exclude: ["Fixtures"]),
     .testTarget(
       name: "BuildStoreTests",
-      dependencies: ["BuildStore", "BuildLog", "BuildtrailMigrations", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: [
+        "BuildStore", "BuildLog", "BuildtrailMigrations",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .testTarget(
-      name: "BuildtrailKitTests", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator"],
+      name: "BuildtrailKitTests",
+      dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator"],
       exclude: ["Rendering/Snapshots", "Charts/Snapshots"]),
   ]
 )

@@ -4,9 +4,10 @@
   Benchmarks/crash.py [--kills 100] [--lines 400000] [--seed 1] [--binary .build/release/buildtrail]
 
 Writes a synthetic log with ../shared/bench/genlog.py (--stages 4 --steps 12, deterministic), then
-KILLS times: starts `buildtrail record` on a variant of it (alternately as a file and on standard
-input), sends SIGKILL after a random delay drawn (seeded) from 0 to 1.5 times the time an
-uninterrupted ingest takes, and checks the history after each kill:
+rounds until KILLS kills have landed during an ingest (at most 3 x KILLS rounds): each starts
+`buildtrail record` on a variant of it (alternately as a file and on standard input), sends SIGKILL
+after a random delay drawn (seeded) from 0 to 1.1 times the time an uninterrupted ingest takes, and
+checks the history after each round:
   - `PRAGMA integrity_check` is ok;
   - no partial build: every build has all its steps and its output blob;
   - the builds are exactly those whose record had finished before the kill, or that one more;
@@ -86,11 +87,15 @@ def main():
         expected = 1
         killed_mid_ingest = 0
         log = os.path.join(tmp, "variant.log")
-        for round_ in range(1, args.kills + 1):
+        rounds = 0
+        for round_ in range(1, 3 * args.kills + 1):
+            if killed_mid_ingest == args.kills:
+                break
+            rounds = round_
             with open(base, "rb") as src, open(log, "wb") as dst:
                 dst.write(src.read() + f"# variant {round_}\n".encode())
             stdin = round_ % 2 == 0
-            delay = rng.uniform(0, 1.5 * ingest)
+            delay = rng.uniform(0, 1.1 * ingest)
             p = record(binary, db, log, stdin, wait=False)
             time.sleep(delay)
             finished = p.poll() is not None
@@ -109,8 +114,8 @@ def main():
         if builds != expected + 1:
             sys.exit(f"final record (seed {args.seed}): {builds} builds, expected {expected + 1}")
         size = os.path.getsize(base) / 1e6
-        print(f"{args.kills} kill -9 rounds (seed {args.seed}, {size:.1f} MB log, ingest {ingest:.2f} s): "
-              f"{killed_mid_ingest} killed mid-ingest, {args.kills - killed_mid_ingest} had finished; "
+        print(f"{rounds} rounds (seed {args.seed}, {size:.1f} MB log, ingest {ingest:.2f} s): "
+              f"{killed_mid_ingest} kill -9 during an ingest, {rounds - killed_mid_ingest} records had finished; "
               f"integrity_check ok and no partial build after every round; {builds} builds; the final record worked")
 
 

@@ -20,6 +20,8 @@ public final class LogParser {
   private var invalidUTF8 = 0
   private var containsNUL = false
   private var lastJob: [UInt8] = []
+  /// Lines refused by the cleaner (a CI timestamp out of range).
+  private var refusals = Refusals()
   /// The first 1,000 unrecognised lines' numbers, for diagnostics.
   package private(set) var unrecognizedLineNumbers: [Int] = []
 
@@ -30,7 +32,9 @@ public final class LogParser {
   /// Reads the next chunk of the log.
   public func feed(_ chunk: UnsafeRawBufferPointer) {
     byteCount += Int64(chunk.count)
-    if !containsNUL, let base = chunk.baseAddress, memchr(base, 0, chunk.count) != nil { containsNUL = true }
+    if !containsNUL, let base = chunk.baseAddress, memchr(base, 0, chunk.count) != nil {
+      containsNUL = true
+    }
     splitter.feed(chunk) { read($0) }
   }
 
@@ -45,9 +49,15 @@ public final class LogParser {
     var builds = plain.finish()
     for reader in others { builds += reader.finish() }
     builds.sort { $0.firstLine < $1.firstLine }
+    var refused = refusals
+    refused.add(plain.refusals)
+    for reader in others { refused.add(reader.refusals) }
     return ParsedLog(
-      builds: builds, lineCount: lineNumber, byteCount: byteCount, unrecognizedLineCount: unrecognized,
-      invalidUTF8LineCount: invalidUTF8, cutLineCount: splitter.cutLineCount, containsNUL: containsNUL)
+      builds: builds, lineCount: lineNumber, byteCount: byteCount,
+      unrecognizedLineCount: unrecognized,
+      invalidUTF8LineCount: invalidUTF8, cutLineCount: splitter.cutLineCount,
+      containsNUL: containsNUL,
+      refusedLineCount: refused.count, refusedLineNumbers: refused.lineNumbers)
   }
 
   /// Parses a whole log held in memory (tests, small logs).
@@ -59,7 +69,9 @@ public final class LogParser {
 
   /// Parses the file at `path`, reading it in chunks.
   public static func parse(fileAt path: String) throws -> ParsedLog {
-    guard let handle = FileHandle(forReadingAtPath: path) else { throw LogReadError(path: path, errno: errno) }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+      throw LogReadError(path: path, errno: errno)
+    }
     defer { try? handle.close() }
     let parser = LogParser()
     while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
@@ -76,13 +88,19 @@ public final class LogParser {
       lastJob = job.array
       plain.select(job: job.string)
     }
+    if line.timestampOutOfRange {
+      refusals.add(lineNumber: lineNumber)
+      return countUnrecognized()
+    }
     let text = line.text
-    if text.count > 1, text[0] == UInt8(ascii: "#"), text[1] >= 0x30, text[1] <= 0x39,
-      plain.readVertexLine(text, lineNumber: lineNumber, timestamp: line.timestamp)
-    {
-      plainIsActive = true
-      active = nil
-      return
+    if text.count > 1, text[0] == UInt8(ascii: "#"), text[1] >= 0x30, text[1] <= 0x39 {
+      let verdict = plain.readVertexLine(text, lineNumber: lineNumber, timestamp: line.timestamp)
+      if verdict != .other {
+        plainIsActive = true
+        active = nil
+        if verdict == .refused { countUnrecognized() }
+        return
+      }
     }
     if plainIsActive, plain.readOtherLine(text, lineNumber: lineNumber, timestamp: line.timestamp) {
       return
@@ -97,11 +115,16 @@ public final class LogParser {
         return
       }
     }
-    if !plainIsActive, plain.readOtherLine(text, lineNumber: lineNumber, timestamp: line.timestamp) {
+    if !plainIsActive, plain.readOtherLine(text, lineNumber: lineNumber, timestamp: line.timestamp)
+    {
       plainIsActive = true
       active = nil
       return
     }
+    countUnrecognized()
+  }
+
+  private func countUnrecognized() {
     unrecognized += 1
     if unrecognizedLineNumbers.count < 1000 { unrecognizedLineNumbers.append(lineNumber) }
     if plainIsActive || active == nil {

@@ -5,8 +5,14 @@ import GRDB
 extension BuildStore {
   // MARK: - Queries
 
+  /// Durations outside 0…1e15 s (an infinity written by an older version) read as unknown; such a
+  /// build's step total is the sum of its readable step durations.
   static let summaryColumns = """
-    b.id, b.recorded_at, b.started_at, b.ended_at, b.outcome, b.exit_code, b.wall_seconds, b.step_seconds,
+    b.id, b.recorded_at, b.started_at, b.ended_at, b.outcome, b.exit_code,
+    CASE WHEN b.wall_seconds BETWEEN 0 AND 1e15 THEN b.wall_seconds END,
+    CASE WHEN b.step_seconds BETWEEN 0 AND 1e15 THEN b.step_seconds
+      ELSE (SELECT COALESCE(SUM(s.duration_seconds), 0) FROM step s
+        WHERE s.build_id = b.id AND s.duration_seconds BETWEEN 0 AND 1e15) END,
     b.log_format, b.git_branch, b.git_commit, b.git_subject, b.target, b.image_name, b.steps_total,
     b.steps_cached, b.steps_executed, b.steps_failed, b.ci_provider, b.ci_url
     """
@@ -17,7 +23,7 @@ extension BuildStore {
 
   static let stepColumns = """
     s.position, s.vertex, n.name, n.service, n.platform, n.stage, n.step_index, n.step_total, n.kind, n.step_key,
-    s.status, s.duration_seconds, s.started_ms, s.completed_ms, s.output_lines, s.error_text, s.digest
+    s.status, CASE WHEN s.duration_seconds BETWEEN 0 AND 1e15 THEN s.duration_seconds END, s.started_ms, s.completed_ms, s.output_lines, s.error_text, s.digest
     """
 
   static func step(_ r: Row, offset o: Int) -> StoredStep {

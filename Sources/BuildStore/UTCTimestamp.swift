@@ -3,11 +3,10 @@ import Foundation
 /// Dates as the store writes them: ISO 8601 in UTC with milliseconds, `2025-01-05T18:29:13.031Z`,
 /// so that text order is time order.
 public enum UTCTimestamp {
-  /// Formats `date`.
-  /// Total: a time that is not finite reads as 1970, and times are clamped to years 0001–9999.
+  /// Formats `date`, held to years 1 through 9999 (NaN reads as 1970).
   public static func string(from date: Date) -> String {
     let raw = date.timeIntervalSince1970
-    let t = raw.isFinite ? min(max(raw, -62_135_596_800), 253_402_300_799) : 0
+    let t = raw.isNaN ? 0 : min(max(raw, -62_135_596_800), 253_402_300_799)
     var seconds = time_t(floor(t))
     var millis = Int(((t - floor(t)) * 1000).rounded())
     if millis == 1000 {

@@ -5,7 +5,8 @@ import Foundation
 
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Fail (exit 1) when a build regressed: slower than its recent history, or too few cache hits.",
+    abstract:
+      "Fail (exit 1) when a build regressed: slower than its recent history, or too few cache hits.",
     discussion: """
       buildtrail check --max-slowdown 20% --min-cache-hit 80%
       In GitHub Actions it also prints ::error annotations and writes a summary to $GITHUB_STEP_SUMMARY.
@@ -14,25 +15,26 @@ struct Check: ParsableCommand {
   @Argument(help: "The build (default: the latest).") var build: Int64?
   @Option(name: .long, help: "Largest allowed slowdown against the median of the window, e.g. 20%.")
   var maxSlowdown: String = "20%"
-  @Option(name: .long, help: "Smallest allowed share of cacheable steps that hit the cache, e.g. 80%.")
+  @Option(
+    name: .long, help: "Smallest allowed share of cacheable steps that hit the cache, e.g. 80%.")
   var minCacheHit: String?
   @Option(name: .long, help: "How many earlier successful builds of the branch make the baseline.")
   var window = 10
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
-  static func fraction(_ text: String, flag: String) throws -> Double {
-    let trimmed = text.hasSuffix("%") ? String(text.dropLast()) : text
-    guard let value = Double(trimmed), value >= 0 else {
-      throw ValidationError("\(flag) takes a percentage such as 20%, got '\(text)'")
-    }
-    return value / 100
+  func validate() throws {
+    _ = try slowdown()
+    _ = try cacheHit()
+    try OptionRange.count(window, flag: "--window")
   }
 
-  func validate() throws {
-    _ = try Self.fraction(maxSlowdown, flag: "--max-slowdown")
-    if let minCacheHit { _ = try Self.fraction(minCacheHit, flag: "--min-cache-hit") }
-    if window < 1 { throw ValidationError("--window must be at least 1") }
+  private func slowdown() throws -> Double {
+    try OptionRange.percentage(maxSlowdown, flag: "--max-slowdown", range: 0...100_000)
+  }
+
+  private func cacheHit() throws -> Double? {
+    try minCacheHit.map { try OptionRange.percentage($0, flag: "--min-cache-hit", range: 0...100) }
   }
 
   func run() throws {
@@ -41,8 +43,7 @@ struct Check: ParsableCommand {
     do {
       let history = try BuildStore(path: store.path)
       let thresholds = BuildCheck.Thresholds(
-        maxSlowdown: try Self.fraction(maxSlowdown, flag: "--max-slowdown"),
-        minCacheHit: try minCacheHit.map { try Self.fraction($0, flag: "--min-cache-hit") }, window: window)
+        maxSlowdown: try slowdown(), minCacheHit: try cacheHit(), window: window)
       check = try BuildCheck.run(store: history, buildID: build, thresholds: thresholds)
     } catch {
       throw fail(error)
@@ -53,10 +54,11 @@ struct Check: ParsableCommand {
       print(renderer.githubAnnotations(check), terminator: "")
     }
     if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty,
-      let handle = FileHandle(forWritingAtPath: summary) ?? {
-        _ = FileManager.default.createFile(atPath: summary, contents: nil)
-        return FileHandle(forWritingAtPath: summary)
-      }()
+      let handle = FileHandle(forWritingAtPath: summary)
+        ?? {
+          _ = FileManager.default.createFile(atPath: summary, contents: nil)
+          return FileHandle(forWritingAtPath: summary)
+        }()
     {
       handle.seekToEndOfFile()
       handle.write(Data(renderer.markdownSummary(check).utf8))

@@ -5,28 +5,32 @@ import Foundation
 
 struct Why: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Explain why a build was slow: which steps lost their cache, and the change that caused it.",
+    abstract:
+      "Explain why a build was slow: which steps lost their cache, and the change that caused it.",
     discussion: """
       buildtrail why               # the latest build, against the latest earlier successful one
       buildtrail why 42 --against 40
       """)
 
   @Argument(help: "The build (default: the latest).") var build: Int64?
-  @Option(name: .long, help: "Compare with this build instead of the chosen baseline.") var against: Int64?
+  @Option(name: .long, help: "Compare with this build instead of the chosen baseline.") var against:
+    Int64?
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
     try store.render { history in
       let explanation = try CacheExplainer(store: history).explain(buildID: build, against: against)
-      return ExplanationRenderer(format: output.format, terminal: .standardOutput()).render(explanation)
+      return ExplanationRenderer(format: output.format, terminal: .standardOutput()).render(
+        explanation)
     }
   }
 }
 
 struct Broke: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Find when caching broke: the build at which each step went from cached to always executed.",
+    abstract:
+      "Find when caching broke: the build at which each step went from cached to always executed.",
     discussion: "buildtrail broke --step 'uv sync'")
 
   @Option(name: .long, help: "Only steps whose name contains this text.") var step: String?
@@ -35,10 +39,16 @@ struct Broke: ParsableCommand {
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
+  func validate() throws {
+    try OptionRange.count(limit, flag: "--limit")
+  }
+
   func run() throws {
     try store.render { history in
-      let result = try CacheBreakFinder(store: history).find(stepPattern: step, branch: branch, limit: limit)
-      return CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(result.breaks, branch: result.branch)
+      let result = try CacheBreakFinder(store: history).find(
+        stepPattern: step, branch: branch, limit: limit)
+      return CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(
+        result.breaks, branch: result.branch)
     }
   }
 }

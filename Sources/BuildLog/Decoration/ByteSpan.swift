@@ -38,7 +38,9 @@ package struct ByteSpan {
   }
 
   package func firstIndex(of byte: UInt8, from start: Int = 0) -> Int? {
-    guard start < count, let p = memchr(base + start, Int32(byte), count - start) else { return nil }
+    guard start < count, let p = memchr(base + start, Int32(byte), count - start) else {
+      return nil
+    }
     return base.distance(to: p.assumingMemoryBound(to: UInt8.self))
   }
 
@@ -56,7 +58,9 @@ package struct ByteSpan {
     var i = 0
     let raw = UnsafeRawPointer(base)
     while i + 8 <= count {
-      if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return true }
+      if raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 {
+        return true
+      }
       i += 8
     }
     while i < count {
@@ -80,12 +84,20 @@ package struct ByteSpan {
       var high: UInt8 = 0xBF
       switch c {
       case 0xC2...0xDF: length = 2
-      case 0xE0: length = 3; low = 0xA0
+      case 0xE0:
+        length = 3
+        low = 0xA0
       case 0xE1...0xEC, 0xEE...0xEF: length = 3
-      case 0xED: length = 3; high = 0x9F
-      case 0xF0: length = 4; low = 0x90
+      case 0xED:
+        length = 3
+        high = 0x9F
+      case 0xF0:
+        length = 4
+        low = 0x90
       case 0xF1...0xF3: length = 4
-      case 0xF4: length = 4; high = 0x8F
+      case 0xF4:
+        length = 4
+        high = 0x8F
       default: return false
       }
       guard i + length <= count, base[i + 1] >= low, base[i + 1] <= high else { return false }
@@ -102,32 +114,9 @@ package struct ByteSpan {
     String(decoding: UnsafeBufferPointer(start: base, count: count), as: UTF8.self)
   }
 
-  /// Reads a decimal number `12.3` at the start; returns it and the bytes used.
-  package func leadingDecimal() -> (value: Double, length: Int)? {
-    var i = 0
-    var mantissa = 0
-    var digits = 0
-    while i < count, base[i] >= 0x30, base[i] <= 0x39, digits < 15 {
-      mantissa = mantissa * 10 + Int(base[i] - 0x30)
-      i += 1
-      digits += 1
-    }
-    guard digits > 0 else { return nil }
-    var scale = 1
-    if i < count, base[i] == UInt8(ascii: ".") {
-      i += 1
-      var fractionDigits = 0
-      while i < count, base[i] >= 0x30, base[i] <= 0x39 {
-        if fractionDigits < 9 {
-          mantissa = mantissa * 10 + Int(base[i] - 0x30)
-          scale *= 10
-        }
-        i += 1
-        fractionDigits += 1
-      }
-      if fractionDigits == 0 { return nil }
-    }
-    return (Double(mantissa) / Double(scale), i)
+  /// Reads a decimal number `12.3` at the start; returns it and the bytes used (see ``LogNumber``).
+  @inline(__always) package func leadingDecimal() -> (value: Double, length: Int)? {
+    LogNumber.decimal(base, count: count)
   }
 
   /// Reads a non-negative integer at the start; returns it and the bytes used.

@@ -6,6 +6,8 @@ package struct CleanLine {
   package var timestamp: Double?
   /// The job name from `gh run view --log` lines (`job<TAB>step<TAB>timestamp line`).
   package var job: ByteSpan?
+  /// The CI timestamp was outside 1970–2199: the line is refused (see ``LogNumber``).
+  package var timestampOutOfRange = false
 }
 
 /// Removes what CI systems and wrappers add around BuildKit's lines: timestamps, job columns,
@@ -43,7 +45,12 @@ package struct LineCleaner {
     if text.count > 0, text[0] != UInt8(ascii: "#") {
       text = Self.dropWrapperPrefix(text)
     }
-    return CleanLine(text: text, timestamp: timestamp, job: job)
+    var outOfRange = false
+    if let t = timestamp, LogNumber.time(t) == .outOfRange {
+      timestamp = nil
+      outOfRange = true
+    }
+    return CleanLine(text: text, timestamp: timestamp, job: job, timestampOutOfRange: outOfRange)
   }
 
   /// Reads `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` followed by a space or the end of the line.
@@ -117,13 +124,21 @@ package struct LineCleaner {
         if i < text.count { i += 1 }
       } else if kind == UInt8(ascii: "]") {
         while i < text.count {
-          if text[i] == 0x07 { i += 1; break }
-          if text[i] == 0x1B, i + 1 < text.count, text[i + 1] == UInt8(ascii: "\\") { i += 2; break }
+          if text[i] == 0x07 {
+            i += 1
+            break
+          }
+          if text[i] == 0x1B, i + 1 < text.count, text[i + 1] == UInt8(ascii: "\\") {
+            i += 2
+            break
+          }
           i += 1
         }
       }
     }
-    return scratch.withUnsafeBufferPointer { ByteSpan(base: $0.baseAddress ?? text.base, count: $0.count) }
+    return scratch.withUnsafeBufferPointer {
+      ByteSpan(base: $0.baseAddress ?? text.base, count: $0.count)
+    }
   }
 
   /// Drops prefixes that wrappers put before BuildKit's lines.
@@ -134,16 +149,19 @@ package struct LineCleaner {
       return ByteSpan(base: text.base, count: 0)
     }
     // sbt and similar: `[error] #1 …`, `[info] …`.
-    for p: StaticString in ["[error] ", "[info] ", "[warn] ", "[success] "] where text.hasPrefix(p) {
+    for p: StaticString in ["[error] ", "[info] ", "[warn] ", "[success] "] where text.hasPrefix(p)
+    {
       return text.dropFirst(p.utf8CodeUnitCount)
     }
     // SSHKit / Kamal: ` DEBUG [38b78d1e] \t#1 …`.
     var i = 0
     while i < text.count, text[i] == 0x20 { i += 1 }
     let rest = text.dropFirst(i)
-    for level: StaticString in ["DEBUG [", "INFO [", "WARN [", "ERROR [", "FATAL ["] where rest.hasPrefix(level) {
+    for level: StaticString in ["DEBUG [", "INFO [", "WARN [", "ERROR [", "FATAL ["]
+    where rest.hasPrefix(level) {
       let afterLevel = rest.dropFirst(level.utf8CodeUnitCount)
-      if let close = afterLevel.prefix(40).firstIndex(of: UInt8(ascii: "]")), close + 1 < afterLevel.count,
+      if let close = afterLevel.prefix(40).firstIndex(of: UInt8(ascii: "]")),
+        close + 1 < afterLevel.count,
         afterLevel[close + 1] == 0x20
       {
         let after = afterLevel.dropFirst(close + 2)
@@ -159,7 +177,10 @@ package struct LineCleaner {
       var allLetters = true
       for k in 0..<(hash - 2) {
         let c = text[k] | 0x20
-        if !((c >= 0x61 && c <= 0x7A) || text[k] == 0x20) { allLetters = false; break }
+        if !((c >= 0x61 && c <= 0x7A) || text[k] == 0x20) {
+          allLetters = false
+          break
+        }
       }
       if allLetters { return text.dropFirst(hash) }
     }

@@ -13,13 +13,16 @@ package final class LegacyReader: LineReader {
   /// `WARN[0000] …` banners printed before the build they concern.
   private var pendingWarnings: [String] = []
   private var banner = Banner.none
+  package private(set) var refusals = Refusals()
 
   package init() {}
 
   package func read(_ line: String, lineNumber: Int, timestamp: Date?) -> Bool {
     let adjacent = lineNumber == lastAccepted + 1
     let kind = Kind(line)
-    if let build = current, build.phase == .open, let index = build.steps.indices.last, build.steps[index].running {
+    if let build = current, build.phase == .open, let index = build.steps.indices.last,
+      build.steps[index].running
+    {
       if !adjacent {
         build.steps[index].running = false
       } else if !(kind?.endsOutput ?? false) {
@@ -27,7 +30,13 @@ package final class LegacyReader: LineReader {
         return accept(lineNumber, timestamp)
       }
     }
-    guard let kind else { return readOther(line, adjacent: adjacent, lineNumber: lineNumber, timestamp: timestamp) }
+    guard let kind else {
+      return readOther(line, adjacent: adjacent, lineNumber: lineNumber, timestamp: timestamp)
+    }
+    if kind == .refused {
+      refusals.add(lineNumber: lineNumber)
+      return false
+    }
     banner = .none
     var inBuild = true
     switch kind {
@@ -39,9 +48,13 @@ package final class LegacyReader: LineReader {
         current?.contextTransferBytes = bytes
       }
     case .step(let index, let total, let text):
-      readStep(index: index, total: total, text: text, adjacent: adjacent, lineNumber: lineNumber, timestamp: timestamp)
+      readStep(
+        index: index, total: total, text: text, adjacent: adjacent, lineNumber: lineNumber,
+        timestamp: timestamp)
     case .arrow(let arrow):
-      guard let build = current, build.phase == .open, let index = build.steps.indices.last else { return false }
+      guard let build = current, build.phase == .open, let index = build.steps.indices.last else {
+        return false
+      }
       switch arrow {
       case .usingCache: build.steps[index].cached = true
       case .runningIn: build.steps[index].running = true
@@ -85,6 +98,8 @@ package final class LegacyReader: LineReader {
     case .daemonError:
       guard let build = current, build.phase == .open else { return false }
       build.fail(line, timestamp: timestamp)
+    case .refused:
+      return false
     }
     return accept(lineNumber, timestamp, inBuild: inBuild)
   }
@@ -116,7 +131,8 @@ package final class LegacyReader: LineReader {
   }
 
   /// Lines that are not the builder's own: wrapped banners and blank lines.
-  private func readOther(_ line: String, adjacent: Bool, lineNumber: Int, timestamp: Date?) -> Bool {
+  private func readOther(_ line: String, adjacent: Bool, lineNumber: Int, timestamp: Date?) -> Bool
+  {
     guard adjacent else { return false }
     let blank = line.allSatisfy(\.isWhitespace)
     switch banner {
@@ -146,7 +162,9 @@ package final class LegacyReader: LineReader {
     current = build
   }
 
-  private func readStep(index: Int, total: Int?, text: String, adjacent: Bool, lineNumber: Int, timestamp: Date?) {
+  private func readStep(
+    index: Int, total: Int?, text: String, adjacent: Bool, lineNumber: Int, timestamp: Date?
+  ) {
     if let build = current, build.phase == .open, !(adjacent && pendingService != nil),
       build.steps.last.map({ index > $0.vertex }) ?? true
     {
@@ -178,6 +196,8 @@ extension LegacyReader {
     case buildArgsWarning
     case serviceFailed
     case daemonError
+    /// A line of one of these kinds with a number out of range.
+    case refused
 
     init?(_ line: String) {
       if line.hasPrefix("Step "), let step = Self.step(line.dropFirst(5)) {
@@ -193,15 +213,23 @@ extension LegacyReader {
       {
         self = .built(id)
       } else if line.hasPrefix("Successfully tagged ") {
-        self = .tagged(String(line.dropFirst("Successfully tagged ".count)).trimmingCharacters(in: .whitespaces))
+        self = .tagged(
+          String(line.dropFirst("Successfully tagged ".count)).trimmingCharacters(in: .whitespaces))
       } else if line.hasPrefix("Sending build context to Docker daemon") {
         let size = line.dropFirst("Sending build context to Docker daemon".count)
-        self = .sendingContext(Self.parseBytes(size.trimmingCharacters(in: .whitespaces)))
+        switch Self.parseBytes(size.trimmingCharacters(in: .whitespaces)) {
+        case .outOfRange?: self = .refused
+        case .valid(let bytes)?: self = .sendingContext(bytes)
+        case nil: self = .sendingContext(nil)
+        }
       } else if line.hasPrefix("DEPRECATED: The legacy builder is deprecated") {
         self = .deprecated
       } else if line.hasPrefix("WARN["), let close = line.firstIndex(of: "]") {
-        self = .warnBanner(String(line[line.index(after: close)...]).trimmingCharacters(in: .whitespaces))
-      } else if line.hasPrefix("Building "), line.count > 9, !line.dropFirst(9).contains(where: \.isWhitespace) {
+        self = .warnBanner(
+          String(line[line.index(after: close)...]).trimmingCharacters(in: .whitespaces))
+      } else if line.hasPrefix("Building "), line.count > 9,
+        !line.dropFirst(9).contains(where: \.isWhitespace)
+      {
         self = .service(String(line.dropFirst(9)))
       } else if line.hasPrefix("[Warning] One or more build-args") {
         self = .buildArgsWarning
@@ -235,7 +263,8 @@ extension LegacyReader {
     /// `3/10 : RUN make` or `0 : FROM x` (the text after `Step `).
     private static func step(_ text: Substring) -> Kind? {
       guard let separator = text.range(of: " : ") else { return nil }
-      let numbers = text[..<separator.lowerBound].split(separator: "/", omittingEmptySubsequences: false)
+      let numbers = text[..<separator.lowerBound].split(
+        separator: "/", omittingEmptySubsequences: false)
       guard let index = Int(numbers[0]), numbers.count <= 2 else { return nil }
       var total: Int?
       if numbers.count == 2 {
@@ -246,19 +275,8 @@ extension LegacyReader {
     }
 
     /// Parses `3.58kB` or `3.072 kB` (decimal units, as the Docker CLI prints them).
-    static func parseBytes(_ text: String) -> Int64? {
-      let number = text.prefix(while: { ($0.isASCII && $0.isNumber) || $0 == "." })
-      guard let value = Double(number) else { return nil }
-      let scale: Double
-      switch text.dropFirst(number.count).trimmingCharacters(in: .whitespaces).lowercased() {
-      case "b", "": scale = 1
-      case "kb": scale = 1e3
-      case "mb": scale = 1e6
-      case "gb": scale = 1e9
-      case "tb": scale = 1e12
-      default: return nil
-      }
-      return Int64((value * scale).rounded())
+    static func parseBytes(_ text: String) -> LogNumber.Checked<Int64>? {
+      LogNumber.size(Substring(text))
     }
   }
 
@@ -339,7 +357,9 @@ extension LegacyReader {
     }
 
     func fail(_ message: String, timestamp: Date?) {
-      if let index = steps.indices.last, steps[index].errorText == nil, !steps[index].finished || steps[index].running {
+      if let index = steps.indices.last, steps[index].errorText == nil,
+        !steps[index].finished || steps[index].running
+      {
         steps[index].errorText = message
       }
       endStep(timestamp)
@@ -350,19 +370,27 @@ extension LegacyReader {
     func parsed() -> ParsedBuild {
       let parsedSteps = steps.map { step in
         let status: StepStatus =
-          step.errorText != nil ? .error : step.cached ? .cached : step.finished ? .done : .unfinished
+          step.errorText != nil
+          ? .error : step.cached ? .cached : step.finished ? .done : .unfinished
         var duration: Double?
-        if let start = step.startedAt, let end = step.completedAt { duration = end.timeIntervalSince(start) }
+        if let start = step.startedAt, let end = step.completedAt {
+          duration = LogNumber.seconds(end.timeIntervalSince(start)).value
+        }
         return ParsedStep(
           vertex: step.vertex, name: step.name, status: status, duration: duration,
-          outputLineCount: step.output.count, errorText: step.errorText, outputTail: step.output.lines,
+          outputLineCount: step.output.count, errorText: step.errorText,
+          outputTail: step.output.lines,
           startedAt: step.startedAt, completedAt: step.completedAt)
       }
-      let outcome: BuildOutcome = phase == .succeeded ? .success : phase == .failed ? .failed : .unknown
+      let outcome: BuildOutcome =
+        phase == .succeeded ? .success : phase == .failed ? .failed : .unknown
       return ParsedBuild(
-        format: .legacy, steps: parsedSteps, outcome: outcome, errorMessage: errorMessage, warnings: warnings,
-        imageNames: imageNames, imageDigest: imageDigest, contextTransferBytes: contextTransferBytes,
-        startedAt: startedAt, endedAt: endedAt, unrecognizedLineCount: unrecognized, firstLine: firstLine,
+        format: .legacy, steps: parsedSteps, outcome: outcome, errorMessage: errorMessage,
+        warnings: warnings,
+        imageNames: imageNames, imageDigest: imageDigest,
+        contextTransferBytes: contextTransferBytes,
+        startedAt: startedAt, endedAt: endedAt, unrecognizedLineCount: unrecognized,
+        firstLine: firstLine,
         lastLine: lastLine)
     }
   }

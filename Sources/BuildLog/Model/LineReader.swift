@@ -16,6 +16,8 @@ package protocol LineReader: AnyObject {
   /// Counts a line that no reader recognised toward the build this reader has open, if any.
   /// Returns true when this reader has a build open that the line falls in.
   func countUnrecognized(lineNumber: Int) -> Bool
+  /// Lines this reader refused for a number out of range (see ``LogNumber``); it returned false for them.
+  var refusals: Refusals { get }
   /// Ends the input and returns the builds read, in order of appearance.
   func finish() -> [ParsedBuild]
 }

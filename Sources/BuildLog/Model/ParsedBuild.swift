@@ -169,11 +169,20 @@ public struct ParsedLog: Sendable, Equatable {
   public var cutLineCount: Int
   /// Whether the log holds NUL bytes (a binary file, most likely).
   public var containsNUL: Bool
+  /// Lines not stored because a number in them was out of range: negative, NaN or infinite, a
+  /// duration over 30 days, a size over 1 PB, a time outside 1970–2199. They count as unrecognised.
+  public var refusedLineCount: Int
+  /// The first refused lines' numbers (at most 10).
+  public var refusedLineNumbers: [Int]
 
   public init(
-    builds: [ParsedBuild], lineCount: Int, byteCount: Int64, unrecognizedLineCount: Int, invalidUTF8LineCount: Int,
-    cutLineCount: Int = 0, containsNUL: Bool = false
+    builds: [ParsedBuild], lineCount: Int, byteCount: Int64, unrecognizedLineCount: Int,
+    invalidUTF8LineCount: Int,
+    cutLineCount: Int = 0, containsNUL: Bool = false, refusedLineCount: Int = 0,
+    refusedLineNumbers: [Int] = []
   ) {
+    self.refusedLineCount = refusedLineCount
+    self.refusedLineNumbers = refusedLineNumbers
     self.builds = builds
     self.lineCount = lineCount
     self.byteCount = byteCount

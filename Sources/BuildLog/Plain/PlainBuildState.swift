@@ -42,11 +42,16 @@ final class VertexState {
   func step() -> ParsedStep {
     let duration = doneDurations.last
     let completed = completedAt.map { Date(timeIntervalSince1970: $0) }
-    let started = completedAt.flatMap { c in duration.map { Date(timeIntervalSince1970: c - $0) } }
+    let started = completedAt.flatMap { c in
+      duration.flatMap { LogNumber.time(c - $0).value }.map { Date(timeIntervalSince1970: $0) }
+    }
     return ParsedStep(
-      vertex: number, name: name, status: status, duration: status == .done || status == .error ? duration : duration,
-      outputLineCount: outputLineCount, errorText: errorText, digest: digest, outputTail: tail.lines,
-      startedAt: started, completedAt: completed, doneDurations: doneDurations.count > 1 ? doneDurations : [],
+      vertex: number, name: name, status: status,
+      duration: status == .done || status == .error ? duration : duration,
+      outputLineCount: outputLineCount, errorText: errorText, digest: digest,
+      outputTail: tail.lines,
+      startedAt: started, completedAt: completed,
+      doneDurations: doneDurations.count > 1 ? doneDurations : [],
       resolvedReference: resolvedReference)
   }
 }
@@ -105,13 +110,22 @@ final class PlainBuildState {
     if let v = existing(number) { return v }
     let v = VertexState(number: number, name: "")
     if number < Self.arrayLimit {
-      if number >= byNumber.count { byNumber.append(contentsOf: repeatElement(nil, count: number + 1 - byNumber.count)) }
+      if number >= byNumber.count {
+        byNumber.append(contentsOf: repeatElement(nil, count: number + 1 - byNumber.count))
+      }
       byNumber[number] = v
     } else {
       beyond[number] = v
     }
     order.append(v)
     return v
+  }
+
+  /// An unfinished step leaves the build `unknown`, except `[internal] load metadata` vertices (also
+  /// `[linux/amd64 internal] …`), which multi-platform builds print again without closing them.
+  static func leavesTheOutcomeOpen(_ step: ParsedStep) -> Bool {
+    step.status == .unfinished
+      && !(step.name.hasPrefix("[") && step.name.contains("internal] load metadata "))
   }
 
   func build() -> ParsedBuild {
@@ -124,14 +138,17 @@ final class PlainBuildState {
       outcome = message.contains("context canceled") ? .canceled : .failed
     } else if steps.contains(where: { $0.status == .canceled }) {
       outcome = .canceled
-    } else if lastVertexLineWasTerminal && !steps.isEmpty {
+    } else if lastVertexLineWasTerminal && !steps.isEmpty
+      && !steps.contains(where: Self.leavesTheOutcomeOpen)
+    {
       outcome = .success
     } else {
       outcome = .unknown
     }
     return ParsedBuild(
       format: .plain, steps: steps, outcome: outcome, builderName: builderName, driver: driver,
-      errorMessage: errorMessage, warnings: warnings, imageNames: imageNames, imageDigest: imageDigest,
+      errorMessage: errorMessage, warnings: warnings, imageNames: imageNames,
+      imageDigest: imageDigest,
       contextTransferBytes: contextTransferBytes,
       startedAt: firstTimestamp.map { Date(timeIntervalSince1970: $0) },
       endedAt: lastTimestamp.map { Date(timeIntervalSince1970: $0) }, job: job,

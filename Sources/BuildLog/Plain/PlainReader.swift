@@ -9,6 +9,8 @@ final class PlainReader {
   private var finished: [PlainBuildState] = []
   private var currentJob = ""
   private var current: PlainBuildState?
+  /// Lines refused for a number out of range.
+  package private(set) var refusals = Refusals()
 
   /// Selects the build stream (the CI job) the next lines belong to.
   func select(job: String) {
@@ -18,12 +20,16 @@ final class PlainReader {
     current = open[job]
   }
 
-  /// Reads a line that starts with `#`; returns false when it is not a vertex line after all.
-  func readVertexLine(_ text: ByteSpan, lineNumber: Int, timestamp: Double?) -> Bool {
-    guard let (number, digits) = text.dropFirst(1).leadingInteger() else { return false }
+  /// Reads a line that starts with `#`: a vertex line, one refused for a number out of range, or another line.
+  func readVertexLine(_ text: ByteSpan, lineNumber: Int, timestamp: Double?) -> LineVerdict {
+    guard let (number, digits) = text.dropFirst(1).leadingInteger() else { return .other }
     let after = 1 + digits
-    if after < text.count && text[after] != 0x20 { return false }
+    if after < text.count && text[after] != 0x20 { return .other }
     let payload = text.dropFirst(after + 1)
+    if number != 0, Self.holdsNumberOutOfRange(payload) {
+      refusals.add(lineNumber: lineNumber)
+      return .refused
+    }
 
     if number == 0 {
       if payload.hasPrefix("building with ") {
@@ -34,7 +40,7 @@ final class PlainReader {
         _ = openBuild(lineNumber: lineNumber)
       }
       touch(lineNumber: lineNumber, timestamp: timestamp)
-      return true
+      return .read
     }
 
     var build = openBuild(lineNumber: lineNumber)
@@ -43,7 +49,8 @@ final class PlainReader {
     build.inWarningsSummary = false
 
     if number == 1, let vertex = build.existing(number), vertex.isTerminal,
-      payload.hasPrefix("[") || payload.trimmingTrailingSpaces().equals(vertex.nameBytes), build.order.count > 1,
+      payload.hasPrefix("[") || payload.trimmingTrailingSpaces().equals(vertex.nameBytes),
+      build.order.count > 1,
       build.order.allSatisfy({ $0.isTerminal || $0.name.hasPrefix("[internal] load metadata") })
     {
       close(build)
@@ -53,20 +60,20 @@ final class PlainReader {
     build.continuingVertex = nil
 
     if let v = build.existing(number), !v.name.isEmpty {
-      if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return true }
+      if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return .read }
       if payload.trimmingTrailingSpaces().equals(v.nameBytes) {
         build.lastVertexLineWasTerminal = false
-        return true
+        return .read
       }
       readStatus(payload, vertex: v, build: build)
       build.lastVertexLineWasTerminal = false
-      return true
+      return .read
     }
     let v = build.vertex(number)
-    if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return true }
+    if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return .read }
     v.setName(payload.trimmingTrailingSpaces())
     build.lastVertexLineWasTerminal = false
-    return true
+    return .read
   }
 
   /// Reads a line that does not start with `#N` but belongs to a plain build: a blank line,
@@ -85,7 +92,8 @@ final class PlainReader {
         return true
       }
     }
-    guard let build = current ?? (isFinalError(trimmed) ? openBuild(lineNumber: lineNumber) : nil) else { return false }
+    guard let build = current ?? (isFinalError(trimmed) ? openBuild(lineNumber: lineNumber) : nil)
+    else { return false }
     if trimmed.hasPrefix("------") {
       if trimmed.count == 6 { build.inErrorBlock.toggle() }
       build.inTrailer = true
@@ -98,7 +106,11 @@ final class PlainReader {
     }
     if isFinalError(trimmed) {
       var message = trimmed.string
-      if message.hasPrefix("ERROR: ") { message.removeFirst(7) } else if message.hasPrefix("error: ") { message.removeFirst(7) }
+      if message.hasPrefix("ERROR: ") {
+        message.removeFirst(7)
+      } else if message.hasPrefix("error: ") {
+        message.removeFirst(7)
+      }
       if build.errorMessage == nil { build.errorMessage = message }
       build.closed = true
       build.inTrailer = true
@@ -118,7 +130,8 @@ final class PlainReader {
       touch(lineNumber: lineNumber, timestamp: timestamp)
       return true
     }
-    if isSnippetLine(trimmed, inTrailer: build.inTrailer) || trimmed.hasPrefix("View build details: ")
+    if isSnippetLine(trimmed, inTrailer: build.inTrailer)
+      || trimmed.hasPrefix("View build details: ")
       || trimmed.hasPrefix("##[error]buildx failed with: ")
     {
       build.inTrailer = true
@@ -153,7 +166,8 @@ final class PlainReader {
   static func droppingEchoes(_ builds: [ParsedBuild]) -> [ParsedBuild] {
     var kept: [ParsedBuild] = []
     for b in builds {
-      if let previous = kept.last, previous.job == b.job, previous.startedAt == nil, b.startedAt == nil,
+      if let previous = kept.last, previous.job == b.job, previous.startedAt == nil,
+        b.startedAt == nil,
         previous.steps.map(\.name) == b.steps.map(\.name),
         previous.steps.map(\.status) == b.steps.map(\.status),
         previous.steps.map(\.duration) == b.steps.map(\.duration)
@@ -193,7 +207,9 @@ final class PlainReader {
   }
 
   /// `DONE 1.2s`, `CACHED`, `ERROR: …`, `CANCELED`, `...`, `12.345 text`, `sha256:<digest>`, `WARN: …`.
-  private func readTerminalOrLog(_ p: ByteSpan, vertex v: VertexState, build: PlainBuildState, timestamp: Double?) -> Bool {
+  private func readTerminalOrLog(
+    _ p: ByteSpan, vertex v: VertexState, build: PlainBuildState, timestamp: Double?
+  ) -> Bool {
     guard p.count > 0 else { return false }
     let first = p[0]
     if (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") {
@@ -212,16 +228,8 @@ final class PlainReader {
     }
     switch first {
     case UInt8(ascii: "D"):
-      guard p.hasPrefix("DONE") else { return false }
-      if p.count == 4 {
-        v.doneDurations.append(0)
-      } else if p.count > 5, p[4] == 0x20, let (secs, used) = p.dropFirst(5).leadingDecimal(),
-        5 + used + 1 == p.count, p[5 + used] == UInt8(ascii: "s")
-      {
-        v.doneDurations.append(secs)
-      } else {
-        return false
-      }
+      guard let seconds = Self.doneSeconds(p)?.value else { return false }
+      v.doneDurations.append(seconds)
       v.sawDone = true
       terminal(v, build: build, timestamp: timestamp)
       return true
@@ -268,15 +276,18 @@ final class PlainReader {
   /// Status lines carry the build's facts: context size, base image digest, image name and digest.
   private func readStatus(_ p: ByteSpan, vertex v: VertexState, build: PlainBuildState) {
     if p.hasPrefix("transferring context: "), v.name.hasSuffix("load build context") {
-      if let bytes = Self.byteSize(p.dropFirst(22)) { build.contextTransferBytes = bytes }
+      if let bytes = Self.byteSize(p.dropFirst(22))?.value { build.contextTransferBytes = bytes }
     } else if p.hasPrefix("resolve "), v.name.contains("] FROM ") || v.name.contains("FROM ") {
       let ref = p.dropFirst(8).string.split(separator: " ").first.map(String.init)
       if let ref, ref.contains("@sha256:") { v.resolvedReference = ref }
     } else if p.hasPrefix("naming to ") {
-      if let name = p.dropFirst(10).string.split(separator: " ").first.map(String.init), !build.imageNames.contains(name) {
+      if let name = p.dropFirst(10).string.split(separator: " ").first.map(String.init),
+        !build.imageNames.contains(name)
+      {
         build.imageNames.append(name)
       }
-    } else if p.hasPrefix("writing image sha256:") || p.hasPrefix("exporting manifest list sha256:") {
+    } else if p.hasPrefix("writing image sha256:") || p.hasPrefix("exporting manifest list sha256:")
+    {
       let s = p.string
       if let r = s.range(of: "sha256:") {
         build.imageDigest = String(s[r.lowerBound...].prefix(71))
@@ -297,29 +308,40 @@ final class PlainReader {
   }
 
   /// `48.20kB`, `129B`, `1.5MB`, `2.1GB`: decimal units as BuildKit prints them.
-  static func byteSize(_ s: ByteSpan) -> Int64? {
-    guard let (value, used) = s.leadingDecimal() else { return nil }
-    let unit = s.dropFirst(used)
-    let scale: Double
-    if unit.hasPrefix("B") {
-      scale = 1
-    } else if unit.hasPrefix("kB") {
-      scale = 1e3
-    } else if unit.hasPrefix("MB") {
-      scale = 1e6
-    } else if unit.hasPrefix("GB") {
-      scale = 1e9
-    } else {
-      return nil
+  static func byteSize(_ s: ByteSpan) -> LogNumber.Checked<Int64>? {
+    LogNumber.size(Substring(s.prefix(64).string))
+  }
+
+  /// The seconds of a `DONE` line: `DONE` alone is 0; nil for a line that is not `DONE`; out of
+  /// range for a value that is not seconds from 0 to 30 days (`DONE nan s`, `DONE -5s`, `DONE 1e9s`).
+  static func doneSeconds(_ p: ByteSpan) -> LogNumber.Checked<Double>? {
+    guard p.hasPrefix("DONE") else { return nil }
+    if p.count == 4 { return .valid(0) }
+    guard p[4] == 0x20 else { return nil }
+    let value = p.dropFirst(5).trimmingTrailingSpaces()
+    guard let (seconds, used) = value.leadingDecimal(), used + 1 == value.count,
+      value[used] == UInt8(ascii: "s")
+    else { return .outOfRange }
+    return LogNumber.seconds(seconds)
+  }
+
+  /// Whether a vertex line's payload is a `DONE` or `transferring context:` line whose number is out of range.
+  @inline(__always)
+  static func holdsNumberOutOfRange(_ p: ByteSpan) -> Bool {
+    guard p.count > 4 else { return false }
+    if p[0] == UInt8(ascii: "D") { return doneSeconds(p) == .outOfRange }
+    if p[0] == UInt8(ascii: "t"), p.hasPrefix("transferring context: ") {
+      return byteSize(p.dropFirst(22)) == .outOfRange
     }
-    return Int64((value * scale).rounded())
+    return false
   }
 
   private func isFinalError(_ t: ByteSpan) -> Bool {
     if t.hasPrefix("ERROR: ") {
       return !t.hasPrefix("ERROR: [")
     }
-    return t.hasPrefix("error: failed to solve") || t.hasPrefix("failed to solve") || t.hasPrefix("error: failed to build")
+    return t.hasPrefix("error: failed to solve") || t.hasPrefix("failed to solve")
+      || t.hasPrefix("error: failed to build")
       || t.hasPrefix("executor failed running ")
   }
 

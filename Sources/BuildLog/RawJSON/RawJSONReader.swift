@@ -12,6 +12,7 @@ package final class RawJSONReader: LineReader {
   /// The number of the last line this reader accepted; trailers are read only right after it.
   private var lastAccepted = -1
   private var object = PendingObject.none
+  package private(set) var refusals = Refusals()
 
   package init() {}
 
@@ -36,6 +37,10 @@ package final class RawJSONReader: LineReader {
       if line == "}" {
         text += line
         if let status = try? JSONDecoder().decode(SolveStatus.self, from: Data(text.utf8)) {
+          guard !status.holdsNumberOutOfRange else {
+            refusals.add(lineNumber: start)
+            return false
+          }
           apply(status, startLine: start, previous: previous, timestamp: timestamp)
         }
       } else if text.utf8.count + line.utf8.count < Self.maxObjectBytes {
@@ -60,10 +65,15 @@ package final class RawJSONReader: LineReader {
       let status = try? JSONDecoder().decode(SolveStatus.self, from: Data(line.utf8)),
       current != nil || !status.isEmpty
     {
+      guard !status.holdsNumberOutOfRange else {
+        refusals.add(lineNumber: lineNumber)
+        return false
+      }
       apply(status, startLine: lineNumber, previous: lastAccepted, timestamp: timestamp)
       return accept(lineNumber, timestamp)
     }
-    guard let build = current, lineNumber == lastAccepted + 1, readTrailer(line, build: build) else { return false }
+    guard let build = current, lineNumber == lastAccepted + 1, readTrailer(line, build: build)
+    else { return false }
     return accept(lineNumber, timestamp)
   }
 
@@ -96,7 +106,9 @@ package final class RawJSONReader: LineReader {
 
   /// Applies one update; a new build starts after a final error line, or after other lines once every vertex ended.
   private func apply(_ status: SolveStatus, startLine: Int, previous: Int, timestamp: Date?) {
-    if let build = current, build.errorMessage != nil || (startLine != previous + 1 && build.isSettled) {
+    if let build = current,
+      build.errorMessage != nil || (startLine != previous + 1 && build.isSettled)
+    {
       finished.append(build.parsed())
       current = nil
     }
@@ -106,8 +118,12 @@ package final class RawJSONReader: LineReader {
     for update in status.statuses ?? [] {
       if let id = update.id { build.readExportStatus(id) }
       guard let digest = update.vertex, let index = build.index[digest] else { continue }
-      let isContext = [update.id, update.name].contains { $0?.hasPrefix("transferring context") == true }
-      if isContext, build.vertices[index].name.hasSuffix("load build context"), let bytes = update.current {
+      let isContext = [update.id, update.name].contains {
+        $0?.hasPrefix("transferring context") == true
+      }
+      if isContext, build.vertices[index].name.hasSuffix("load build context"),
+        let bytes = update.current
+      {
         build.vertices[index].contextBytes = bytes
       }
     }
@@ -171,10 +187,24 @@ extension RawJSONReader {
 
     var isEmpty: Bool { vertexes == nil && statuses == nil && logs == nil && warnings == nil }
 
+    /// A time outside 1970–2199, a vertex completed before it started, or a negative or over-1-PB progress.
+    var holdsNumberOutOfRange: Bool {
+      for vertex in vertexes ?? [] {
+        let started = vertex.started.flatMap(RawJSONReader.time)
+        let completed = vertex.completed.flatMap(RawJSONReader.time)
+        if started == .outOfRange || completed == .outOfRange { return true }
+        if let start = started?.value, let end = completed?.value, end < start { return true }
+      }
+      return (statuses ?? []).contains {
+        ($0.current ?? 0) < 0 || ($0.current ?? 0) > LogNumber.maxBytes
+      }
+    }
+
     init(from decoder: any Decoder) throws {
       let keys = try decoder.container(keyedBy: AnyKey.self).allKeys.map(\.stringValue)
       guard keys.allSatisfy(RawJSONReader.topLevelKeys.contains) else {
-        throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not a SolveStatus"))
+        throw DecodingError.dataCorrupted(
+          .init(codingPath: [], debugDescription: "not a SolveStatus"))
       }
       let container = try decoder.container(keyedBy: CodingKeys.self)
       vertexes = try container.decodeIfPresent([Vertex].self, forKey: .vertexes)
@@ -324,7 +354,9 @@ extension RawJSONReader {
       if id.hasPrefix("naming to ") {
         let name = String(id.dropFirst("naming to ".count).split(separator: " ").first ?? "")
         if !name.isEmpty, !imageNames.contains(name) { imageNames.append(name) }
-      } else if id.hasPrefix("writing image sha256:") || id.hasPrefix("exporting manifest list sha256:") {
+      } else if id.hasPrefix("writing image sha256:")
+        || id.hasPrefix("exporting manifest list sha256:")
+      {
         if let digest = id.split(separator: " ").first(where: { $0.hasPrefix("sha256:") }) {
           imageDigest = String(digest)
         }
@@ -347,7 +379,8 @@ extension RawJSONReader {
       if vertex.cached == true { vertices[position].cached = true }
       if let error = vertex.error, !error.isEmpty { vertices[position].error = error }
       if let started {
-        vertices[position].intervals[started] = .some(vertex.completed.flatMap(RawJSONReader.nanoseconds))
+        vertices[position].intervals[started] = .some(
+          vertex.completed.flatMap(RawJSONReader.nanoseconds))
       }
     }
 
@@ -368,7 +401,10 @@ extension RawJSONReader {
         let end = ends.max()
         var duration: Double?
         if !merged.isEmpty, ends.count == merged.count {
-          duration = Double(merged.reduce(Int64(0)) { $0 + (($1.end ?? $1.start) - $1.start) }) / 1e9
+          let nanoseconds = merged.reduce(0.0) {
+            $0 + Double(max(0, ($1.end ?? $1.start) - $1.start))
+          }
+          duration = LogNumber.seconds(nanoseconds / 1e9).value
         }
         let status: StepStatus
         if let error = vertex.error {
@@ -392,7 +428,8 @@ extension RawJSONReader {
           ParsedStep(
             vertex: steps.count + 1, name: vertex.name, status: status, duration: duration,
             outputLineCount: vertex.output.count, errorText: status == .error ? vertex.error : nil,
-            digest: vertex.digest, outputTail: vertex.output.lines, startedAt: start.map(RawJSONReader.date),
+            digest: vertex.digest, outputTail: vertex.output.lines,
+            startedAt: start.map(RawJSONReader.date),
             completedAt: end.map(RawJSONReader.date)))
       }
       let outcome: BuildOutcome
@@ -405,11 +442,13 @@ extension RawJSONReader {
       }
       let context = vertices.compactMap(\.contextBytes)
       return ParsedBuild(
-        format: .rawjson, steps: steps, outcome: outcome, errorMessage: errorMessage, warnings: warnings,
+        format: .rawjson, steps: steps, outcome: outcome, errorMessage: errorMessage,
+        warnings: warnings,
         imageNames: imageNames, imageDigest: imageDigest,
-        contextTransferBytes: context.isEmpty ? nil : context.reduce(0, +),
+        contextTransferBytes: context.isEmpty ? nil : LogNumber.total(context).value,
         startedAt: firstStart.map(RawJSONReader.date) ?? firstTimestamp,
-        endedAt: lastEnd.map(RawJSONReader.date) ?? lastTimestamp, unrecognizedLineCount: unrecognized,
+        endedAt: lastEnd.map(RawJSONReader.date) ?? lastTimestamp,
+        unrecognizedLineCount: unrecognized,
         firstLine: firstLine, lastLine: lastLine)
     }
   }
@@ -418,8 +457,14 @@ extension RawJSONReader {
     Date(timeIntervalSince1970: Double(nanoseconds) / 1e9)
   }
 
-  /// Parses an RFC 3339 time (`2025-03-01T10:00:01.123456789Z`, or with a `+01:00` offset) to nanoseconds since 1970.
+  /// Parses an RFC 3339 time (`2025-03-01T10:00:01.123456789Z`, or with a `+01:00` offset) to nanoseconds
+  /// since 1970; nil when malformed or outside 1970–2199.
   package static func nanoseconds(_ text: String) -> Int64? {
+    time(text)?.value
+  }
+
+  /// ``nanoseconds(_:)``, telling a time outside 1970–2199 from a malformed one (nil).
+  package static func time(_ text: String) -> LogNumber.Checked<Int64>? {
     let b = Array(text.utf8)
     func number(_ from: Int, _ count: Int) -> Int64? {
       guard from + count <= b.count else { return nil }
@@ -430,10 +475,13 @@ extension RawJSONReader {
       }
       return value
     }
-    guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"), b[10] | 0x20 == UInt8(ascii: "t"),
+    guard b.count >= 20, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+      b[10] | 0x20 == UInt8(ascii: "t"),
       b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-      let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
-      let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month), (1...31).contains(day)
+      let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
+      let hour = number(11, 2),
+      let minute = number(14, 2), let second = number(17, 2), (1...12).contains(month),
+      (1...31).contains(day)
     else { return nil }
     var i = 19
     var fraction: Int64 = 0
@@ -455,7 +503,8 @@ extension RawJSONReader {
     if b[i] | 0x20 == UInt8(ascii: "z") {
       guard i + 1 == b.count else { return nil }
     } else {
-      guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count, b[i + 3] == UInt8(ascii: ":"),
+      guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count,
+        b[i + 3] == UInt8(ascii: ":"),
         let hours = number(i + 1, 2), let minutes = number(i + 4, 2)
       else { return nil }
       offset = (hours * 3600 + minutes * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
@@ -467,6 +516,7 @@ extension RawJSONReader {
     let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
     let days = era * 146_097 + dayOfEra - 719_468
     let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
-    return seconds * 1_000_000_000 + fraction
+    guard LogNumber.time(Double(seconds)) != .outOfRange else { return .outOfRange }
+    return .valid(seconds * 1_000_000_000 + fraction)
   }
 }

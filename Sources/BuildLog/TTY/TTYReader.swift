@@ -8,6 +8,7 @@ package final class TTYReader: LineReader {
   private var finished: [ParsedBuild] = []
   /// The number of the last line this reader accepted; trailers are read only right after it.
   private var lastAccepted = -1
+  package private(set) var refusals = Refusals()
 
   package init() {}
 
@@ -19,10 +20,12 @@ package final class TTYReader: LineReader {
       return accept(lineNumber, timestamp)
     }
     if let header = Header(text) {
+      guard !header.elapsedOutOfRange else { return refuse(lineNumber) }
       readHeader(Frame(header: header, line: lineNumber, timestamp: timestamp))
       return accept(lineNumber, timestamp)
     }
     if let body = Self.rowBody(text) {
+      if Self.holdsNumberOutOfRange(body) { return refuse(lineNumber) }
       guard readRow(body, lineNumber: lineNumber, timestamp: timestamp) else { return false }
       return accept(lineNumber, timestamp)
     }
@@ -31,7 +34,9 @@ package final class TTYReader: LineReader {
   }
 
   package func countUnrecognized(lineNumber: Int) -> Bool {
-    guard let build = current, build.errorMessage == nil, build.previous == nil, !build.frame.finished else {
+    guard let build = current, build.errorMessage == nil, build.previous == nil,
+      !build.frame.finished
+    else {
       return false
     }
     build.unrecognized += 1
@@ -44,6 +49,22 @@ package final class TTYReader: LineReader {
     let builds = finished
     finished = []
     return builds
+  }
+
+  private func refuse(_ lineNumber: Int) -> Bool {
+    refusals.add(lineNumber: lineNumber)
+    return false
+  }
+
+  /// Whether a row's duration, or a context size in a sub-row, is out of range.
+  private static func holdsNumberOutOfRange(_ body: Substring) -> Bool {
+    if body.hasPrefix("=> ") {
+      let status = splitDuration(body.dropFirst(3).drop(while: { $0 == " " })).0
+      guard status.hasPrefix("transferring context: ") else { return false }
+      let size = status.dropFirst("transferring context: ".count).split(separator: " ").first ?? ""
+      return parseBytes(size) == .outOfRange
+    }
+    return !body.hasPrefix("WARN: ") && splitDuration(body).1 == .outOfRange
   }
 
   // MARK: - Frames and rows
@@ -122,14 +143,20 @@ package final class TTYReader: LineReader {
       var name = status.dropFirst("naming to ".count)
       if name.hasSuffix(" done") { name = name.dropLast(5) }
       let image = String(Self.trimTrailing(name))
-      if !image.isEmpty, !build.frame.imageNames.contains(image) { build.frame.imageNames.append(image) }
-    } else if status.hasPrefix("writing image sha256:") || status.hasPrefix("exporting manifest list sha256:") {
+      if !image.isEmpty, !build.frame.imageNames.contains(image) {
+        build.frame.imageNames.append(image)
+      }
+    } else if status.hasPrefix("writing image sha256:")
+      || status.hasPrefix("exporting manifest list sha256:")
+    {
       if let digest = status.split(separator: " ").first(where: { $0.hasPrefix("sha256:") }) {
         build.frame.imageDigest = String(digest)
       }
-    } else if status.hasPrefix("transferring context: "), build.frame.rows[last].name.hasSuffix("load build context") {
+    } else if status.hasPrefix("transferring context: "),
+      build.frame.rows[last].name.hasSuffix("load build context")
+    {
       let size = status.dropFirst("transferring context: ".count).split(separator: " ").first ?? ""
-      if let bytes = Self.parseBytes(size) { build.frame.rows[last].contextBytes = bytes }
+      if let bytes = Self.parseBytes(size)?.value { build.frame.rows[last].contextBytes = bytes }
     }
   }
 
@@ -205,14 +232,16 @@ package final class TTYReader: LineReader {
   }
 
   /// Splits a trailing ` 12.3s` timer off a row.
-  fileprivate static func splitDuration(_ text: Substring) -> (Substring, Double?) {
+  fileprivate static func splitDuration(_ text: Substring) -> (
+    Substring, LogNumber.Checked<Double>?
+  ) {
     guard let space = text.lastIndex(of: " ") else { return (text, nil) }
     let token = text[text.index(after: space)...]
     let number = token.dropLast()
     guard token.last == "s", number.first.map(isDigit) == true,
-      number.allSatisfy({ isDigit($0) || $0 == "." }), let seconds = Double(number)
+      number.allSatisfy({ isDigit($0) || $0 == "." }), let seconds = LogNumber.wholeDecimal(number)
     else { return (text, nil) }
-    return (trimTrailing(text[..<space]), seconds)
+    return (trimTrailing(text[..<space]), LogNumber.seconds(seconds))
   }
 
   /// Removes the elapsed-time prefix (`8.842 `) of an error-block line.
@@ -250,23 +279,8 @@ package final class TTYReader: LineReader {
   private static func isDigit(_ c: Character) -> Bool { c.isASCII && c.isNumber }
 
   /// Parses `98.31MB`, `2B`, `1.5 kB` (decimal units, as BuildKit prints them).
-  fileprivate static func parseBytes(_ text: Substring) -> Int64? {
-    let number = text.prefix(while: { isDigit($0) || $0 == "." })
-    guard let value = Double(number) else { return nil }
-    let unit = text.dropFirst(number.count).trimmingCharacters(in: .whitespaces).lowercased()
-    let scale: Double
-    switch unit {
-    case "b", "": scale = 1
-    case "kb": scale = 1e3
-    case "mb": scale = 1e6
-    case "gb": scale = 1e9
-    case "tb": scale = 1e12
-    case "kib": scale = 1024
-    case "mib": scale = 1_048_576
-    case "gib": scale = 1_073_741_824
-    default: return nil
-    }
-    return Int64((value * scale).rounded())
+  fileprivate static func parseBytes(_ text: Substring) -> LogNumber.Checked<Int64>? {
+    LogNumber.size(text)
   }
 }
 
@@ -274,6 +288,8 @@ extension TTYReader {
   /// `[+] Building 14.2s (12/12) FINISHED   docker:default`.
   fileprivate struct Header {
     var elapsed: Double
+    /// The elapsed time is not seconds from 0 to 30 days: the line is refused.
+    var elapsedOutOfRange = false
     var finished: Bool
     var builderName: String?
     var driver: String?
@@ -281,17 +297,21 @@ extension TTYReader {
     init?(_ text: Substring) {
       guard text.hasPrefix("[+] Building ") else { return nil }
       let rest = text.dropFirst("[+] Building ".count)
-      guard let s = rest.firstIndex(of: "s"), let elapsed = Double(rest[..<s]) else { return nil }
+      guard let s = rest.firstIndex(of: "s"), let elapsed = LogNumber.wholeDecimal(rest[..<s])
+      else { return nil }
       var tail = rest[rest.index(after: s)...]
       guard tail.hasPrefix(" ("), let close = tail.firstIndex(of: ")") else { return nil }
       let counts = tail[tail.index(tail.startIndex, offsetBy: 2)..<close].split(separator: "/")
       guard counts.count == 2, counts.allSatisfy({ Int($0) != nil }) else { return nil }
       self.elapsed = elapsed
+      elapsedOutOfRange = LogNumber.seconds(elapsed) == .outOfRange
       tail = tail[tail.index(after: close)...].drop(while: { $0 == " " })
       finished = tail.hasPrefix("FINISHED")
       if finished { tail = tail.dropFirst("FINISHED".count).drop(while: { $0 == " " }) }
       let desc = tail.split(separator: " ").last.map(String.init) ?? ""
-      if let colon = desc.firstIndex(of: ":"), colon > desc.startIndex, desc.index(after: colon) < desc.endIndex {
+      if let colon = desc.firstIndex(of: ":"), colon > desc.startIndex,
+        desc.index(after: colon) < desc.endIndex
+      {
         driver = String(desc[..<colon])
         builderName = String(desc[desc.index(after: colon)...])
       }
@@ -329,7 +349,7 @@ extension TTYReader {
       }
       self.name = String(name)
       flag = error ? .error : canceled ? .canceled : cached ? .cached : nil
-      duration = seconds
+      duration = seconds?.value
     }
   }
 
@@ -404,7 +424,9 @@ extension TTYReader {
           duration: row.duration, outputLineCount: row.output.count, outputTail: row.output.lines)
       }
       for block in errorBlocks {
-        let matches = { (step: ParsedStep) in step.name == block.name || block.name.hasPrefix(step.name) }
+        let matches = { (step: ParsedStep) in
+          step.name == block.name || block.name.hasPrefix(step.name)
+        }
         guard
           let index = steps.firstIndex(where: { $0.status == .error && matches($0) })
             ?? steps.firstIndex(where: matches)
@@ -414,9 +436,13 @@ extension TTYReader {
           steps[index].outputLineCount = block.output.count
           steps[index].outputTail = lines
         }
-        if steps[index].errorText == nil, !lines.isEmpty { steps[index].errorText = lines.joined(separator: "\n") }
+        if steps[index].errorText == nil, !lines.isEmpty {
+          steps[index].errorText = lines.joined(separator: "\n")
+        }
       }
-      let failing = steps.indices.filter { steps[$0].status == .error && steps[$0].errorText == nil }
+      let failing = steps.indices.filter {
+        steps[$0].status == .error && steps[$0].errorText == nil
+      }
       if failing.count == 1, let message = errorMessage {
         var text = Substring(message)
         for wrapper in ["failed to build: ", "failed to solve: "] where text.hasPrefix(wrapper) {
@@ -440,9 +466,12 @@ extension TTYReader {
       }
       let context = last.rows.compactMap(\.contextBytes)
       return ParsedBuild(
-        format: .tty, steps: steps, outcome: outcome, builderName: last.builderName, driver: last.driver,
-        errorMessage: errorMessage, warnings: warnings, imageNames: last.imageNames, imageDigest: last.imageDigest,
-        contextTransferBytes: context.isEmpty ? nil : context.reduce(0, +), startedAt: startedAt, endedAt: endedAt,
+        format: .tty, steps: steps, outcome: outcome, builderName: last.builderName,
+        driver: last.driver,
+        errorMessage: errorMessage, warnings: warnings, imageNames: last.imageNames,
+        imageDigest: last.imageDigest,
+        contextTransferBytes: context.isEmpty ? nil : LogNumber.total(context).value,
+        startedAt: startedAt, endedAt: endedAt,
         unrecognizedLineCount: unrecognized, firstLine: firstLine, lastLine: lastLine)
     }
   }

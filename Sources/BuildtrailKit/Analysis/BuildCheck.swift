@@ -44,45 +44,62 @@ public struct BuildCheck: Sendable {
     store: BuildStore, buildID: Int64?, thresholds: Thresholds,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws -> BuildCheck {
-    guard let id = try buildID ?? store.latestBuildID() else { throw StoreError.emptyHistory(path: store.path) }
+    guard let id = try buildID ?? store.latestBuildID() else {
+      throw StoreError.emptyHistory(path: store.path)
+    }
     guard let detail = try store.build(id: id) else { throw StoreError.noSuchBuild(String(id)) }
     let build = detail.summary
-    let window = try store.baselineCandidates(before: id, branch: build.branch, target: build.target, limit: thresholds.window)
+    let window = try store.baselineCandidates(
+      before: id, branch: build.branch, target: build.target, limit: thresholds.window)
     var findings: [Finding] = []
     if build.outcome == .failed {
-      findings.append(Finding(check: "outcome", level: .failure, message: "build \(id) failed", actual: nil, limit: nil))
+      findings.append(
+        Finding(
+          check: "outcome", level: .failure, message: "build \(id) failed", actual: nil, limit: nil)
+      )
     }
     if let max = thresholds.maxSlowdown {
       if window.isEmpty {
         findings.append(
           Finding(
             check: "duration", level: .warning,
-            message: "no earlier successful build of \(build.branch ?? "this branch") to compare the duration with",
+            message:
+              "no earlier successful build of \(build.branch ?? "this branch") to compare the duration with",
             actual: build.seconds, limit: nil))
       } else {
         let median = Self.median(window.map(\.seconds))
         let change = median > 0 ? (build.seconds - median) / median : 0
-        let text = "\(formatSeconds(build.seconds)) against a median of \(formatSeconds(median)) over the last \(window.count) successful builds (\(percent(change)), limit +\(percent(max, signed: false)))"
+        let text =
+          "\(formatSeconds(build.seconds)) against a median of \(formatSeconds(median)) over the last \(window.count) successful builds (\(percent(change)), limit +\(percent(max, signed: false)))"
         findings.append(
           Finding(
             check: "duration", level: change > max ? .failure : .pass,
-            message: (change > max ? "build \(id) is slower: " : "duration ok: ") + text, actual: change, limit: max))
+            message: (change > max ? "build \(id) is slower: " : "duration ok: ") + text,
+            actual: change, limit: max))
       }
     }
     if let min = thresholds.minCacheHit {
       if let ratio = build.cacheHitRatio {
-        let text = "\(build.stepsCached) of \(build.stepsTotal) steps cached (\(percent(ratio, signed: false)), minimum \(percent(min, signed: false)))"
+        let text =
+          "\(build.stepsCached) of \(build.stepsTotal) steps cached (\(percent(ratio, signed: false)), minimum \(percent(min, signed: false)))"
         findings.append(
           Finding(
             check: "cache-hit", level: ratio < min ? .failure : .pass,
-            message: (ratio < min ? "build \(id) hit the cache too little: " : "cache hits ok: ") + text, actual: ratio,
+            message: (ratio < min ? "build \(id) hit the cache too little: " : "cache hits ok: ")
+              + text, actual: ratio,
             limit: min))
       } else {
-        findings.append(Finding(check: "cache-hit", level: .warning, message: "build \(id) has no cacheable steps", actual: nil, limit: min))
+        findings.append(
+          Finding(
+            check: "cache-hit", level: .warning, message: "build \(id) has no cacheable steps",
+            actual: nil, limit: min))
       }
     }
     var check = BuildCheck(build: build, baseline: window, findings: findings, explanation: nil)
-    if check.failed, let explanation = try? CacheExplainer(store: store, environment: environment).explain(buildID: id) {
+    if check.failed,
+      let explanation = try? CacheExplainer(store: store, environment: environment).explain(
+        buildID: id)
+    {
       check.explanation = explanation.verdict
     }
     return check
@@ -91,12 +108,14 @@ public struct BuildCheck: Sendable {
   static func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    return sorted.count % 2 == 1
+      ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
   }
 }
 
-/// `+35%`, `-4%`; `80%` unsigned.
+/// `+35%`, `-4%`; `80%` unsigned; `?%` for a fraction that is infinite, NaN or beyond ±10^12.
 func percent(_ fraction: Double, signed: Bool = true) -> String {
+  guard fraction.isFinite, abs(fraction) < 1e12 else { return "?%" }
   let value = Int((fraction * 100).rounded())
   return signed ? (value >= 0 ? "+\(value)%" : "\(value)%") : "\(value)%"
 }

@@ -139,6 +139,15 @@ public struct Recorder: Sendable {
         "\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read"
       )
     }
+    if log.refusedLineCount > 0 {
+      let count = log.refusedLineCount
+      let lines = log.refusedLineNumbers.map(String.init).joined(separator: ", ")
+      warnings.append(
+        "\(count) line\(count == 1 ? "" : "s") of \(name) (\(count == 1 ? "line" : "lines") \(lines)"
+          + "\(count > log.refusedLineNumbers.count ? ", …" : "")) \(count == 1 ? "holds a number" : "hold numbers")"
+          + " out of range (negative, NaN, infinite, a duration over 30 days, a size over 1 PB or a time outside"
+          + " 1970–2199); not stored, counted as unrecognised")
+    }
     if log.containsNUL {
       warnings.append("\(name) holds NUL bytes; the text around them was read as usual")
     }

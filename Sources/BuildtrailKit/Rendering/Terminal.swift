@@ -11,7 +11,9 @@ public struct Terminal: Sendable {
   }
 
   /// The terminal behind standard output, judged from `isatty`, `NO_COLOR`, `TERM` and `COLUMNS`.
-  public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> Terminal {
+  public static func standardOutput(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> Terminal {
     let isTTY = isatty(STDOUT_FILENO) == 1
     let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     let dumb = environment["TERM"] == "dumb"
@@ -43,9 +45,10 @@ public struct Terminal: Sendable {
   }
 }
 
-/// `0.4s`, `12.3s`, `4m12s`, `1h02m`.
+/// `0.4s`, `12.3s`, `4m12s`, `1h02m`; `?` for a value that is not a duration (infinite, NaN, negative, over 10^12 s).
 func formatSeconds(_ seconds: Double?) -> String {
   guard let s = seconds else { return "-" }
+  guard s.isFinite, s >= 0, s < 1e12 else { return "?" }
   if s < 60 { return String(format: "%.1fs", s) }
   let total = Int(s.rounded())
   if total < 3600 { return String(format: "%dm%02ds", total / 60, total % 60) }
@@ -62,13 +65,16 @@ func formatBytes(_ bytes: Int64?) -> String {
   return String(format: "%.2f GB", value / 1e9)
 }
 
-/// `2025-01-05 18:29` in UTC.
+/// `2025-01-05 18:29` in UTC; `?` for a time before year 1 or after 9999.
 func formatWhen(_ date: Date) -> String {
-  var t = time_t(date.timeIntervalSince1970)
+  let seconds = date.timeIntervalSince1970
+  guard seconds >= -62_135_596_800, seconds < 253_402_300_800 else { return "?" }
+  var t = time_t(seconds)
   var parts = tm()
   gmtime_r(&t, &parts)
   return String(
-    format: "%04d-%02d-%02d %02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+    format: "%04d-%02d-%02d %02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+    Int(parts.tm_mday),
     Int(parts.tm_hour), Int(parts.tm_min))
 }
 

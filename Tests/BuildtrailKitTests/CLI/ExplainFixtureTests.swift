@@ -5,7 +5,8 @@ import Testing
 /// (Fixtures/uv-history) are recorded with `record LOG --context DIR` after each commit of the
 /// scripted history, so git, the input snapshots and the context file lists are real.
 @Suite(.serialized) struct ExplainFixtureTests {
-  static let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures/uv-history")
+  static let fixtures = CLI.repositoryRoot.appendingPathComponent(
+    "Tests/BuildLogTests/Fixtures/uv-history")
 
   struct History {
     var db: String
@@ -19,18 +20,29 @@ import Testing
     let root = try scratchDirectory()
     let project = root.appendingPathComponent("backend")
     let db = root.appendingPathComponent("history.db").path
-    _ = try DockerTests.ScenarioTests.shell([DockerTests.ScenarioTests.script, "init", project.path])
-    let logs = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter { $0.hasSuffix(".log") }.sorted()
+    _ = try DockerTests.ScenarioTests.shell([
+      DockerTests.ScenarioTests.script, "init", project.path,
+    ])
+    let logs = try FileManager.default.contentsOfDirectory(atPath: fixtures.path).filter {
+      $0.hasSuffix(".log")
+    }.sorted()
     for log in logs {
       let step = String(log.dropFirst(3).dropLast(4))
       if step != "initial" {
-        _ = try DockerTests.ScenarioTests.shell([DockerTests.ScenarioTests.script, "apply", project.path, step])
+        _ = try DockerTests.ScenarioTests.shell([
+          DockerTests.ScenarioTests.script, "apply", project.path, step,
+        ])
         if step == corruptLockAt {
-          try Data("version = 1\n[[package]\nname = \"broken\n".utf8).write(to: project.appendingPathComponent("uv.lock"))
-          _ = try DockerTests.ScenarioTests.shell(["-c", "git -c user.name=t -c user.email=t@t commit -qam 'break the lock'"], in: project)
+          try Data("version = 1\n[[package]\nname = \"broken\n".utf8).write(
+            to: project.appendingPathComponent("uv.lock"))
+          _ = try DockerTests.ScenarioTests.shell(
+            ["-c", "git -c user.name=t -c user.email=t@t commit -qam 'break the lock'"], in: project
+          )
         }
       }
-      var arguments = ["record", fixtures.appendingPathComponent(log).path, "--db", db, "--context", "."]
+      var arguments = [
+        "record", fixtures.appendingPathComponent(log).path, "--db", db, "--context", ".",
+      ]
       if skipMetadata { arguments.append("--no-metadata") }
       let r = try CLI.run(arguments, in: project)
       try #require(r.status == 0, "\(log): \(r.stderr)")
@@ -38,14 +50,21 @@ import Testing
     return History(db: db, project: project, root: root)
   }
 
-  static func why(_ history: History, _ build: Int, environment: [String: String] = [:]) throws -> [String: Any] {
-    let r = try CLI.run(["why", String(build), "--db", history.db, "--format", "json"], environment: environment)
+  static func why(_ history: History, _ build: Int, environment: [String: String] = [:]) throws
+    -> [String: Any]
+  {
+    let r = try CLI.run(
+      ["why", String(build), "--db", history.db, "--format", "json"], environment: environment)
     try #require(r.status == 0, "\(r.stderr)")
-    return try #require((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["why"] as? [String: Any])
+    return try #require(
+      (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["why"]
+        as? [String: Any])
   }
 
   static func causes(_ why: [String: Any]) -> [String] {
-    (why["root_misses"] as? [[String: Any]] ?? []).compactMap { ($0["cause"] as? [String: Any])?["kind"] as? String }
+    (why["root_misses"] as? [[String: Any]] ?? []).compactMap {
+      ($0["cause"] as? [String: Any])?["kind"] as? String
+    }
   }
 
   @Test func explainsEachRecordedBuild() throws {
@@ -65,14 +84,21 @@ import Testing
     for (build, causes, text) in expected {
       let why = try Self.why(history, build)
       #expect(Self.causes(why) == causes, "build \(build): \(why["verdict"] ?? "")")
-      #expect((why["verdict"] as? String)?.contains(text) == true, "build \(build): \(why["verdict"] ?? "")")
+      #expect(
+        (why["verdict"] as? String)?.contains(text) == true,
+        "build \(build): \(why["verdict"] ?? "")")
       #expect(why["evidence"] as? String == "git")
     }
     let dependency = try Self.why(history, 3)
     let root = try #require((dependency["root_misses"] as? [[String: Any]])?.first)
-    #expect((root["step"] as? [String: Any])?["name"] as? String == "[stage-0 3/5] RUN --mount=type=cache,target=/root/.cache/uv     --mount=type=bind,source=uv.lock,target=uv.lock     --mount=type=bind,source=pyproject.toml,target=pyproject.toml     uv sync --frozen --no-install-project")
+    #expect(
+      (root["step"] as? [String: Any])?["name"] as? String
+        == "[stage-0 3/5] RUN --mount=type=cache,target=/root/.cache/uv     --mount=type=bind,source=uv.lock,target=uv.lock     --mount=type=bind,source=pyproject.toml,target=pyproject.toml     uv sync --frozen --no-install-project"
+    )
     #expect((root["cascade"] as? [[String: Any]])?.count == 2)
-    let changes = ((root["cause"] as? [String: Any])?["changes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+    let changes = ((root["cause"] as? [String: Any])?["changes"] as? [[String: Any]])?.compactMap {
+      $0["name"] as? String
+    }
     #expect(changes == ["httpcore", "httpx"])
     #expect((dependency["commits"] as? [[String: Any]])?.count == 1)
   }
@@ -82,7 +108,8 @@ import Testing
     for (arguments, name) in [
       (["why", "3"], "why-3.table"), (["why", "4"], "why-4.table"), (["why", "6"], "why-6.table"),
       (["why", "8"], "why-8.table"), (["why", "10"], "why-10.table"),
-      (["broke", "--step", "no-install-project"], "broke.table"), (["diff", "2", "3"], "diff-2-3.table"),
+      (["broke", "--step", "no-install-project"], "broke.table"),
+      (["diff", "2", "3"], "diff-2-3.table"),
     ] {
       let r = try CLI.run(arguments + ["--db", history.db])
       #expect(r.status == 0, "\(arguments): \(r.stderr)")
@@ -101,15 +128,21 @@ import Testing
       ["check", "8", "--db", history.db, "--max-slowdown", "20%"],
       environment: ["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary.path])
     #expect(slow.status == 1)
-    #expect(slow.stdout.contains("FAIL  build 8 is slower: 2.6s against a median of 0.2s over the last 7 successful builds"))
+    #expect(
+      slow.stdout.contains(
+        "FAIL  build 8 is slower: 2.6s against a median of 0.2s over the last 7 successful builds"))
     #expect(slow.stdout.contains("::error title=buildtrail duration::build 8 is slower"))
-    #expect(slow.stdout.contains("— rebuilt 4 steps (+2.6s): no input changed: the builder's cache was lost"))
+    #expect(
+      slow.stdout.contains(
+        "— rebuilt 4 steps (+2.6s): no input changed: the builder's cache was lost"))
     let markdown = try String(contentsOf: summary, encoding: .utf8)
     #expect(markdown.hasPrefix("### buildtrail check: build 8 ❌ regressed"))
 
     let bad = try CLI.run(["check", "--db", history.db, "--max-slowdown", "fast"])
     #expect(bad.status == 64)
-    #expect(bad.stderr.contains("--max-slowdown takes a percentage such as 20%, got 'fast'"))
+    #expect(
+      bad.stderr.contains(
+        "--max-slowdown takes a percentage such as 20% (from 0% to 100000%), got 'fast'"))
   }
 
   @Test func theFirstBuildHasNoBaseline() throws {
@@ -117,7 +150,10 @@ import Testing
     let why = try Self.why(history, 1)
     #expect(Self.causes(why) == ["no-baseline"])
     #expect((why["baseline_reason"] as? String)?.hasPrefix("no earlier successful build") == true)
-    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("no baseline build: record a successful build") } == true)
+    #expect(
+      (why["notes"] as? [String])?.contains {
+        $0.hasPrefix("no baseline build: record a successful build")
+      } == true)
   }
 
   @Test func commitsMissingFromTheCloneFallBackToSnapshots() throws {
@@ -125,8 +161,13 @@ import Testing
     try FileManager.default.removeItem(at: history.project.appendingPathComponent(".git"))
     let why = try Self.why(history, 3)
     #expect(why["evidence"] as? String == "snapshots")
-    #expect((why["verdict"] as? String)?.contains("uv.lock changed: +httpcore 1.0.5, +httpx 0.27.0") == true)
-    #expect((why["notes"] as? [String])?.contains { $0.contains("is not in the clone") || $0.contains("using the inputs recorded") } == true)
+    #expect(
+      (why["verdict"] as? String)?.contains("uv.lock changed: +httpcore 1.0.5, +httpx 0.27.0")
+        == true)
+    #expect(
+      (why["notes"] as? [String])?.contains {
+        $0.contains("is not in the clone") || $0.contains("using the inputs recorded")
+      } == true)
   }
 
   @Test func noGitFallsBackToSnapshotsAndSaysSo() throws {
@@ -135,14 +176,19 @@ import Testing
     try FileManager.default.createDirectory(at: emptyPath, withIntermediateDirectories: true)
     let why = try Self.why(history, 7, environment: ["PATH": emptyPath.path])
     #expect(why["evidence"] as? String == "snapshots")
-    #expect((why["verdict"] as? String)?.contains("1 file changed under COPY . /app: app/main.py") == true)
-    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("git was not found on PATH") } == true)
+    #expect(
+      (why["verdict"] as? String)?.contains("1 file changed under COPY . /app: app/main.py") == true
+    )
+    #expect(
+      (why["notes"] as? [String])?.contains { $0.hasPrefix("git was not found on PATH") } == true)
   }
 
   @Test func noDockerfileStillExplainsWhatItCan() throws {
     let history = try Self.record(skipMetadata: true)
     let why = try Self.why(history, 3)
-    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("no Dockerfile found for build 3") } == true)
+    #expect(
+      (why["notes"] as? [String])?.contains { $0.hasPrefix("no Dockerfile found for build 3") }
+        == true)
     #expect((why["root_misses"] as? [[String: Any]])?.count == 1)
     #expect((why["verdict"] as? String)?.hasPrefix("rebuilt 3 steps") == true)
   }
@@ -152,7 +198,10 @@ import Testing
     let why = try Self.why(history, 3)
     #expect(Self.causes(why) == ["dependencies"])
     #expect((why["verdict"] as? String)?.contains("uv.lock changed") == true)
-    #expect((why["notes"] as? [String])?.contains { $0.hasPrefix("uv.lock:") && $0.hasSuffix("its package changes are not listed") } == true)
+    #expect(
+      (why["notes"] as? [String])?.contains {
+        $0.hasPrefix("uv.lock:") && $0.hasSuffix("its package changes are not listed")
+      } == true)
   }
 
   @Test func brokeFindsTheReorder() throws {
@@ -175,24 +224,29 @@ import Testing
   @Test func diffShowsTheContextBalloon() throws {
     let history = try Self.record()
     let r = try CLI.run(["diff", "3", "4", "--db", history.db, "--format", "json"])
-    let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+    let json = try #require(
+      try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
     let context = try #require(json["context"] as? [String: Any])
     #expect((context["bytes_after"] as? Int ?? 0) > 20_000_000)
     #expect((context["bytes_before"] as? Int ?? 0) < 100_000)
-    #expect((json["inputs"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == [".dockerignore"])
+    #expect(
+      (json["inputs"] as? [[String: Any]])?.compactMap { $0["path"] as? String } == [
+        ".dockerignore"
+      ])
   }
 }
 
 @Suite struct BrokenStretchTests {
-  @Test(arguments: [
-    ("RCRCCRRRRR", 5, nil),
-    ("CCCRRR", 3, nil),
-    ("CCRCC", -1, nil),
-    ("CRRCC", 1, 3),
-    ("CRRRCCRC", 1, 4),
-    ("RR", -1, nil),
-    ("CCCRRRRCR", 3, nil),
-  ] as [(String, Int, Int?)])
+  @Test(
+    arguments: [
+      ("RCRCCRRRRR", 5, nil),
+      ("CCCRRR", 3, nil),
+      ("CCRCC", -1, nil),
+      ("CRRCC", 1, 3),
+      ("CRRRCCRC", 1, 4),
+      ("RR", -1, nil),
+      ("CCCRRRRCR", 3, nil),
+    ] as [(String, Int, Int?)])
   func findsTheStretch(_ pattern: String, _ start: Int, _ end: Int?) {
     let stretch = CacheBreakFinderProbe.stretch(pattern)
     if start < 0 {
