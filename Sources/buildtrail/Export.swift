@@ -45,18 +45,7 @@ struct Export: ParsableCommand {
         _ = try export.run(ids) { FileHandle.standardOutput.write($0) }
         return
       }
-      let partial = output + ".partial"
-      guard FileManager.default.createFile(atPath: partial, contents: nil),
-        let file = FileHandle(forWritingAtPath: partial)
-      else {
-        throw BuildtrailError.invalidArgument(
-          "cannot write \(output): check that its folder exists and is writable")
-      }
-      defer { try? FileManager.default.removeItem(atPath: partial) }
-      let count = try export.run(ids) { try file.write(contentsOf: $0) }
-      try file.close()
-      _ = try? FileManager.default.removeItem(atPath: output)
-      try FileManager.default.moveItem(atPath: partial, toPath: output)
+      let count = try export.run(ids, toFile: output)
       note("exported \(count) build\(count == 1 ? "" : "s") to \(output)")
     } catch {
       throw fail(error)

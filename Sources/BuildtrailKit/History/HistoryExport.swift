@@ -34,4 +34,22 @@ public struct HistoryExport {
     }
     return count
   }
+
+  /// Writes the lines of `ids` to the file at `path`, replacing it only once all are written; returns how many.
+  public func run(_ ids: [Int64], toFile path: String) throws -> Int {
+    let partial = path + ".partial"
+    guard FileManager.default.createFile(atPath: partial, contents: nil),
+      let file = FileHandle(forWritingAtPath: partial)
+    else {
+      throw BuildtrailError.invalidArgument(
+        "cannot write \(path): check that its folder exists and is writable, or pass another --output"
+      )
+    }
+    defer { try? FileManager.default.removeItem(atPath: partial) }
+    let count = try run(ids) { try file.write(contentsOf: $0) }
+    try file.close()
+    _ = try? FileManager.default.removeItem(atPath: path)
+    try FileManager.default.moveItem(atPath: partial, toPath: path)
+    return count
+  }
 }

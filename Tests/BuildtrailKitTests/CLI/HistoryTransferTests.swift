@@ -159,6 +159,13 @@ import Testing
     #expect(r.status == 0 && r.stdout.isEmpty)
     #expect(r.stderr == "buildtrail: exported 3 builds to \(file)\n")
     #expect(try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").count == 3)
+    let nowhere = dir.appendingPathComponent("missing/out.jsonl").path
+    let refused = try CLI.run(["export", "--db", db, "--output", nowhere])
+    #expect(refused.status == 1)
+    #expect(
+      refused.errorLines == [
+        "buildtrail: error: cannot write \(nowhere): check that its folder exists and is writable, or pass another --output"
+      ])
   }
 
   @Test func badInputIsNamedByFileAndLineAndImportsNothing() throws {
