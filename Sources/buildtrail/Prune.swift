@@ -7,8 +7,8 @@ struct Prune: ParsableCommand {
     abstract:
       "Delete old builds, and the stored inputs and context lists no build refers to any more.",
     discussion: """
-      buildtrail prune --keep-days 90          # builds recorded more than 90 days ago
-      buildtrail prune --keep 500 --branch main --dry-run
+      buildtrail prune --keep-days 90   # builds recorded over 90 days ago
+      buildtrail prune --keep 500 --branch main --dry-run   # list, delete nothing
 
       --keep N keeps the newest N builds of --branch, or of the whole history without --branch. \
       Other branches' builds are left alone when --branch is given.
