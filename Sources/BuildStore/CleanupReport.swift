@@ -1,0 +1,17 @@
+/// What deleting builds and collecting the garbage they left removed.
+public struct CleanupReport: Sendable, Equatable, Codable {
+  /// The ids of the deleted builds, ascending.
+  public var deletedBuilds: [Int64] = []
+  /// Step names no step uses any more.
+  public var stepNames = 0
+  /// Cache input contents and pre-schema-4 context file lists no build refers to, and their stored bytes.
+  public var inputBlobs = 0
+  public var inputBlobBytes: Int64 = 0
+  /// Context file-list tree nodes no build's tree reaches, and their stored bytes.
+  public var contextNodes = 0
+  public var contextNodeBytes: Int64 = 0
+  /// Bytes of the file that became free for reuse (`vacuum` gives them back to the disk).
+  public var freedBytes: Int64 = 0
+
+  public init() {}
+}

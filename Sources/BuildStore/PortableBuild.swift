@@ -1,0 +1,55 @@
+import BuildLog
+import Foundation
+
+/// Everything stored about one build, as plain values: what `export` writes and `import` reads back.
+/// Recording it into another history with ``BuildStore/importBuilds(_:)`` gives the same `show` output.
+public struct PortableBuild: Sendable, Equatable {
+  /// A cache input with its content, when the content was kept.
+  public struct Input: Sendable, Equatable {
+    public var path: String
+    public var role: InputFact.Role
+    public var sha256: String
+    public var bytes: Int
+    public var content: Data?
+
+    public init(path: String, role: InputFact.Role, sha256: String, bytes: Int, content: Data?) {
+      self.path = path
+      self.role = role
+      self.sha256 = sha256
+      self.bytes = bytes
+      self.content = content
+    }
+  }
+
+  /// The build's id in the history it was read from; kept on import when that id is free.
+  public var id: Int64
+  public var row: BuildRow
+  public var labels: [String: String]
+  public var warnings: [String]
+  /// The FROM images in recorded order, with the position of their step.
+  public var baseImages: [StoredBaseImage]
+  public var contextEntries: [ContextEntry]
+  public var steps: [StoredStep]
+  /// The kept output lines by step position (only steps that kept some).
+  public var outputs: [Int: [String]]
+  public var inputs: [Input]
+  /// The build context's file list (`sha256 size path` lines, after a `# truncated` line when cut short).
+  public var contextManifest: Data?
+
+  public init(
+    id: Int64, row: BuildRow, labels: [String: String], warnings: [String],
+    baseImages: [StoredBaseImage], contextEntries: [ContextEntry], steps: [StoredStep],
+    outputs: [Int: [String]], inputs: [Input], contextManifest: Data?
+  ) {
+    self.id = id
+    self.row = row
+    self.labels = labels
+    self.warnings = warnings
+    self.baseImages = baseImages
+    self.contextEntries = contextEntries
+    self.steps = steps
+    self.outputs = outputs
+    self.inputs = inputs
+    self.contextManifest = contextManifest
+  }
+}
