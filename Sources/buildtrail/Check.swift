@@ -5,7 +5,8 @@ import Foundation
 
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Fail (exit 1) when a build regressed: slower than its recent history, or too few cache hits.",
+    abstract:
+      "Fail (exit 1) when a build regressed: slower than its recent history, or too few cache hits.",
     discussion: """
       buildtrail check --max-slowdown 20% --min-cache-hit 80%
       In GitHub Actions it also prints ::error annotations and writes a summary to $GITHUB_STEP_SUMMARY.
@@ -14,7 +15,8 @@ struct Check: ParsableCommand {
   @Argument(help: "The build (default: the latest).") var build: Int64?
   @Option(name: .long, help: "Largest allowed slowdown against the median of the window, e.g. 20%.")
   var maxSlowdown: String = "20%"
-  @Option(name: .long, help: "Smallest allowed share of cacheable steps that hit the cache, e.g. 80%.")
+  @Option(
+    name: .long, help: "Smallest allowed share of cacheable steps that hit the cache, e.g. 80%.")
   var minCacheHit: String?
   @Option(name: .long, help: "How many earlier successful builds of the branch make the baseline.")
   var window = 10
@@ -42,21 +44,23 @@ struct Check: ParsableCommand {
       let history = try BuildStore(path: store.path)
       let thresholds = BuildCheck.Thresholds(
         maxSlowdown: try Self.fraction(maxSlowdown, flag: "--max-slowdown"),
-        minCacheHit: try minCacheHit.map { try Self.fraction($0, flag: "--min-cache-hit") }, window: window)
+        minCacheHit: try minCacheHit.map { try Self.fraction($0, flag: "--min-cache-hit") },
+        window: window)
       check = try BuildCheck.run(store: history, buildID: build, thresholds: thresholds)
     } catch {
       throw fail(error)
     }
     let renderer = BuildCheckRenderer(format: output.format, terminal: .standardOutput())
-    print(renderer.render(check), terminator: "")
+    try emit(renderer.render(check))
     if environment["GITHUB_ACTIONS"] == "true" {
-      print(renderer.githubAnnotations(check), terminator: "")
+      try emit(renderer.githubAnnotations(check))
     }
     if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty,
-      let handle = FileHandle(forWritingAtPath: summary) ?? {
-        _ = FileManager.default.createFile(atPath: summary, contents: nil)
-        return FileHandle(forWritingAtPath: summary)
-      }()
+      let handle = FileHandle(forWritingAtPath: summary)
+        ?? {
+          _ = FileManager.default.createFile(atPath: summary, contents: nil)
+          return FileHandle(forWritingAtPath: summary)
+        }()
     {
       handle.seekToEndOfFile()
       handle.write(Data(renderer.markdownSummary(check).utf8))

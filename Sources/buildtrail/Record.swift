@@ -26,10 +26,13 @@ struct Record: ParsableCommand {
   @Option(name: .long, help: "The branch the build was made from (default: read from git or CI).")
   var branch: String?
 
-  @Option(name: .long, help: "The build context folder (default: from the wrapped command, else .).")
+  @Option(
+    name: .long, help: "The build context folder (default: from the wrapped command, else .).")
   var context: String?
 
-  @Option(name: [.customShort("f"), .long], help: "The Dockerfile (default: from the wrapped command, else CONTEXT/Dockerfile).")
+  @Option(
+    name: [.customShort("f"), .long],
+    help: "The Dockerfile (default: from the wrapped command, else CONTEXT/Dockerfile).")
   var file: String?
 
   @Flag(name: .long, help: "Do not read git, CI or the working tree; record the log alone.")
@@ -42,17 +45,27 @@ struct Record: ParsableCommand {
   var command: [String] = []
 
   func validate() throws {
-    if log != nil && !command.isEmpty { throw ValidationError("give either a LOG or a command after --, not both") }
-    if log == nil && command.isEmpty { throw ValidationError("give a LOG file, - for standard input, or a command after --") }
+    if log != nil && !command.isEmpty {
+      throw ValidationError("give either a LOG or a command after --, not both")
+    }
+    if log == nil && command.isEmpty {
+      throw ValidationError("give a LOG file, - for standard input, or a command after --")
+    }
     for l in label where !l.contains("=") || l.hasPrefix("=") {
       throw ValidationError("--label takes key=value, got '\(l)'")
+    }
+    if let file, !RecordRequest.isUsableDockerfile(file) {
+      throw ValidationError(
+        "--file \(file) is not a regular file (a FIFO, device, socket or folder); pass the Dockerfile"
+      )
     }
   }
 
   func run() throws {
     let labels = parseLabels(label)
     let request = RecordRequest(
-      logPath: log, command: command, labels: labels, target: target, commit: commit, branch: branch,
+      logPath: log, command: command, labels: labels, target: target, commit: commit,
+      branch: branch,
       contextPath: context, dockerfilePath: file, collectMetadata: !noMetadata)
     let terminal = Terminal.standardOutput()
     let outcome: RecordOutcome
@@ -64,9 +77,10 @@ struct Record: ParsableCommand {
       throw fail(error)
     }
     for w in outcome.report.warnings { warn(w) }
-    let text = RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report)
+    let text = RecordReportRenderer(format: output.format, terminal: terminal).render(
+      outcome.report)
     if command.isEmpty || output.format != .table {
-      print(text, terminator: "")
+      try emit(text)
     } else {
       FileHandle.standardError.write(Data(("buildtrail: " + text).utf8))
     }

@@ -20,8 +20,10 @@ public struct RecordRequest: Sendable {
 
   public init(
     logPath: String?, command: [String] = [], labels: [String: String] = [:], target: String? = nil,
-    commit: String? = nil, branch: String? = nil, contextPath: String? = nil, dockerfilePath: String? = nil,
-    collectMetadata: Bool = true, workingDirectory: String = FileManager.default.currentDirectoryPath,
+    commit: String? = nil, branch: String? = nil, contextPath: String? = nil,
+    dockerfilePath: String? = nil,
+    collectMetadata: Bool = true,
+    workingDirectory: String = FileManager.default.currentDirectoryPath,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
     self.logPath = logPath
@@ -35,6 +37,12 @@ public struct RecordRequest: Sendable {
     self.collectMetadata = collectMetadata
     self.workingDirectory = workingDirectory
     self.environment = environment
+  }
+
+  /// Whether `path` can be given as the Dockerfile: a regular file (symlinks followed), or nothing yet
+  /// (recorded with a warning); never a FIFO, device, socket or folder, which would block or never end.
+  public static func isUsableDockerfile(_ path: String) -> Bool {
+    !RegularFile.exists(path) || RegularFile.isRegular(path)
   }
 }
 
@@ -64,7 +72,8 @@ public struct RecordRequestRunner: Sendable {
     } catch {
       if !request.command.isEmpty {
         // The build still runs: recording must never stop a CI build from happening.
-        let status = (try? CommandRunner().run(request.command, environment: request.environment).status) ?? 1
+        let status =
+          (try? CommandRunner().run(request.command, environment: request.environment).status) ?? 1
         throw RecordFailure(error: error, exitCode: status == 0 ? 1 : status)
       }
       throw RecordFailure(error: error, exitCode: 1)
@@ -81,9 +90,11 @@ public struct RecordRequestRunner: Sendable {
       }
     } else {
       do {
-        report = try recorder.record(command: request.command, metadata: metadata, environment: request.environment)
+        report = try recorder.record(
+          command: request.command, metadata: metadata, environment: request.environment)
       } catch let error as CommandRecordError {
-        throw RecordFailure(error: error.underlying, exitCode: error.exitCode == 0 ? 1 : error.exitCode)
+        throw RecordFailure(
+          error: error.underlying, exitCode: error.exitCode == 0 ? 1 : error.exitCode)
       } catch let error as BuildtrailError {
         if case .cannotRunCommand = error { throw RecordFailure(error: error, exitCode: 127) }
         throw RecordFailure(error: error, exitCode: 1)

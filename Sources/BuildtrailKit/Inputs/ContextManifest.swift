@@ -29,7 +29,8 @@ public struct ContextManifest: Sendable, Equatable {
   /// Walks `contextDirectory` once, as BuildKit would send it: the summary of what is sent, and
   /// the file list with each file hashed.
   public static func scan(
-    contextDirectory: URL, matcher: DockerignoreMatcher?, alwaysIncluded: [String] = ["Dockerfile", ".dockerignore"]
+    contextDirectory: URL, matcher: DockerignoreMatcher?,
+    alwaysIncluded: [String] = ["Dockerfile", ".dockerignore"]
   ) throws -> (summary: ContextSummary, manifest: ContextManifest) {
     var entries: [Entry] = []
     var truncated = false
@@ -49,7 +50,7 @@ public struct ContextManifest: Sendable, Equatable {
   }
 
   static func sha256(ofFile path: String) -> String? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    guard let handle = try? RegularFile.open(path) else { return nil }
     defer { try? handle.close() }
     var hasher = SHA256()
     while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
@@ -60,7 +61,8 @@ public struct ContextManifest: Sendable, Equatable {
 
   /// The stored text form.
   public var text: String {
-    (truncated ? "# truncated\n" : "") + entries.map { "\($0.sha256) \($0.size) \($0.path)" }.joined(separator: "\n")
+    (truncated ? "# truncated\n" : "")
+      + entries.map { "\($0.sha256) \($0.size) \($0.path)" }.joined(separator: "\n")
       + (entries.isEmpty ? "" : "\n")
   }
 

@@ -53,7 +53,9 @@ public struct Recorder: Sendable {
   }
 
   /// Records the log at `path` (`-` for standard input).
-  public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws -> RecordReport {
+  public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws
+    -> RecordReport
+  {
     let hashing = HashingParser()
     do {
       try readChunks(path: path) { hashing.feed($0) }
@@ -61,11 +63,14 @@ public struct Recorder: Sendable {
       throw BuildtrailError.cannotReadLog(path, reason: String(cString: strerror(error.errno)))
     }
     let (log, digest) = hashing.finish()
-    return try store(log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil, ended: nil)
+    return try store(
+      log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil,
+      ended: nil)
   }
 
   func store(
-    _ log: ParsedLog, digest: String, path: String?, metadata: RecordMetadata, now: Date, exitCode: Int32?,
+    _ log: ParsedLog, digest: String, path: String?, metadata: RecordMetadata, now: Date,
+    exitCode: Int32?,
     started: Date?, ended: Date?
   ) throws -> RecordReport {
     let name = path ?? "the build output"
@@ -80,9 +85,11 @@ public struct Recorder: Sendable {
         parsed: build, logSHA256: digest, buildIndex: index, recordedAt: now,
         startedAt: single ? started : nil, endedAt: single ? ended : nil,
         exitCode: single ? exitCode.map(Int.init) : nil, logPath: path == "-" ? nil : path,
-        logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command, target: metadata.target,
+        logBytes: log.byteCount, logLines: log.lineCount, command: metadata.command,
+        target: metadata.target,
         labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
-        inputs: metadata.inputs, contextManifest: metadata.contextManifest, daemonImageIDs: metadata.daemonImageIDs)
+        inputs: metadata.inputs, contextManifest: metadata.contextManifest,
+        daemonImageIDs: metadata.daemonImageIDs)
     }
     let results = try store.record(builds)
     return RecordReport(
@@ -102,14 +109,19 @@ public struct Recorder: Sendable {
       if build.outcome == .unknown {
         warnings.append(
           "\(which) in \(name) ends before saying how it ended (truncated log?); recorded with outcome unknown"
-            + (unfinished > 0 ? ", \(unfinished) step\(unfinished == 1 ? "" : "s") unfinished" : ""))
+            + (unfinished > 0 ? ", \(unfinished) step\(unfinished == 1 ? "" : "s") unfinished" : "")
+        )
       }
     }
     if log.invalidUTF8LineCount > 0 {
-      warnings.append("\(log.invalidUTF8LineCount) lines of \(name) are not valid UTF-8; they were read with U+FFFD in place of bad bytes")
+      warnings.append(
+        "\(log.invalidUTF8LineCount) lines of \(name) are not valid UTF-8; they were read with U+FFFD in place of bad bytes"
+      )
     }
     if log.cutLineCount > 0 {
-      warnings.append("\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read")
+      warnings.append(
+        "\(log.cutLineCount) lines of \(name) are longer than 1 MiB; only their first 1 MiB was read"
+      )
     }
     if log.containsNUL {
       warnings.append("\(name) holds NUL bytes; the text around them was read as usual")
@@ -118,16 +130,20 @@ public struct Recorder: Sendable {
   }
 }
 
-/// Reads a file (or standard input, for `-`) in 1 MiB chunks.
+/// Reads a file, FIFO, device (or standard input, for `-`) in 1 MiB chunks. Stops once the first
+/// MiB read is all NUL bytes (`/dev/zero`, a disk image): such input is binary, not a log.
 func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
   let fd = path == "-" ? 0 : open(path, O_RDONLY)
   guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
   defer { if fd != 0 { close(fd) } }
   var info = stat()
-  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR { throw LogReadError(path: path, errno: EISDIR) }
+  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+    throw LogReadError(path: path, errno: EISDIR)
+  }
   let size = 1 << 20
   let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
   defer { buffer.deallocate() }
+  var leadingNULs = 0
   while true {
     let n = read(fd, buffer, size)
     if n < 0 {
@@ -135,6 +151,11 @@ func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
       throw LogReadError(path: path, errno: errno)
     }
     if n == 0 { break }
-    body(UnsafeRawBufferPointer(start: buffer, count: n))
+    let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
+    body(chunk)
+    if leadingNULs >= 0 {
+      leadingNULs = chunk.allSatisfy { $0 == 0 } ? leadingNULs + n : -1
+      if leadingNULs >= size { break }
+    }
   }
 }

@@ -27,14 +27,16 @@ public struct BuildDetailRenderer: Sendable {
   private func csv(_ d: BuildDetail) -> String {
     var lines = [
       CSV.line([
-        "build_id", "position", "vertex", "status", "duration_seconds", "kind", "stage", "key", "name", "output_lines",
+        "build_id", "position", "vertex", "status", "duration_seconds", "kind", "stage", "key",
+        "name", "output_lines",
       ])
     ]
     for s in d.steps {
       lines.append(
         CSV.line([
           String(d.summary.id), String(s.position), String(s.vertex), s.status.rawValue,
-          s.durationSeconds.map { String(format: "%.1f", $0) } ?? "", s.kind.rawValue, s.stage ?? "", s.key, s.name,
+          s.durationSeconds.map { String(format: "%.1f", $0) } ?? "", s.kind.rawValue,
+          s.stage ?? "", s.key, s.name,
           String(s.outputLines),
         ]))
     }
@@ -49,26 +51,41 @@ public struct BuildDetailRenderer: Sendable {
     out += "\(formatSeconds(s.seconds))"
     out += s.stepsTotal > 0 ? ", \(s.stepsCached) of \(s.stepsTotal) steps cached\n" : "\n"
     if let git = d.git {
-      var line = "  git      \(git.branch ?? "(detached)") @ \(git.commit.map { String($0.prefix(12)) } ?? "?")"
+      var line =
+        "  git      \(git.branch ?? "(detached)") @ \(git.commit.map { String($0.prefix(12)) } ?? "?")"
       if git.dirty == true { line += " (dirty)" }
       if let subject = git.subject { line += "  \(subject)" }
-      out += truncate(line, to: terminal.width) + "\n"
+      out += truncate(TerminalText.sanitized(line), to: terminal.width) + "\n"
     }
-    if let builder = d.builderName { out += "  builder  \(builder)\(d.driver.map { " (\($0) driver)" } ?? "")\n" }
-    if let image = s.imageName { out += "  image    \(image)\(d.imageDigest.map { " \(String($0.prefix(19)))" } ?? "")\n" }
-    if let target = s.target { out += "  target   \(target)\n" }
+    if let builder = d.builderName {
+      out += safeLine("  builder  \(builder)\(d.driver.map { " (\($0) driver)" } ?? "")")
+    }
+    if let image = s.imageName {
+      out += safeLine(
+        "  image    \(image)\(d.imageDigest.map { " \(String($0.prefix(19)))" } ?? "")")
+    }
+    if let target = s.target { out += safeLine("  target   \(target)") }
     if let c = d.context {
-      out += "  context  \(c.path): \(c.files) files, \(formatBytes(c.bytes)) after .dockerignore"
-      out += d.contextTransferBytes.map { ", \(formatBytes($0)) sent\n" } ?? "\n"
+      out += safeLine(
+        "  context  \(c.path): \(c.files) files, \(formatBytes(c.bytes)) after .dockerignore"
+          + (d.contextTransferBytes.map { ", \(formatBytes($0)) sent" } ?? ""))
     } else if let sent = d.contextTransferBytes {
       out += "  context  \(formatBytes(sent)) sent\n"
     }
     for image in d.baseImages {
-      out += "  base     \(image.reference)\(image.digest.map { "@\(String($0.prefix(19)))" } ?? "")\n"
+      out += safeLine(
+        "  base     \(image.reference)\(image.digest.map { "@\(String($0.prefix(19)))" } ?? "")")
     }
-    if let ci = d.ci { out += "  ci       \(ci.provider)\(ci.runID.map { " run \($0)" } ?? "")\(ci.url.map { "  \($0)" } ?? "")\n" }
+    if let ci = d.ci {
+      out += safeLine(
+        "  ci       \(ci.provider)\(ci.runID.map { " run \($0)" } ?? "")\(ci.url.map { "  \($0)" } ?? "")"
+      )
+    }
     if !d.labels.isEmpty {
-      out += "  labels   " + d.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") + "\n"
+      out += safeLine(
+        "  labels   "
+          + d.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " "))
     }
     out += "\n" + steps(d)
     let failing = d.steps.filter { $0.status == .error }
@@ -76,18 +93,20 @@ public struct BuildDetailRenderer: Sendable {
       out += "\n" + terminal.paint("Errors", .bold) + "\n"
       for step in failing {
         out += "  " + terminal.paint("#\(step.vertex) \(step.name)", .red) + "\n"
-        if let text = step.errorText { out += "    \(text)\n" }
+        if let text = step.errorText { out += safeLine("    \(text)") }
         for line in (outputs[step.position] ?? []).suffix(errorTailLines) {
-          out += terminal.paint("    │ ", .dim) + line + "\n"
+          out += terminal.paint("    │ ", .dim) + safeLine(line)
         }
       }
-      if let message = d.errorMessage, !failing.contains(where: { $0.errorText.map(message.contains) ?? false }) {
-        out += "  \(message)\n"
+      if let message = d.errorMessage,
+        !failing.contains(where: { $0.errorText.map(message.contains) ?? false })
+      {
+        out += safeLine("  \(message)")
       }
     }
     if !d.warnings.isEmpty {
       out += "\n" + terminal.paint("Warnings", .bold) + "\n"
-      for w in d.warnings { out += "  - \(w)\n" }
+      for w in d.warnings { out += safeLine("  - \(w)") }
     }
     return out
   }
@@ -97,10 +116,13 @@ public struct BuildDetailRenderer: Sendable {
     guard !shown.isEmpty else { return "  (no steps)\n" }
     let chartWidth = max(10, min(40, terminal.width - 70))
     let chart = TimeChart(steps: shown, buildStart: d.summary.startedAt, width: chartWidth)
-    var table = TextTable([("#", .right), ("STATUS", .left), ("TIME", .right), ("", .left), ("STEP", .left)])
+    var table = TextTable([
+      ("#", .right), ("STATUS", .left), ("TIME", .right), ("", .left), ("STEP", .left),
+    ])
     for step in shown {
       table.add([
-        String(step.vertex), step.status.rawValue, step.status == .cached ? "-" : formatSeconds(step.durationSeconds),
+        String(step.vertex), step.status.rawValue,
+        step.status == .cached ? "-" : formatSeconds(step.durationSeconds),
         chart.bar(for: step), step.name,
       ])
     }
@@ -129,7 +151,9 @@ struct TimeChart {
     self.width = width
     let timed = steps.filter { $0.completedAt != nil && $0.durationSeconds != nil }
     if timed.count >= max(1, steps.filter { $0.status == .done }.count / 2),
-      let first = timed.compactMap({ s in s.completedAt.map { $0.timeIntervalSince1970 - (s.durationSeconds ?? 0) } }).min(),
+      let first = timed.compactMap({ s in
+        s.completedAt.map { $0.timeIntervalSince1970 - (s.durationSeconds ?? 0) }
+      }).min(),
       let last = timed.compactMap({ $0.completedAt?.timeIntervalSince1970 }).max(), last > first
     {
       origin = min(first, buildStart?.timeIntervalSince1970 ?? first)
@@ -144,7 +168,8 @@ struct TimeChart {
 
   var legend: String {
     isWaterfall
-      ? "chart: waterfall over \(formatSeconds(span)) of wall time" : "chart: step duration, longest \(formatSeconds(span))"
+      ? "chart: waterfall over \(formatSeconds(span)) of wall time"
+      : "chart: step duration, longest \(formatSeconds(span))"
   }
 
   func bar(for step: StoredStep) -> String {

@@ -34,20 +34,25 @@ public struct RecordReportRenderer: Sendable {
       var isNew = true
       if case .alreadyRecorded = e.result { isNew = false }
       return EntryJSON(
-        id: e.result.id, new: isNew, outcome: e.build.outcome.rawValue, logFormat: e.build.format.rawValue,
+        id: e.result.id, new: isNew, outcome: e.build.outcome.rawValue,
+        logFormat: e.build.format.rawValue,
         steps: cacheable.count, stepsCached: cacheable.filter { $0.status == .cached }.count,
         stepSeconds: (e.build.summedStepSeconds * 1000).rounded() / 1000,
         unrecognizedLines: e.build.unrecognizedLineCount)
     }
     switch format {
     case .json:
-      return JSONOutput.encode(ReportJSON(builds: entries, warnings: report.warnings, exitCode: report.exitCode))
+      return JSONOutput.encode(
+        ReportJSON(builds: entries, warnings: report.warnings, exitCode: report.exitCode))
     case .csv:
-      var lines = [CSV.line(["id", "new", "outcome", "log_format", "steps", "steps_cached", "step_seconds"])]
+      var lines = [
+        CSV.line(["id", "new", "outcome", "log_format", "steps", "steps_cached", "step_seconds"])
+      ]
       for e in entries {
         lines.append(
           CSV.line([
-            String(e.id), String(e.new), e.outcome, e.logFormat, String(e.steps), String(e.stepsCached),
+            String(e.id), String(e.new), e.outcome, e.logFormat, String(e.steps),
+            String(e.stepsCached),
             String(format: "%.3f", e.stepSeconds),
           ]))
       }
@@ -55,9 +60,13 @@ public struct RecordReportRenderer: Sendable {
     case .table:
       var out = ""
       for (entry, e) in zip(report.entries, entries) {
-        let verb = e.new ? "recorded build \(e.id)" : "already recorded as build \(e.id) (same log); nothing changed"
+        let verb =
+          e.new
+          ? "recorded build \(e.id)"
+          : "already recorded as build \(e.id) (same log); nothing changed"
         out += "\(verb): \(OutcomeStyle.paint(e.outcome, entry.build.outcome, terminal)), "
-        out += "\(e.stepsCached) of \(e.steps) steps cached, \(formatSeconds(e.stepSeconds)) in steps [\(e.logFormat)]\n"
+        out +=
+          "\(e.stepsCached) of \(e.steps) steps cached, \(formatSeconds(e.stepSeconds)) in steps [\(e.logFormat)]\n"
       }
       return out
     }

@@ -11,7 +11,9 @@ public struct Terminal: Sendable {
   }
 
   /// The terminal behind standard output, judged from `isatty`, `NO_COLOR`, `TERM` and `COLUMNS`.
-  public static func standardOutput(environment: [String: String] = ProcessInfo.processInfo.environment) -> Terminal {
+  public static func standardOutput(
+    environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> Terminal {
     let isTTY = isatty(STDOUT_FILENO) == 1
     let noColor = environment["NO_COLOR"].map { !$0.isEmpty } ?? false
     let dumb = environment["TERM"] == "dumb"
@@ -38,9 +40,16 @@ public struct Terminal: Sendable {
     case cyan = "36"
   }
 
+  /// `text`, made safe with ``TerminalText/sanitized(_:)``, in `style` when colour is on.
   func paint(_ text: String, _ style: Style) -> String {
-    useColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    let safe = TerminalText.sanitized(text)
+    return useColor ? "\u{1B}[\(style.rawValue)m\(safe)\u{1B}[0m" : safe
   }
+}
+
+/// One output line: `text` made safe with ``TerminalText/sanitized(_:)``, then a newline.
+func safeLine(_ text: String) -> String {
+  TerminalText.sanitized(text) + "\n"
 }
 
 /// `0.4s`, `12.3s`, `4m12s`, `1h02m`.
@@ -68,7 +77,8 @@ func formatWhen(_ date: Date) -> String {
   var parts = tm()
   gmtime_r(&t, &parts)
   return String(
-    format: "%04d-%02d-%02d %02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+    format: "%04d-%02d-%02d %02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+    Int(parts.tm_mday),
     Int(parts.tm_hour), Int(parts.tm_min))
 }
 
