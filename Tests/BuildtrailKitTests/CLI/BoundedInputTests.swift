@@ -167,4 +167,29 @@ import Testing
     expectOneError(missing, containing: "no step '\\e]52;c;aGk=\\x07'")
     #expect(!missing.stderr.contains("\u{1B}"))
   }
+
+  @Test func hostileCommitSubjectIsVisibleInWhyAndBuilds() throws {
+    let repo = try GitMetadataTests.makeRepository(commits: 1)
+    let db = repo.url.appendingPathComponent("h.db").path
+    let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures")
+    _ = try repo.write("Dockerfile", "FROM scratch\n")
+    #expect(
+      try run(
+        [
+          "record", fixtures.appendingPathComponent("docker20-multistage-warm.log").path, "--db",
+          db,
+        ], in: repo.url
+      ).status == 0)
+    _ = try repo.write("file.txt", "changed\n")
+    try GitMetadataTests.git(
+      ["commit", "-q", "-am", "Fix \u{1B}]52;c;aGk=\u{7}\u{1B}[2J\u{9B}1m"], in: repo.url)
+    let cold = fixtures.appendingPathComponent("docker20-multistage-cold.log").path
+    #expect(try run(["record", cold, "--db", db], in: repo.url).status == 0)
+    for command in [["why"], ["builds"], ["show"]] {
+      let r = try run(command + ["--db", db], in: repo.url)
+      #expect(r.status == 0, "\(r.stderr)")
+      #expect(r.stdout.contains("Fix \\e]52;c;aGk=\\x07"), "\(command): \(r.stdout)")
+      #expect(HostileHistory.rawControls(in: r.stdout).isEmpty)
+    }
+  }
 }

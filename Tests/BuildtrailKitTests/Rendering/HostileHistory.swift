@@ -103,4 +103,65 @@ enum HostileHistory {
       of: "\u{1B}\\[[0-9]+m", with: "", options: .regularExpression)
     return bare.unicodeScalars.filter { $0 != "\n" && !TerminalText.isSafe(String($0)) }
   }
+
+  /// Every renderer's output in `format` for the history's two latest builds, by command. `strict`:
+  /// a renderer that throws fails the test; else it is left out (a fuzzed log may have no such step).
+  static func outputs(
+    _ store: BuildStore, _ terminal: Terminal, _ format: OutputFormat, strict: Bool = true
+  ) throws
+    -> [(String, String)]
+  {
+    var out: [(String, String)] = []
+    func add(_ command: String, _ body: () throws -> String) throws {
+      do {
+        out.append((command, try body()))
+      } catch  where !strict {
+      }
+    }
+    let ids = try store.builds().map(\.id).sorted()
+    guard let last = ids.last else { return out }
+    let first = ids.count > 1 ? ids[ids.count - 2] : last
+    try add("builds") {
+      BuildListRenderer(format: format, terminal: terminal).render(try store.builds())
+    }
+    let view = try BuildView(store: store, terminal: terminal, format: format)
+    try add("show") { try view.render(buildID: last, step: nil) }
+    for step in try store.build(id: last)?.steps ?? [] {
+      try add("show --step \(step.vertex)") {
+        try view.render(buildID: last, step: String(step.vertex))
+      }
+    }
+    try add("diff") {
+      BuildDiffRenderer(format: format, terminal: terminal, showAll: true).render(
+        try BuildComparison(store: store).diff(first, last))
+    }
+    try add("why") {
+      ExplanationRenderer(format: format, terminal: terminal).render(
+        try CacheExplainer(store: store).explain())
+    }
+    try add("broke") {
+      let broke = try CacheBreakFinder(store: store).find(stepPattern: nil, branch: nil)
+      return CacheBreakRenderer(format: format, terminal: terminal).render(
+        broke.breaks, branch: broke.branch)
+    }
+    try add("regressions") {
+      RegressionRenderer(format: format, terminal: terminal).render(
+        try RegressionFinder(store: store).find())
+    }
+    try add("trend") {
+      try TrendView(store: store, terminal: terminal, format: format).render(.init())
+    }
+    try add("trend --step") {
+      try TrendView(store: store, terminal: terminal, format: format).render(.init(step: "echo"))
+    }
+    let check = try BuildCheck.run(
+      store: store, buildID: nil, thresholds: .init(maxSlowdown: 0.2, minCacheHit: 0.8, window: 10))
+    try add("check") { BuildCheckRenderer(format: format, terminal: terminal).render(check) }
+    if format == .table {
+      try add("check annotations") {
+        BuildCheckRenderer(format: format, terminal: terminal).githubAnnotations(check)
+      }
+    }
+    return out
+  }
 }

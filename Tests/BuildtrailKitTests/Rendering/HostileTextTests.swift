@@ -11,59 +11,11 @@ import Testing
     Terminal(useColor: false, width: 100), Terminal(useColor: true, width: 60),
   ]
 
-  /// Every table renderer's output for the history, by command.
-  func tables(_ store: BuildStore, _ terminal: Terminal) throws -> [(String, String)] {
-    var out: [(String, String)] = []
-    out.append(
-      ("builds", BuildListRenderer(format: .table, terminal: terminal).render(try store.builds())))
-    let view = try BuildView(store: store, terminal: terminal, format: .table)
-    out.append(("show", try view.render(buildID: 2, step: nil)))
-    for step in try #require(try store.build(id: 2)).steps {
-      out.append(
-        ("show --step \(step.vertex)", try view.render(buildID: 2, step: String(step.vertex))))
-    }
-    let diff = try BuildComparison(store: store).diff(1, 2)
-    out.append(
-      ("diff", BuildDiffRenderer(format: .table, terminal: terminal, showAll: true).render(diff)))
-    out.append(
-      (
-        "why",
-        ExplanationRenderer(format: .table, terminal: terminal).render(
-          try CacheExplainer(store: store).explain())
-      ))
-    let broke = try CacheBreakFinder(store: store).find(stepPattern: nil, branch: nil)
-    out.append(
-      (
-        "broke",
-        CacheBreakRenderer(format: .table, terminal: terminal).render(
-          broke.breaks, branch: broke.branch)
-      ))
-    out.append(
-      (
-        "regressions",
-        RegressionRenderer(format: .table, terminal: terminal).render(
-          try RegressionFinder(store: store).find())
-      ))
-    out.append(
-      ("trend", try TrendView(store: store, terminal: terminal, format: .table).render(.init())))
-    out.append(
-      (
-        "trend --step",
-        try TrendView(store: store, terminal: terminal, format: .table).render(.init(step: "echo"))
-      ))
-    let check = try BuildCheck.run(
-      store: store, buildID: nil, thresholds: .init(maxSlowdown: 0.2, minCacheHit: 0.8, window: 10))
-    let checkRenderer = BuildCheckRenderer(format: .table, terminal: terminal)
-    out.append(("check", checkRenderer.render(check)))
-    out.append(("check annotations", checkRenderer.githubAnnotations(check)))
-    return out
-  }
-
   @Test(arguments: HostileHistory.Source.allCases)
   func terminalOutputCarriesNoRawControl(_ source: HostileHistory.Source) throws {
     let store = try HostileHistory.store(source)
     for terminal in Self.terminals {
-      for (command, text) in try tables(store, terminal) {
+      for (command, text) in try HostileHistory.outputs(store, terminal, .table) {
         #expect(
           HostileHistory.rawControls(in: text).isEmpty,
           "\(source) \(command): \(text.debugDescription)")
