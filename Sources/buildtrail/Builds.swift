@@ -13,21 +13,26 @@ struct Builds: ParsableCommand {
 
   @Option(name: .long, help: "Only builds of this branch.") var branch: String?
   @Option(name: .long, help: "Only builds of this target.") var target: String?
-  @Option(name: .long, help: "Only builds with this label key=value (repeatable).") var label: [String] = []
-  @Option(name: .long, help: "Only builds with this outcome: success, failed, canceled or unknown.") var outcome: BuildOutcome?
+  @Option(name: .long, help: "Only builds with this label key=value (repeatable).") var label:
+    [String] = []
+  @Option(name: .long, help: "Only builds with this outcome: success, failed, canceled or unknown.")
+  var outcome: BuildOutcome?
   @Option(name: .long, help: "How many builds at most.") var limit = 20
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
   func validate() throws {
     if limit < 1 { throw ValidationError("--limit must be at least 1") }
-    for l in label where !l.contains("=") { throw ValidationError("--label takes key=value, got '\(l)'") }
+    for l in label where !l.contains("=") {
+      throw ValidationError("--label takes key=value, got '\(TerminalText.sanitized(l))'")
+    }
   }
 
   func run() throws {
     let labels = parseLabels(label)
     try store.render { history in
-      let builds = try history.builds(BuildFilter(branch: branch, target: target, labels: labels, outcome: outcome, limit: limit))
+      let builds = try history.builds(
+        BuildFilter(branch: branch, target: target, labels: labels, outcome: outcome, limit: limit))
       return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds)
     }
   }

@@ -26,7 +26,8 @@ struct Check: ParsableCommand {
   static func fraction(_ text: String, flag: String) throws -> Double {
     let trimmed = text.hasSuffix("%") ? String(text.dropLast()) : text
     guard let value = Double(trimmed), value >= 0 else {
-      throw ValidationError("\(flag) takes a percentage such as 20%, got '\(text)'")
+      throw ValidationError(
+        "\(flag) takes a percentage such as 20%, got '\(TerminalText.sanitized(text))'")
     }
     return value / 100
   }

@@ -52,7 +52,7 @@ struct Record: ParsableCommand {
       throw ValidationError("give a LOG file, - for standard input, or a command after --")
     }
     for l in label where !l.contains("=") || l.hasPrefix("=") {
-      throw ValidationError("--label takes key=value, got '\(l)'")
+      throw ValidationError("--label takes key=value, got '\(TerminalText.sanitized(l))'")
     }
     if let file, !RecordRequest.isUsableDockerfile(file) {
       throw ValidationError(

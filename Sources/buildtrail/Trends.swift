@@ -5,7 +5,8 @@ import Foundation
 
 struct Trend: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Chart recent builds: total duration and cache hit ratio, or one step's duration and cache hits.",
+    abstract:
+      "Chart recent builds: total duration and cache hit ratio, or one step's duration and cache hits.",
     discussion: """
       buildtrail trend --last 100
       buildtrail trend --step 'uv sync' --branch main --ascii
@@ -15,7 +16,8 @@ struct Trend: ParsableCommand {
   @Option(name: .long, help: "The target (default: the latest build's).") var target: String?
   @Option(name: .long, help: "Chart the step whose name contains this text.") var step: String?
   @Option(name: .long, help: "How many recent builds.") var last = 50
-  @Option(name: .long, help: "Only builds recorded since this date (YYYY-MM-DD, UTC).") var since: String?
+  @Option(name: .long, help: "Only builds recorded since this date (YYYY-MM-DD, UTC).") var since:
+    String?
   @Flag(name: .long, help: "Plain ASCII charts, for terminals without Unicode.") var ascii = false
   @Flag(name: .long, help: "Block characters instead of braille.") var blocks = false
   @OptionGroup var store: StoreOptions
@@ -24,7 +26,8 @@ struct Trend: ParsableCommand {
   func validate() throws {
     if last < 1 { throw ValidationError("--last must be at least 1") }
     if let since, UTCTimestamp.date(from: since + "T00:00:00Z") == nil {
-      throw ValidationError("--since takes a date as YYYY-MM-DD, got '\(since)'")
+      throw ValidationError(
+        "--since takes a date as YYYY-MM-DD, got '\(TerminalText.sanitized(since))'")
     }
   }
 
@@ -34,25 +37,29 @@ struct Trend: ParsableCommand {
       since: since.flatMap { UTCTimestamp.date(from: $0 + "T00:00:00Z") },
       glyphs: ascii ? .ascii : blocks ? .blocks : .braille)
     try store.render { history in
-      try TrendView(store: history, terminal: .standardOutput(), format: output.format).render(options)
+      try TrendView(store: history, terminal: .standardOutput(), format: output.format).render(
+        options)
     }
   }
 }
 
 struct Regressions: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Find regressions: change points in durations and cache hits, per branch and target, with their causes.",
+    abstract:
+      "Find regressions: change points in durations and cache hits, per branch and target, with their causes.",
     discussion: "buildtrail regressions --branch main --format json")
 
   @Option(name: .long, help: "Only this branch (default: every branch).") var branch: String?
   @Option(name: .long, help: "Only this target.") var target: String?
-  @Option(name: .long, help: "How many recent builds of each branch and target to search.") var window = 500
+  @Option(name: .long, help: "How many recent builds of each branch and target to search.")
+  var window = 500
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
     try store.render { history in
-      let found = try RegressionFinder(store: history, window: window).find(branch: branch, target: target)
+      let found = try RegressionFinder(store: history, window: window).find(
+        branch: branch, target: target)
       return RegressionRenderer(format: output.format, terminal: .standardOutput()).render(found)
     }
   }

@@ -166,6 +166,10 @@ import Testing
     let missing = try run(["show", "1", "--db", db, "--step", "\u{1B}]52;c;aGk=\u{7}"])
     expectOneError(missing, containing: "no step '\\e]52;c;aGk=\\x07'")
     #expect(!missing.stderr.contains("\u{1B}"))
+    let usage = try run(["builds", "--db", db, "--label", "\u{1B}[2J"])
+    #expect(usage.status == 64)
+    #expect(usage.stderr.contains("got '\\e[2J'"), "\(usage.stderr)")
+    #expect(!usage.stderr.contains("\u{1B}"))
   }
 
   @Test func hostileCommitSubjectIsVisibleInWhyAndBuilds() throws {
