@@ -41,7 +41,7 @@ import Testing
     #expect(r.stderr.contains(text), "\(r.stderr)", sourceLocation: sourceLocation)
   }
 
-  @Test(arguments: ["/dev/zero", "symlink"])
+  @Test(arguments: ["/dev/zero", "/dev/urandom", "symlink"])
   func deviceOfNULsIsRefusedAsBinaryAfterItsFirstMiB(_ log: String) throws {
     let dir = try scratchDirectory()
     var path = log
