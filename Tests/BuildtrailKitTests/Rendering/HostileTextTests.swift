@@ -48,6 +48,8 @@ import Testing
     let object = try JSONSerialization.jsonObject(with: Data(list.utf8)) as? [String: Any]
     let first = try #require((object?["builds"] as? [[String: Any]])?.first)
     #expect(first["subject"] as? String == "Fix \(HostileHistory.payload)")
+    #expect(list.contains("\\u009b31m\\u009dx\\b\\r\\u000b\\f\\u007f"), "\(list)")
+    #expect(HostileHistory.rawControls(in: list).isEmpty)
     let view = try BuildView(store: store, terminal: .plain, format: .json)
     for text in [try view.render(buildID: 2, step: nil), try view.render(buildID: 2, step: "echo")]
     {
