@@ -25,7 +25,7 @@ segment=0
 while ((SECONDS < end)); do
   segment=$((segment + 1))
   echo "== segment $segment, $((end - SECONDS)) s left"
-  "$binary" .build/corpus "${seeds[@]}" -max_len=65536 -timeout=30 -rss_limit_mb=4096 \
+  "$binary" .build/corpus "${seeds[@]}" -max_len=16384 -timeout=30 -detect_leaks=0 -rss_limit_mb=4096 \
     -max_total_time=$((end - SECONDS)) -print_final_stats=1 -artifact_prefix=.build/artifacts/ \
     || echo "== segment $segment stopped (status $?); crash inputs: $(ls .build/artifacts | wc -l)"
 done

@@ -53,7 +53,8 @@ enum RendererFuzzer {
     let view = try? BuildView(store: store, terminal: terminal, format: format)
     for id in try! store.builds().map(\.id) {
       each { try view!.render(buildID: id, step: nil) }
-      for step in (try? store.build(id: id))?.steps.prefix(8) ?? [] {
+      guard format != .csv else { continue }
+      for step in (try? store.build(id: id))?.steps.suffix(3) ?? [] {
         each { try view!.render(buildID: id, step: String(step.vertex)) }
       }
     }
