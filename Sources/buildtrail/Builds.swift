@@ -24,7 +24,7 @@ struct Builds: ParsableCommand {
   func validate() throws {
     try OptionRange.count(limit, flag: "--limit")
     for l in label where !l.contains("=") {
-      throw ValidationError("--label takes key=value, got '\(l)'")
+      throw ValidationError("--label takes key=value, got '\(TerminalText.sanitized(l))'")
     }
   }
 

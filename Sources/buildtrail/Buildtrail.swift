@@ -27,10 +27,20 @@ struct StoreOptions: ParsableArguments {
 
   var path: String { DatabaseLocation.resolve(flag: db) }
 
+  func validate() throws {
+    if db?.isEmpty == true {
+      throw ValidationError(
+        "--db needs a path; omit it to use $BUILDTRAIL_DB, else \(DatabaseLocation.resolve(flag: nil, environment: [:]))"
+      )
+    }
+  }
+
   /// Opens the history, prints what `body` renders from it; any error becomes one line and exit 1.
   func render(_ body: (BuildStore) throws -> String) throws {
     do {
-      print(try body(try BuildStore(path: path)), terminator: "")
+      try emit(try body(try BuildStore(path: path)))
+    } catch let exit as ExitCode {
+      throw exit
     } catch {
       throw fail(error)
     }
@@ -42,11 +52,22 @@ struct FormatOptions: ParsableArguments {
   var format: OutputFormat = .table
 }
 
-/// Prints a one-line error and exits non-zero.
+/// Prints a one-line error, made safe for the terminal, and exits non-zero.
 func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
   let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-  FileHandle.standardError.write(Data("buildtrail: error: \(message)\n".utf8))
+  FileHandle.standardError.write(
+    Data("buildtrail: error: \(TerminalText.sanitized(message))\n".utf8))
   return ExitCode(code)
+}
+
+/// Writes `text` to standard output; a reader that went away stops output quietly, any other write
+/// error becomes one line and exit 1.
+func emit(_ text: String) throws {
+  do {
+    try StandardOutput.write(text)
+  } catch {
+    throw fail(error)
+  }
 }
 
 /// `key=value` flags as a dictionary (validated by the commands beforehand).
@@ -65,5 +86,6 @@ func note(_ message: String) {
 }
 
 func warn(_ message: String) {
-  FileHandle.standardError.write(Data("buildtrail: warning: \(message)\n".utf8))
+  FileHandle.standardError.write(
+    Data("buildtrail: warning: \(TerminalText.sanitized(message))\n".utf8))
 }

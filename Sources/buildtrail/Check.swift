@@ -49,9 +49,9 @@ struct Check: ParsableCommand {
       throw fail(error)
     }
     let renderer = BuildCheckRenderer(format: output.format, terminal: .standardOutput())
-    print(renderer.render(check), terminator: "")
+    try emit(renderer.render(check))
     if environment["GITHUB_ACTIONS"] == "true" {
-      print(renderer.githubAnnotations(check), terminator: "")
+      try emit(renderer.githubAnnotations(check))
     }
     if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty,
       let handle = FileHandle(forWritingAtPath: summary)

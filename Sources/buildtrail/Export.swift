@@ -28,7 +28,8 @@ struct Export: ParsableCommand {
 
   func validate() throws {
     if let since, UTCTimestamp.date(from: since + "T00:00:00Z") == nil {
-      throw ValidationError("--since takes a date as YYYY-MM-DD, got '\(since)'")
+      throw ValidationError(
+        "--since takes a date as YYYY-MM-DD, got '\(TerminalText.sanitized(since))'")
     }
     if !builds.isEmpty, branch != nil || since != nil {
       throw ValidationError("give build ids, or --branch and --since, not both")
@@ -42,7 +43,9 @@ struct Export: ParsableCommand {
         builds, branch: branch,
         since: since.flatMap { UTCTimestamp.date(from: $0 + "T00:00:00Z") })
       guard let output else {
-        _ = try export.run(ids) { FileHandle.standardOutput.write($0) }
+        _ = try export.run(ids) { data in
+          try StandardOutput.write(String(decoding: data, as: UTF8.self))
+        }
         return
       }
       let count = try export.run(ids, toFile: output)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BuildtrailKit
 
 /// Range checks for numeric flags: each refusal is one line naming the flag and what it accepts.
 enum OptionRange {
@@ -22,7 +23,7 @@ enum OptionRange {
       && number.filter { $0 == "." }.count <= 1 && number.first != "." && number.last != "."
     guard plain, let value = Double(number), value.isFinite, range.contains(value) else {
       throw ValidationError(
-        "\(flag) takes a percentage such as 20% (from \(Self.text(range.lowerBound))% to \(Self.text(range.upperBound))%), got '\(text)'"
+        "\(flag) takes a percentage such as 20% (from \(Self.text(range.lowerBound))% to \(Self.text(range.upperBound))%), got '\(TerminalText.sanitized(text))'"
       )
     }
     return value / 100

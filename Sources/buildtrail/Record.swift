@@ -52,7 +52,12 @@ struct Record: ParsableCommand {
       throw ValidationError("give a LOG file, - for standard input, or a command after --")
     }
     for l in label where !l.contains("=") || l.hasPrefix("=") {
-      throw ValidationError("--label takes key=value, got '\(l)'")
+      throw ValidationError("--label takes key=value, got '\(TerminalText.sanitized(l))'")
+    }
+    if let file, !RecordRequest.isUsableDockerfile(file) {
+      throw ValidationError(
+        "--file \(file) is not a regular file (a FIFO, device, socket or folder); pass the Dockerfile"
+      )
     }
   }
 
@@ -74,9 +79,7 @@ struct Record: ParsableCommand {
     let recovery = RecoveryRenderer(format: .table, terminal: terminal)
     for spool in outcome.recovered { note(recovery.line(spool)) }
     for w in outcome.report.warnings { warn(w) }
-    print(
-      RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report),
-      terminator: "")
+    try emit(RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report))
   }
 
   /// Runs the build; a child `buildtrail recover --spool` records it. Exits with the build's code.

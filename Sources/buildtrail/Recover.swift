@@ -30,7 +30,7 @@ struct Recover: ParsableCommand {
       for warning in spools.flatMap({ $0.report?.warnings ?? [] }) { warn(warning) }
       let text = RecoveryRenderer(format: output.format, terminal: terminal).render(
         spools, folder: recovery.folder)
-      print(text, terminator: "")
+      try emit(text)
       if spools.contains(where: { $0.report == nil }) { throw ExitCode(1) }
       return
     }
@@ -50,7 +50,7 @@ struct Recover: ParsableCommand {
     if output.format == .table {
       FileHandle.standardError.write(Data(("buildtrail: " + text).utf8))
     } else {
-      print(text, terminator: "")
+      try emit(text)
     }
   }
 }

@@ -26,7 +26,8 @@ struct Trend: ParsableCommand {
   func validate() throws {
     try OptionRange.count(last, flag: "--last")
     if let since, UTCTimestamp.date(from: since + "T00:00:00Z") == nil {
-      throw ValidationError("--since takes a date as YYYY-MM-DD, got '\(since)'")
+      throw ValidationError(
+        "--since takes a date as YYYY-MM-DD, got '\(TerminalText.sanitized(since))'")
     }
   }
 

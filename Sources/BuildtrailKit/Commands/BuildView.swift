@@ -21,10 +21,12 @@ public struct BuildView {
     if let selector = step {
       guard let chosen = Self.select(selector, in: detail.steps) else {
         throw BuildtrailError.invalidArgument(
-          "build \(id) has no step '\(selector)'; give a vertex number or text from a step name (`buildtrail show \(id)` lists them)")
+          "build \(id) has no step '\(selector)'; give a vertex number or text from a step name (`buildtrail show \(id)` lists them)"
+        )
       }
       let lines = try store.stepOutput(buildID: id, position: chosen.position)
-      return StepOutputRenderer(format: format, terminal: terminal).render(chosen, build: id, lines: lines)
+      return StepOutputRenderer(format: format, terminal: terminal).render(
+        chosen, build: id, lines: lines)
     }
     var outputs: [Int: [String]] = [:]
     for s in detail.steps where s.status == .error {
@@ -64,16 +66,18 @@ struct StepOutputRenderer {
       return JSONOutput.encode(
         StepOutputJSON(
           buildId: build, vertex: step.vertex, name: step.name, status: step.status.rawValue,
-          durationSeconds: step.durationSeconds, outputLines: step.outputLines, keptLines: lines, errorText: step.errorText))
+          durationSeconds: step.durationSeconds, outputLines: step.outputLines, keptLines: lines,
+          errorText: step.errorText))
     case .csv:
       return ([CSV.line(["line"])] + lines.map { CSV.line([$0]) }).joined(separator: "\n") + "\n"
     case .table:
       var out = terminal.paint("#\(step.vertex) \(step.name)", .bold) + "\n"
-      out += "  \(OutcomeStyle.paint(step.status.rawValue, step.status, terminal)), \(formatSeconds(step.durationSeconds)), "
+      out +=
+        "  \(OutcomeStyle.paint(step.status.rawValue, step.status, terminal)), \(formatSeconds(step.durationSeconds)), "
       out += "\(step.outputLines) output lines"
       out += lines.count < step.outputLines ? " (last \(lines.count) kept)\n" : "\n"
       if let e = step.errorText { out += terminal.paint("  ERROR: \(e)", .red) + "\n" }
-      for line in lines { out += terminal.paint("  │ ", .dim) + line + "\n" }
+      for line in lines { out += terminal.paint("  │ ", .dim) + safeLine(line) }
       return out
     }
   }

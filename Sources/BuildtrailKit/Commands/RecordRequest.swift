@@ -38,6 +38,12 @@ public struct RecordRequest: Sendable, Codable, Equatable {
     self.workingDirectory = workingDirectory
     self.environment = environment
   }
+
+  /// Whether `path` can be given as the Dockerfile: a regular file (symlinks followed), or nothing yet
+  /// (recorded with a warning); never a FIFO, device, socket or folder, which would block or never end.
+  public static func isUsableDockerfile(_ path: String) -> Bool {
+    !RegularFile.exists(path) || RegularFile.isRegular(path)
+  }
 }
 
 /// What recording did, and what to tell the user about the metadata.

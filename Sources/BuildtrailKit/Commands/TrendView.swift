@@ -13,7 +13,10 @@ public struct TrendView {
     public var since: Date?
     public var glyphs: ChartGlyphs
 
-    public init(branch: String? = nil, target: String? = nil, step: String? = nil, last: Int = 50, since: Date? = nil, glyphs: ChartGlyphs = .braille) {
+    public init(
+      branch: String? = nil, target: String? = nil, step: String? = nil, last: Int = 50,
+      since: Date? = nil, glyphs: ChartGlyphs = .braille
+    ) {
       self.branch = branch
       self.target = target
       self.step = step
@@ -45,25 +48,37 @@ public struct TrendView {
   }
 
   public func render(_ options: Options) throws -> String {
-    guard let latestID = try store.latestBuildID(), let latest = try store.build(id: latestID) else {
+    guard let latestID = try store.latestBuildID(), let latest = try store.build(id: latestID)
+    else {
       throw StoreError.emptyHistory(path: store.path)
     }
     let branch = options.branch ?? latest.summary.branch
     let target = options.target ?? (options.branch == nil ? latest.summary.target : nil)
-    let builds = try store.timeline(branch: branch, target: target, limit: options.last, since: options.since)
+    let builds = try store.timeline(
+      branch: branch, target: target, limit: options.last, since: options.since)
     guard !builds.isEmpty else {
-      return "No builds of \(branch ?? "any branch")\(options.since.map { " since \(formatWhen($0))" } ?? "").\n"
+      return safeLine(
+        "No builds of \(branch ?? "any branch")\(options.since.map { " since \(formatWhen($0))" } ?? "")."
+      )
     }
     var points: [Point] = []
     var stepName: String?
     var regressionBuilds = Set<Int64>()
     let steps = try store.steps(ofBuilds: builds.map(\.id))
-    let found = try RegressionFinder(store: store).find(in: builds, steps: steps, branch: branch, target: target)
+    let found = try RegressionFinder(store: store).find(
+      in: builds, steps: steps, branch: branch, target: target)
     if let pattern = options.step {
-      let candidates = (steps[builds.last?.id ?? 0] ?? []).filter { $0.kind.isCacheable && $0.name.localizedCaseInsensitiveContains(pattern) }
-      guard let chosen = candidates.first ?? steps.values.joined().first(where: { $0.name.localizedCaseInsensitiveContains(pattern) })
+      let candidates = (steps[builds.last?.id ?? 0] ?? []).filter {
+        $0.kind.isCacheable && $0.name.localizedCaseInsensitiveContains(pattern)
+      }
+      guard
+        let chosen = candidates.first
+          ?? steps.values.joined().first(where: {
+            $0.name.localizedCaseInsensitiveContains(pattern)
+          })
       else {
-        throw BuildtrailError.invalidArgument("no step of these builds matches '\(pattern)'; `buildtrail show` lists the steps")
+        throw BuildtrailError.invalidArgument(
+          "no step of these builds matches '\(pattern)'; `buildtrail show` lists the steps")
       }
       stepName = chosen.name
       regressionBuilds = Set(found.filter { $0.key == chosen.key }.map(\.build.id))
@@ -73,13 +88,15 @@ public struct TrendView {
           Point(
             build: b.id, commit: b.commit, when: b.when, outcome: b.outcome.rawValue,
             seconds: s?.status == .done || s?.status == .error ? s?.durationSeconds : nil,
-            cacheHitRatio: s.map { $0.status == .cached ? 1 : 0 }, regression: regressionBuilds.contains(b.id)))
+            cacheHitRatio: s.map { $0.status == .cached ? 1 : 0 },
+            regression: regressionBuilds.contains(b.id)))
       }
     } else {
       regressionBuilds = Set(found.filter { $0.key == nil }.map(\.build.id))
       points = builds.map {
         Point(
-          build: $0.id, commit: $0.commit, when: $0.when, outcome: $0.outcome.rawValue, seconds: $0.seconds,
+          build: $0.id, commit: $0.commit, when: $0.when, outcome: $0.outcome.rawValue,
+          seconds: $0.seconds,
           cacheHitRatio: $0.cacheHitRatio, regression: regressionBuilds.contains($0.id))
       }
     }
@@ -91,14 +108,21 @@ public struct TrendView {
         var step: String?
         var points: [Point]
       }
-      return JSONOutput.encode(["trend": TrendJSON(branch: branch, target: target, step: stepName, points: points)])
+      return JSONOutput.encode([
+        "trend": TrendJSON(branch: branch, target: target, step: stepName, points: points)
+      ])
     case .csv:
-      var lines = [CSV.line(["build_id", "commit", "when", "outcome", "seconds", "cache_hit_ratio", "regression"])]
+      var lines = [
+        CSV.line([
+          "build_id", "commit", "when", "outcome", "seconds", "cache_hit_ratio", "regression",
+        ])
+      ]
       for p in points {
         lines.append(
           CSV.line([
             String(p.build), p.commit ?? "", UTCTimestamp.string(from: p.when), p.outcome,
-            p.seconds.map { String($0) } ?? "", p.cacheHitRatio.map { String($0) } ?? "", String(p.regression),
+            p.seconds.map { String($0) } ?? "", p.cacheHitRatio.map { String($0) } ?? "",
+            String(p.regression),
           ]))
       }
       return lines.joined(separator: "\n") + "\n"
@@ -106,19 +130,27 @@ public struct TrendView {
       let labels = points.map { p in
         "#\(p.build) \(p.commit.map { String($0.prefix(7)) } ?? "-") \(String(formatWhen(p.when).dropFirst(5).prefix(5)))"
       }
-      func mark(_ p: Point) -> ChartMark? { p.regression ? .regression : p.outcome == "failed" ? .failed : nil }
+      func mark(_ p: Point) -> ChartMark? {
+        p.regression ? .regression : p.outcome == "failed" ? .failed : nil
+      }
       let subject = stepName.map { compact($0) } ?? "total build duration"
-      let scope = "\(branch ?? "all branches")\(target.map { ", target \($0)" } ?? ""), last \(points.count) builds"
+      let scope =
+        "\(branch ?? "all branches")\(target.map { ", target \($0)" } ?? ""), last \(points.count) builds"
       let height = max(6, min(12, (terminal.width - 20) / 8))
       var out = TerminalChart(
-        title: "\(stepName == nil ? "Duration" : "Executed duration of \(truncate(subject, to: max(20, terminal.width - 40)))") — \(scope)",
-        unit: .seconds, width: terminal.width, height: height, glyphs: options.glyphs, color: terminal.useColor
+        title:
+          "\(stepName == nil ? "Duration" : "Executed duration of \(truncate(subject, to: max(20, terminal.width - 40)))") — \(scope)",
+        unit: .seconds, width: terminal.width, height: height, glyphs: options.glyphs,
+        color: terminal.useColor
       ).render(zip(points, labels).map { ChartPoint(label: $1, value: $0.seconds, mark: mark($0)) })
       out += "\n"
       out += TerminalChart(
-        title: stepName == nil ? "Cache hit ratio — \(scope)" : "Cache hits of this step (100% = cached) — \(scope)",
-        unit: .ratio, width: terminal.width, height: max(5, height / 2), glyphs: options.glyphs, color: terminal.useColor
-      ).render(zip(points, labels).map { ChartPoint(label: $1, value: $0.cacheHitRatio, mark: mark($0)) })
+        title: stepName == nil
+          ? "Cache hit ratio — \(scope)" : "Cache hits of this step (100% = cached) — \(scope)",
+        unit: .ratio, width: terminal.width, height: max(5, height / 2), glyphs: options.glyphs,
+        color: terminal.useColor
+      ).render(
+        zip(points, labels).map { ChartPoint(label: $1, value: $0.cacheHitRatio, mark: mark($0)) })
       return out
     }
   }

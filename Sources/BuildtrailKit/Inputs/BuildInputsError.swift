@@ -14,6 +14,8 @@ public enum BuildInputsError: Error, LocalizedError, Equatable, Sendable {
   case fileNotFound(path: String)
   /// A file exists but could not be read.
   case unreadable(path: String, reason: String)
+  /// A file was expected but a FIFO, device, socket or folder is there.
+  case notARegularFile(path: String)
 
   /// A one-line message naming the problem and the fix.
   public var errorDescription: String? {
@@ -27,11 +29,14 @@ public enum BuildInputsError: Error, LocalizedError, Equatable, Sendable {
     case .gitFailed(let command, let status, let message):
       return "`\(command)` failed with exit status \(status): \(message)"
     case .notADirectory(let path):
-      return "the build context \(path) is not a directory; pass the directory you give to docker build"
+      return
+        "the build context \(path) is not a directory; pass the directory you give to docker build"
     case .fileNotFound(let path):
       return "\(path) does not exist; check the path passed with -f/--file"
     case .unreadable(let path, let reason):
       return "could not read \(path): \(reason); check its permissions"
+    case .notARegularFile(let path):
+      return "\(path) is not a regular file (a FIFO, device, socket or folder); it was not read"
     }
   }
 }

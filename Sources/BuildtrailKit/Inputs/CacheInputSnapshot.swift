@@ -29,7 +29,9 @@ public struct InputFile: Sendable, Equatable {
   public var contentOmitted: Bool
 
   /// Creates an input file record.
-  public init(path: String, role: InputRole, sha256: String, bytes: Int, content: Data?, contentOmitted: Bool) {
+  public init(
+    path: String, role: InputRole, sha256: String, bytes: Int, content: Data?, contentOmitted: Bool
+  ) {
     self.path = path
     self.role = role
     self.sha256 = sha256
@@ -47,7 +49,8 @@ public enum CacheInputSnapshot {
   public static let skippedDirectoryNames: Set<String> = ["node_modules", ".venv", ".git"]
 
   private static let lockfileNames: Set<String> = [
-    "uv.lock", "poetry.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "go.sum",
+    "uv.lock", "poetry.lock", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock",
+    "go.sum",
     "Gemfile.lock", "composer.lock",
   ]
   private static let manifestNames: Set<String> = ["pyproject.toml", "package.json", "go.mod"]
@@ -79,17 +82,23 @@ public enum CacheInputSnapshot {
     maxStoredBytes: Int = maxStoredBytes
   ) throws -> [InputFile] {
     let context = contextDirectory.standardizedFileURL.resolvingSymlinksInPath()
-    guard isDirectory(context) else { throw BuildInputsError.notADirectory(path: contextDirectory.path) }
+    guard isDirectory(context) else {
+      throw BuildInputsError.notADirectory(path: contextDirectory.path)
+    }
     let base = repositoryRoot.map { $0.standardizedFileURL.resolvingSymlinksInPath() } ?? context
 
     var found: [(url: URL, role: InputRole)] = []
     var dockerfileDirectory: URL?
     if let dockerfile {
       guard isRegularFile(dockerfile, followingLinks: true) else {
+        if RegularFile.exists(dockerfile.path) {
+          throw BuildInputsError.notARegularFile(path: dockerfile.path)
+        }
         throw BuildInputsError.fileNotFound(path: dockerfile.path)
       }
       found.append((resolved(dockerfile), .dockerfile))
-      dockerfileDirectory = dockerfile.standardizedFileURL.deletingLastPathComponent().resolvingSymlinksInPath()
+      dockerfileDirectory = dockerfile.standardizedFileURL.deletingLastPathComponent()
+        .resolvingSymlinksInPath()
     }
     var matcher: DockerignoreMatcher?
     if let ignoreFile = dockerignoreURL(contextDirectory: context, dockerfile: dockerfile) {
@@ -98,17 +107,24 @@ public enum CacheInputSnapshot {
     }
 
     var directories: [URL] = [context]
-    if let dockerfileDirectory, dockerfileDirectory != context { directories.append(dockerfileDirectory) }
+    if let dockerfileDirectory, dockerfileDirectory != context {
+      directories.append(dockerfileDirectory)
+    }
     for child in listing(context) where isDirectory(child) {
       let name = child.lastPathComponent
-      if skippedDirectoryNames.contains(name) || matcher?.canSkipDirectory(name) == true { continue }
+      if skippedDirectoryNames.contains(name) || matcher?.canSkipDirectory(name) == true {
+        continue
+      }
       directories.append(child)
     }
     for directory in directories {
       for file in listing(directory) {
-        guard let role = role(forFileName: file.lastPathComponent), isRegularFile(file, followingLinks: false)
+        guard let role = role(forFileName: file.lastPathComponent),
+          isRegularFile(file, followingLinks: false)
         else { continue }
-        if let matcher, let inContext = containedPath(of: file, in: context), matcher.isExcluded(inContext) {
+        if let matcher, let inContext = containedPath(of: file, in: context),
+          matcher.isExcluded(inContext)
+        {
           continue
         }
         found.append((file, role))
@@ -118,15 +134,19 @@ public enum CacheInputSnapshot {
     var seen: Set<String> = []
     var inputs: [InputFile] = []
     for (url, role) in found where seen.insert(url.path).inserted {
-      inputs.append(try read(url, role: role, path: relativePath(of: url, to: base), maxStoredBytes: maxStoredBytes))
+      inputs.append(
+        try read(
+          url, role: role, path: relativePath(of: url, to: base), maxStoredBytes: maxStoredBytes))
     }
     return inputs.sorted { $0.path < $1.path }
   }
 
-  private static func read(_ url: URL, role: InputRole, path: String, maxStoredBytes: Int) throws -> InputFile {
+  private static func read(_ url: URL, role: InputRole, path: String, maxStoredBytes: Int) throws
+    -> InputFile
+  {
+    let handle = try RegularFile.open(url.path)
+    defer { try? handle.close() }
     do {
-      let handle = try FileHandle(forReadingFrom: url)
-      defer { try? handle.close() }
       var hasher = SHA256()
       var stored = Data()
       var total = 0
@@ -145,7 +165,8 @@ public enum CacheInputSnapshot {
       }
       let digest = hasher.finalize()
       return InputFile(
-        path: path, role: role, sha256: hexString(digest), bytes: total, content: omitted ? nil : stored,
+        path: path, role: role, sha256: hexString(digest), bytes: total,
+        content: omitted ? nil : stored,
         contentOmitted: omitted)
     } catch {
       throw BuildInputsError.unreadable(path: url.path, reason: error.localizedDescription)
@@ -163,10 +184,7 @@ public enum CacheInputSnapshot {
   }
 
   private static func isRegularFile(_ url: URL, followingLinks: Bool) -> Bool {
-    if followingLinks {
-      var isDirectory: ObjCBool = false
-      return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
-    }
+    if followingLinks { return RegularFile.isRegular(url.path) }
     let attributes = try? FileManager.default.attributesOfItem(atPath: url.path)
     return attributes?[.type] as? FileAttributeType == .typeRegular
   }
@@ -188,7 +206,8 @@ public enum CacheInputSnapshot {
     let fileParts = file.pathComponents
     let baseParts = base.pathComponents
     var common = 0
-    while common < fileParts.count, common < baseParts.count, fileParts[common] == baseParts[common] {
+    while common < fileParts.count, common < baseParts.count, fileParts[common] == baseParts[common]
+    {
       common += 1
     }
     let ups = [String](repeating: "..", count: baseParts.count - common)

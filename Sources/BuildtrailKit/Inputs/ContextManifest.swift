@@ -51,7 +51,7 @@ public struct ContextManifest: Sendable, Equatable {
   }
 
   static func sha256(ofFile path: String) -> String? {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+    guard let handle = try? RegularFile.open(path) else { return nil }
     defer { try? handle.close() }
     var hasher = SHA256()
     while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {

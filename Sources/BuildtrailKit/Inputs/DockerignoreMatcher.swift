@@ -29,9 +29,10 @@ public struct DockerignoreMatcher: Sendable {
   /// Parses the text of a `.dockerignore` file.
   public init(text: String) {
     var lines: [String] = []
-    for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-      .enumerated()
-    {
+    for (index, rawLine) in text.split(
+      omittingEmptySubsequences: false, whereSeparator: \.isNewline
+    )
+    .enumerated() {
       var line = Substring(rawLine)
       if index == 0, line.unicodeScalars.first == "\u{FEFF}" {
         line = Substring(line.unicodeScalars.dropFirst())
@@ -41,7 +42,8 @@ public struct DockerignoreMatcher: Sendable {
       if pattern.isEmpty { continue }
       let isException = pattern.utf8.first == UInt8(ascii: "!")
       if isException {
-        pattern = String(pattern.unicodeScalars.dropFirst()).trimmingCharacters(in: .whitespacesAndNewlines)
+        pattern = String(pattern.unicodeScalars.dropFirst()).trimmingCharacters(
+          in: .whitespacesAndNewlines)
       }
       if !pattern.isEmpty {
         pattern = PathCleaner.clean(pattern)
@@ -54,14 +56,9 @@ public struct DockerignoreMatcher: Sendable {
     self.init(patterns: lines)
   }
 
-  /// Reads and parses a `.dockerignore` file.
+  /// Reads and parses a `.dockerignore` file: its first 8 MiB, and only when it is a regular file.
   public init(contentsOf url: URL) throws {
-    let data: Data
-    do {
-      data = try Data(contentsOf: url)
-    } catch {
-      throw BuildInputsError.unreadable(path: url.path, reason: error.localizedDescription)
-    }
+    let data = try RegularFile.read(url.path, limit: CacheInputSnapshot.maxStoredBytes)
     self.init(text: String(decoding: data, as: UTF8.self))
   }
 
@@ -206,7 +203,9 @@ extension DockerignoreMatcher {
           index += 1
           detected = .tokens
         case "[":
-          guard let (set, next) = PatternToken.ScalarClass.parse(scalars, from: index) else { return nil }
+          guard let (set, next) = PatternToken.ScalarClass.parse(scalars, from: index) else {
+            return nil
+          }
           tokens.append(.set(set))
           index = next
           detected = .tokens
@@ -232,7 +231,9 @@ extension DockerignoreMatcher {
       case .prefix(let bytes):
         return subject.bytes.starts(with: bytes)
       case .suffix(let bytes):
-        if subject.bytes.count >= bytes.count, subject.bytes.suffix(bytes.count).elementsEqual(bytes) {
+        if subject.bytes.count >= bytes.count,
+          subject.bytes.suffix(bytes.count).elementsEqual(bytes)
+        {
           return true
         }
         return bytes.first == UInt8(ascii: "/") && subject.bytes.elementsEqual(bytes.dropFirst())

@@ -13,13 +13,17 @@ struct MetadataCollector {
     if metadata.target == nil { metadata.target = wrapped?.target }
 
     let ci = request.collectMetadata ? CIEnvironment.detect(request.environment) : nil
-    metadata.ci = ci.map { CIFacts(provider: $0.provider, runID: $0.runID, jobID: $0.jobID, url: $0.url) }
+    metadata.ci = ci.map {
+      CIFacts(provider: $0.provider, runID: $0.runID, jobID: $0.jobID, url: $0.url)
+    }
 
     var contextURL: URL?
     var dockerfileURL: URL?
     if let path = request.contextPath ?? wrapped?.contextPath {
       contextURL = URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL
-    } else if request.dockerfilePath != nil || FileManager.default.fileExists(atPath: cwd.appendingPathComponent("Dockerfile").path) {
+    } else if request.dockerfilePath != nil
+      || FileManager.default.fileExists(atPath: cwd.appendingPathComponent("Dockerfile").path)
+    {
       contextURL = cwd
     }
     if let path = request.dockerfilePath ?? wrapped?.dockerfilePath {
@@ -33,13 +37,16 @@ struct MetadataCollector {
       do {
         git = try GitMetadata.read(at: contextURL ?? cwd, environment: request.environment)
       } catch {
-        warnings.append(((error as? LocalizedError)?.errorDescription ?? "\(error)") + "; the build is recorded without git facts")
+        warnings.append(
+          ((error as? LocalizedError)?.errorDescription ?? "\(error)")
+            + "; the build is recorded without git facts")
       }
     }
     if request.collectMetadata || request.commit != nil || request.branch != nil {
       var facts = GitFacts(
         commit: git?.commit ?? ci?.commit, branch: git?.branch ?? ci?.branch, subject: git?.subject,
-        committedAt: git?.authorTime, dirty: git?.isDirty, shallow: git?.isShallow, root: git?.repositoryRoot.path)
+        committedAt: git?.authorTime, dirty: git?.isDirty, shallow: git?.isShallow,
+        root: git?.repositoryRoot.path)
       if let commit = request.commit { facts.commit = commit }
       if let branch = request.branch { facts.branch = branch }
       if facts.commit != nil || facts.branch != nil { metadata.git = facts }
@@ -47,14 +54,20 @@ struct MetadataCollector {
 
     guard request.collectMetadata, let context = contextURL else { return metadata }
     if let wrapped, wrapped.tool == .docker || wrapped.tool == .buildx, let dockerfileURL,
-      let text = try? String(contentsOf: dockerfileURL, encoding: .utf8)
+      let data = try? RegularFile.read(
+        dockerfileURL.path, limit: CacheInputSnapshot.maxStoredBytes),
+      let text = String(data: data, encoding: .utf8)
     {
       metadata.daemonImageIDs = Self.localImageIDs(
         Dockerfile(text: text), docker: request.command[0], environment: request.environment)
     }
     var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-      warnings.append("build context \(context.path) is not a folder; cache inputs and context size were not recorded (pass --context)")
+    guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDirectory),
+      isDirectory.boolValue
+    else {
+      warnings.append(
+        "build context \(context.path) is not a folder; cache inputs and context size were not recorded (pass --context)"
+      )
       return metadata
     }
     do {
@@ -62,43 +75,55 @@ struct MetadataCollector {
         contextDirectory: context, dockerfile: dockerfileURL, repositoryRoot: git?.repositoryRoot)
       metadata.inputs = inputs.map {
         InputFact(
-          path: $0.path, role: InputFact.Role(rawValue: $0.role.rawValue) ?? .manifest, sha256: $0.sha256,
+          path: $0.path, role: InputFact.Role(rawValue: $0.role.rawValue) ?? .manifest,
+          sha256: $0.sha256,
           bytes: $0.bytes, content: $0.content)
       }
       if let dockerfile = dockerfileURL, !FileManager.default.fileExists(atPath: dockerfile.path) {
-        warnings.append("no Dockerfile at \(dockerfile.path); pass --file to record it with the build's inputs")
+        warnings.append(
+          "no Dockerfile at \(dockerfile.path); pass --file to record it with the build's inputs")
       }
-      let ignoreURL = CacheInputSnapshot.dockerignoreURL(contextDirectory: context, dockerfile: dockerfileURL)
+      let ignoreURL = CacheInputSnapshot.dockerignoreURL(
+        contextDirectory: context, dockerfile: dockerfileURL)
       let matcher = try ignoreURL.map { try DockerignoreMatcher(contentsOf: $0) }
       var always = [".dockerignore"]
       if let dockerfile = dockerfileURL, dockerfile.path.hasPrefix(context.path + "/") {
         always.append(String(dockerfile.path.dropFirst(context.path.count + 1)))
       }
-      let (summary, manifest) = try ContextManifest.scan(contextDirectory: context, matcher: matcher, alwaysIncluded: always)
+      let (summary, manifest) = try ContextManifest.scan(
+        contextDirectory: context, matcher: matcher, alwaysIncluded: always)
       metadata.contextManifest = Data(manifest.text.utf8)
       let relative = git.map { Self.relativePath(context, to: $0.repositoryRoot) } ?? context.path
       metadata.context = ContextFacts(
         path: relative,
-        dockerfilePath: dockerfileURL.map { file in git.map { Self.relativePath(file, to: $0.repositoryRoot) } ?? file.path },
+        dockerfilePath: dockerfileURL.map { file in
+          git.map { Self.relativePath(file, to: $0.repositoryRoot) } ?? file.path
+        },
         files: summary.fileCount, bytes: summary.totalBytes,
-        entries: summary.topLevel.map { ContextEntry(name: $0.name, files: $0.files, bytes: $0.bytes) })
+        entries: summary.topLevel.map {
+          ContextEntry(name: $0.name, files: $0.files, bytes: $0.bytes)
+        })
     } catch {
       warnings.append(
-        "cannot snapshot the build context \(context.path): \((error as? LocalizedError)?.errorDescription ?? "\(error)")")
+        "cannot snapshot the build context \(context.path): \((error as? LocalizedError)?.errorDescription ?? "\(error)")"
+      )
     }
     return metadata
   }
 
   /// The local image ID of each external FROM image, from `docker image inspect`: Docker 20.10's logs
   /// show no digest for images it did not pull, so a re-imported or rebuilt base is visible only here.
-  static func localImageIDs(_ dockerfile: Dockerfile, docker: String, environment: [String: String]) -> [String: String] {
+  static func localImageIDs(_ dockerfile: Dockerfile, docker: String, environment: [String: String])
+    -> [String: String]
+  {
     var ids: [String: String] = [:]
     for stage in dockerfile.stages where stage.baseStage == nil {
       let reference = stage.base
       guard reference != "scratch", !reference.isEmpty, !reference.contains("$") else { continue }
       guard
         let result = try? GitMetadata.Subprocess.run(
-          URL(fileURLWithPath: "/usr/bin/env"), arguments: [docker, "image", "inspect", "--format", "{{.Id}}", reference],
+          URL(fileURLWithPath: "/usr/bin/env"),
+          arguments: [docker, "image", "inspect", "--format", "{{.Id}}", reference],
           environment: environment, command: "docker image inspect"),
         result.status == 0
       else { continue }

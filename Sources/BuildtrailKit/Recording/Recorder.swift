@@ -155,18 +155,23 @@ public struct Recorder: Sendable {
   }
 }
 
-/// Reads a file (or standard input, for `-`) in 1 MiB chunks.
+/// Reads a file, FIFO, device (or standard input, for `-`) in 1 MiB chunks. Stops after the first
+/// MiB when it was all NUL bytes (`/dev/zero`, a disk image), or held NUL bytes and came from a
+/// device (`/dev/urandom`): such input is binary, not a log, and may never end.
 func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
   let fd = path == "-" ? 0 : open(path, O_RDONLY)
   guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
   defer { if fd != 0 { close(fd) } }
   var info = stat()
-  if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-    throw LogReadError(path: path, errno: EISDIR)
-  }
+  let type = fstat(fd, &info) == 0 ? info.st_mode & S_IFMT : 0
+  if type == S_IFDIR { throw LogReadError(path: path, errno: EISDIR) }
+  let isDevice = type == S_IFCHR || type == S_IFBLK
   let size = 1 << 20
   let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
   defer { buffer.deallocate() }
+  var total = 0
+  var allNUL = true
+  var anyNUL = false
   while true {
     let n = read(fd, buffer, size)
     if n < 0 {
@@ -174,6 +179,12 @@ func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
       throw LogReadError(path: path, errno: errno)
     }
     if n == 0 { break }
-    body(UnsafeRawBufferPointer(start: buffer, count: n))
+    let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
+    body(chunk)
+    guard total < size else { continue }
+    total += n
+    allNUL = allNUL && !chunk.contains { $0 != 0 }
+    anyNUL = anyNUL || memchr(buffer, 0, n) != nil
+    if total >= size, allNUL || (isDevice && anyNUL) { break }
   }
 }

@@ -24,9 +24,12 @@ public struct BuildCheckRenderer: Sendable {
     switch format {
     case .json:
       return JSONOutput.encode(
-        ["check": CheckJSON(
-          build: BuildSummaryJSON(check.build), baselineBuilds: check.baseline.map(\.id), failed: check.failed,
-          findings: check.findings, explanation: check.explanation)])
+        [
+          "check": CheckJSON(
+            build: BuildSummaryJSON(check.build), baselineBuilds: check.baseline.map(\.id),
+            failed: check.failed,
+            findings: check.findings, explanation: check.explanation)
+        ])
     case .csv:
       var lines = [CSV.line(["build_id", "check", "level", "actual", "limit", "message"])]
       for f in check.findings {
@@ -46,9 +49,9 @@ public struct BuildCheckRenderer: Sendable {
         case .warning: tag = terminal.paint("WARN", .yellow)
         case .failure: tag = terminal.paint("FAIL", .red)
         }
-        out += "\(tag)  \(f.message)\n"
+        out += "\(tag)  " + safeLine(f.message)
       }
-      if let why = check.explanation { out += "      why: \(why)\n" }
+      if let why = check.explanation { out += safeLine("      why: \(why)") }
       return out
     }
   }
@@ -59,13 +62,15 @@ public struct BuildCheckRenderer: Sendable {
       let command = f.level == .failure ? "error" : "warning"
       var message = f.message
       if let why = check.explanation, f.level == .failure { message += " — \(why)" }
-      return "::\(command) title=buildtrail \(f.check)::\(Self.escapeAnnotation(message))"
+      let title = Self.escapeAnnotation("buildtrail \(f.check)", property: true)
+      return "::\(command) title=\(title)::\(Self.escapeAnnotation(message))"
     }.joined(separator: "\n") + (check.findings.contains { $0.level != .pass } ? "\n" : "")
   }
 
   /// A Markdown section for `$GITHUB_STEP_SUMMARY`.
   public func markdownSummary(_ check: BuildCheck) -> String {
-    var out = "### buildtrail check: build \(check.build.id) \(check.failed ? "❌ regressed" : "✅ ok")\n\n"
+    var out =
+      "### buildtrail check: build \(check.build.id) \(check.failed ? "❌ regressed" : "✅ ok")\n\n"
     out += "| check | result | detail |\n| --- | --- | --- |\n"
     for f in check.findings {
       out += "| \(f.check) | \(f.level.rawValue) | \(Self.escapeMarkdown(f.message)) |\n"
@@ -74,13 +79,23 @@ public struct BuildCheckRenderer: Sendable {
     return out + "\n"
   }
 
-  /// GitHub's workflow-command escaping: `%`, CR and LF.
-  static func escapeAnnotation(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-      .replacingOccurrences(of: "\n", with: "%0A")
+  /// GitHub's workflow-command escaping: `%`, CR and LF (and `:` and `,` in a property), with every
+  /// other control character made visible by ``TerminalText/sanitized(_:)``, since the log shows it.
+  static func escapeAnnotation(_ text: String, property: Bool = false) -> String {
+    let lines = text.replacingOccurrences(of: "\r\n", with: "\n").split(
+      separator: "\n", omittingEmptySubsequences: false)
+    return lines.map { line in
+      var escaped = TerminalText.sanitized(String(line)).replacingOccurrences(of: "%", with: "%25")
+      if property {
+        escaped = escaped.replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(
+          of: ",", with: "%2C")
+      }
+      return escaped
+    }.joined(separator: "%0A")
   }
 
   static func escapeMarkdown(_ text: String) -> String {
-    text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    TerminalText.sanitized(text.replacingOccurrences(of: "\n", with: " ")).replacingOccurrences(
+      of: "|", with: "\\|")
   }
 }

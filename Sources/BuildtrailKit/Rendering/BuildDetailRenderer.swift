@@ -55,34 +55,37 @@ public struct BuildDetailRenderer: Sendable {
         "  git      \(git.branch ?? "(detached)") @ \(git.commit.map { String($0.prefix(12)) } ?? "?")"
       if git.dirty == true { line += " (dirty)" }
       if let subject = git.subject { line += "  \(subject)" }
-      out += truncate(line, to: terminal.width) + "\n"
+      out += truncate(TerminalText.sanitized(line), to: terminal.width) + "\n"
     }
     if let builder = d.builderName {
-      out += "  builder  \(builder)\(d.driver.map { " (\($0) driver)" } ?? "")\n"
+      out += safeLine("  builder  \(builder)\(d.driver.map { " (\($0) driver)" } ?? "")")
     }
     if let image = s.imageName {
-      out += "  image    \(image)\(d.imageDigest.map { " \(String($0.prefix(19)))" } ?? "")\n"
+      out += safeLine(
+        "  image    \(image)\(d.imageDigest.map { " \(String($0.prefix(19)))" } ?? "")")
     }
-    if let target = s.target { out += "  target   \(target)\n" }
+    if let target = s.target { out += safeLine("  target   \(target)") }
     if let c = d.context {
-      out += "  context  \(c.path): \(c.files) files, \(formatBytes(c.bytes)) after .dockerignore"
-      out += d.contextTransferBytes.map { ", \(formatBytes($0)) sent\n" } ?? "\n"
+      out += safeLine(
+        "  context  \(c.path): \(c.files) files, \(formatBytes(c.bytes)) after .dockerignore"
+          + (d.contextTransferBytes.map { ", \(formatBytes($0)) sent" } ?? ""))
     } else if let sent = d.contextTransferBytes {
       out += "  context  \(formatBytes(sent)) sent\n"
     }
     for image in d.baseImages {
-      out +=
-        "  base     \(image.reference)\(image.digest.map { "@\(String($0.prefix(19)))" } ?? "")\n"
+      out += safeLine(
+        "  base     \(image.reference)\(image.digest.map { "@\(String($0.prefix(19)))" } ?? "")")
     }
     if let ci = d.ci {
-      out +=
-        "  ci       \(ci.provider)\(ci.runID.map { " run \($0)" } ?? "")\(ci.url.map { "  \($0)" } ?? "")\n"
+      out += safeLine(
+        "  ci       \(ci.provider)\(ci.runID.map { " run \($0)" } ?? "")\(ci.url.map { "  \($0)" } ?? "")"
+      )
     }
     if !d.labels.isEmpty {
-      out +=
+      out += safeLine(
         "  labels   "
-        + d.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        + "\n"
+          + d.labels.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+            separator: " "))
     }
     out += "\n" + steps(d)
     let failing = d.steps.filter { $0.status == .error }
@@ -90,20 +93,20 @@ public struct BuildDetailRenderer: Sendable {
       out += "\n" + terminal.paint("Errors", .bold) + "\n"
       for step in failing {
         out += "  " + terminal.paint("#\(step.vertex) \(step.name)", .red) + "\n"
-        if let text = step.errorText { out += "    \(text)\n" }
+        if let text = step.errorText { out += safeLine("    \(text)") }
         for line in (outputs[step.position] ?? []).suffix(errorTailLines) {
-          out += terminal.paint("    │ ", .dim) + line + "\n"
+          out += terminal.paint("    │ ", .dim) + safeLine(line)
         }
       }
       if let message = d.errorMessage,
         !failing.contains(where: { $0.errorText.map(message.contains) ?? false })
       {
-        out += "  \(message)\n"
+        out += safeLine("  \(message)")
       }
     }
     if !d.warnings.isEmpty {
       out += "\n" + terminal.paint("Warnings", .bold) + "\n"
-      for w in d.warnings { out += "  - \(w)\n" }
+      for w in d.warnings { out += safeLine("  - \(w)") }
     }
     return out
   }

@@ -46,27 +46,37 @@ public struct BuildDiffRenderer: Sendable {
   public func render(_ diff: BuildDiff) -> String {
     let steps = diff.steps.map {
       StepJSON(
-        key: $0.key, name: $0.name, change: $0.change.rawValue, statusBefore: $0.before?.status.rawValue,
+        key: $0.key, name: $0.name, change: $0.change.rawValue,
+        statusBefore: $0.before?.status.rawValue,
         statusAfter: $0.after?.status.rawValue, secondsBefore: $0.before?.durationSeconds,
-        secondsAfter: $0.after?.durationSeconds, secondsDelta: (($0.secondsDelta) * 1000).rounded() / 1000)
+        secondsAfter: $0.after?.durationSeconds,
+        secondsDelta: (($0.secondsDelta) * 1000).rounded() / 1000)
     }
     switch format {
     case .json:
       return JSONOutput.encode(
         DiffJSON(
-          before: BuildSummaryJSON(diff.before.summary), after: BuildSummaryJSON(diff.after.summary),
+          before: BuildSummaryJSON(diff.before.summary),
+          after: BuildSummaryJSON(diff.after.summary),
           secondsDelta: (diff.secondsDelta * 1000).rounded() / 1000,
           context: ContextJSON(
             filesBefore: diff.before.context?.files, filesAfter: diff.after.context?.files,
             bytesBefore: diff.before.context?.bytes, bytesAfter: diff.after.context?.bytes,
-            transferBytesBefore: diff.before.contextTransferBytes, transferBytesAfter: diff.after.contextTransferBytes),
+            transferBytesBefore: diff.before.contextTransferBytes,
+            transferBytesAfter: diff.after.contextTransferBytes),
           baseImages: diff.baseImages, inputs: diff.inputs, steps: steps))
     case .csv:
-      var lines = [CSV.line(["key", "change", "status_before", "status_after", "seconds_before", "seconds_after", "name"])]
+      var lines = [
+        CSV.line([
+          "key", "change", "status_before", "status_after", "seconds_before", "seconds_after",
+          "name",
+        ])
+      ]
       for s in steps {
         lines.append(
           CSV.line([
-            s.key, s.change, s.statusBefore ?? "", s.statusAfter ?? "", s.secondsBefore.map { String($0) } ?? "",
+            s.key, s.change, s.statusBefore ?? "", s.statusAfter ?? "",
+            s.secondsBefore.map { String($0) } ?? "",
             s.secondsAfter.map { String($0) } ?? "", s.name,
           ]))
       }
@@ -80,22 +90,27 @@ public struct BuildDiffRenderer: Sendable {
     let a = diff.before.summary
     let b = diff.after.summary
     var out = terminal.paint("Build \(a.id) → build \(b.id)", .bold)
-    out += ": \(signed(diff.secondsDelta)) (\(formatSeconds(a.seconds)) → \(formatSeconds(b.seconds))), "
+    out +=
+      ": \(signed(diff.secondsDelta)) (\(formatSeconds(a.seconds)) → \(formatSeconds(b.seconds))), "
     out += "cached \(a.stepsCached)/\(a.stepsTotal) → \(b.stepsCached)/\(b.stepsTotal)\n"
     if a.commit != nil || b.commit != nil {
-      out += "  commits  \(short(a.commit)) → \(short(b.commit))\n"
+      out += safeLine("  commits  \(short(a.commit)) → \(short(b.commit))")
     }
     if let ca = diff.before.context, let cb = diff.after.context {
-      out += "  context  \(ca.files) files, \(formatBytes(ca.bytes)) → \(cb.files) files, \(formatBytes(cb.bytes))\n"
+      out +=
+        "  context  \(ca.files) files, \(formatBytes(ca.bytes)) → \(cb.files) files, \(formatBytes(cb.bytes))\n"
     } else if diff.before.contextTransferBytes != nil || diff.after.contextTransferBytes != nil {
-      out += "  context  \(formatBytes(diff.before.contextTransferBytes)) → \(formatBytes(diff.after.contextTransferBytes)) sent\n"
+      out +=
+        "  context  \(formatBytes(diff.before.contextTransferBytes)) → \(formatBytes(diff.after.contextTransferBytes)) sent\n"
     }
     for image in diff.baseImages {
-      out += "  base     \(image.reference)  \(image.before.map { String($0.prefix(19)) } ?? "(none)") → \(image.after.map { String($0.prefix(19)) } ?? "(none)")\n"
+      out += safeLine(
+        "  base     \(image.reference)  \(image.before.map { String($0.prefix(19)) } ?? "(none)") → \(image.after.map { String($0.prefix(19)) } ?? "(none)")"
+      )
     }
     for input in diff.inputs {
       let what = input.before == nil ? "added" : input.after == nil ? "removed" : "changed"
-      out += "  input    \(input.path) \(what)\n"
+      out += safeLine("  input    \(input.path) \(what)")
     }
     out += "\n"
     let shown = showAll ? diff.steps : diff.steps.filter { $0.change != .same }
@@ -103,10 +118,13 @@ public struct BuildDiffRenderer: Sendable {
       out += "  No step changed its cache state; \(diff.steps.count) steps matched.\n"
       return out
     }
-    var table = TextTable([("CHANGE", .left), ("BEFORE", .right), ("AFTER", .right), ("DELTA", .right), ("STEP", .left)])
+    var table = TextTable([
+      ("CHANGE", .left), ("BEFORE", .right), ("AFTER", .right), ("DELTA", .right), ("STEP", .left),
+    ])
     for s in shown {
       table.add([
-        s.change.rawValue, cell(s.before), cell(s.after), s.change == .same && s.secondsDelta == 0 ? "" : signed(s.secondsDelta),
+        s.change.rawValue, cell(s.before), cell(s.after),
+        s.change == .same && s.secondsDelta == 0 ? "" : signed(s.secondsDelta),
         s.name,
       ])
     }
@@ -128,7 +146,8 @@ public struct BuildDiffRenderer: Sendable {
 
   private func cell(_ step: StoredStep?) -> String {
     guard let step else { return "-" }
-    return step.status == .cached ? "cached" : step.status == .done ? formatSeconds(step.durationSeconds) : step.status.rawValue
+    return step.status == .cached
+      ? "cached" : step.status == .done ? formatSeconds(step.durationSeconds) : step.status.rawValue
   }
 
   private func short(_ commit: String?) -> String { commit.map { String($0.prefix(8)) } ?? "?" }

@@ -108,19 +108,25 @@ struct BuildDetailJSON: Encodable {
 
   init(_ d: BuildDetail) {
     build = Detail(
-      build: BuildSummaryJSON(d.summary), logSha256: d.logSHA256, builder: d.builderName, driver: d.driver,
+      build: BuildSummaryJSON(d.summary), logSha256: d.logSHA256, builder: d.builderName,
+      driver: d.driver,
       imageDigest: d.imageDigest, errorMessage: d.errorMessage,
       context: Context(
         path: d.context?.path, dockerfile: d.context?.dockerfilePath, files: d.context?.files,
-        bytes: d.context?.bytes, transferBytes: d.contextTransferBytes, entries: d.context?.entries ?? []),
-      git: d.git, ci: d.ci, labels: d.labels, baseImages: d.baseImages, warnings: d.warnings, inputs: d.inputs,
+        bytes: d.context?.bytes, transferBytes: d.contextTransferBytes,
+        entries: d.context?.entries ?? []),
+      git: d.git, ci: d.ci, labels: d.labels, baseImages: d.baseImages, warnings: d.warnings,
+      inputs: d.inputs,
       unrecognizedLines: d.unrecognizedLines,
       steps: d.steps.map {
         Step(
-          position: $0.position, vertex: $0.vertex, name: $0.name, key: $0.key, kind: $0.kind.rawValue,
-          service: $0.service, platform: $0.platform, stage: $0.stage, index: $0.index, total: $0.total,
+          position: $0.position, vertex: $0.vertex, name: $0.name, key: $0.key,
+          kind: $0.kind.rawValue,
+          service: $0.service, platform: $0.platform, stage: $0.stage, index: $0.index,
+          total: $0.total,
           status: $0.status.rawValue, durationSeconds: $0.durationSeconds, startedAt: $0.startedAt,
-          completedAt: $0.completedAt, outputLines: $0.outputLines, errorText: $0.errorText, digest: $0.digest)
+          completedAt: $0.completedAt, outputLines: $0.outputLines, errorText: $0.errorText,
+          digest: $0.digest)
       })
   }
 }

@@ -19,28 +19,35 @@ public struct BuildListRenderer: Sendable {
     case .csv:
       var lines = [
         CSV.line([
-          "id", "started_at", "branch", "commit", "target", "outcome", "duration_seconds", "steps_cached",
+          "id", "started_at", "branch", "commit", "target", "outcome", "duration_seconds",
+          "steps_cached",
           "steps_total", "subject",
         ])
       ]
       for b in builds {
         lines.append(
           CSV.line([
-            String(b.id), UTCTimestamp.string(from: b.when), b.branch ?? "", b.commit ?? "", b.target ?? "",
-            b.outcome.rawValue, String(format: "%.3f", b.seconds), String(b.stepsCached), String(b.stepsTotal),
+            String(b.id), UTCTimestamp.string(from: b.when), b.branch ?? "", b.commit ?? "",
+            b.target ?? "",
+            b.outcome.rawValue, String(format: "%.3f", b.seconds), String(b.stepsCached),
+            String(b.stepsTotal),
             b.subject ?? "",
           ]))
       }
       return lines.joined(separator: "\n") + "\n"
     case .table:
-      guard !builds.isEmpty else { return "No builds recorded yet. Record one with `buildtrail record LOG`.\n" }
+      guard !builds.isEmpty else {
+        return "No builds recorded yet. Record one with `buildtrail record LOG`.\n"
+      }
       var table = TextTable([
-        ("ID", .right), ("WHEN (UTC)", .left), ("BRANCH", .left), ("COMMIT", .left), ("OUTCOME", .left),
+        ("ID", .right), ("WHEN (UTC)", .left), ("BRANCH", .left), ("COMMIT", .left),
+        ("OUTCOME", .left),
         ("DURATION", .right), ("CACHED", .right), ("SUBJECT", .left),
       ])
       for b in builds {
         table.add([
-          String(b.id), formatWhen(b.when), b.branch ?? "-", b.commit.map { String($0.prefix(8)) } ?? "-",
+          String(b.id), formatWhen(b.when), b.branch ?? "-",
+          b.commit.map { String($0.prefix(8)) } ?? "-",
           b.outcome.rawValue, formatSeconds(b.seconds), "\(b.stepsCached)/\(b.stepsTotal)",
           b.subject ?? (b.target.map { "target \($0)" } ?? ""),
         ])

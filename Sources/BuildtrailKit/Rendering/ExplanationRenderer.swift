@@ -104,16 +104,21 @@ public struct ExplanationRenderer: Sendable {
     switch format {
     case .json:
       return JSONOutput.encode(
-        ["why": WhyJSON(
-          build: BuildSummaryJSON(e.build.summary), baseline: e.baseline.map { BuildSummaryJSON($0.summary) },
-          baselineReason: e.baselineReason, verdict: e.verdict, evidence: e.evidence.rawValue, commits: e.commits,
-          rebuiltSteps: e.rebuiltSteps, costSeconds: (e.costSeconds * 1000).rounded() / 1000,
-          failedStep: e.failedStep.map(StepJSON.init),
-          rootMisses: e.rootMisses.map {
-            RootJSON(
-              step: StepJSON($0.step), costSeconds: ($0.costSeconds * 1000).rounded() / 1000, cause: CauseJSON($0.cause),
-              cascade: $0.cascade.map(StepJSON.init))
-          }, notes: e.notes)])
+        [
+          "why": WhyJSON(
+            build: BuildSummaryJSON(e.build.summary),
+            baseline: e.baseline.map { BuildSummaryJSON($0.summary) },
+            baselineReason: e.baselineReason, verdict: e.verdict, evidence: e.evidence.rawValue,
+            commits: e.commits,
+            rebuiltSteps: e.rebuiltSteps, costSeconds: (e.costSeconds * 1000).rounded() / 1000,
+            failedStep: e.failedStep.map(StepJSON.init),
+            rootMisses: e.rootMisses.map {
+              RootJSON(
+                step: StepJSON($0.step), costSeconds: ($0.costSeconds * 1000).rounded() / 1000,
+                cause: CauseJSON($0.cause),
+                cascade: $0.cascade.map(StepJSON.init))
+            }, notes: e.notes)
+        ])
     case .csv:
       var lines = [CSV.line(["build_id", "role", "key", "name", "seconds", "cause_kind", "cause"])]
       for miss in e.rootMisses {
@@ -132,37 +137,46 @@ public struct ExplanationRenderer: Sendable {
   }
 
   private func table(_ e: CacheExplanation) -> String {
-    var out = terminal.paint(e.verdict, e.rootMisses.isEmpty && e.failedStep == nil ? .green : .bold) + "\n\n"
+    var out =
+      terminal.paint(e.verdict, e.rootMisses.isEmpty && e.failedStep == nil ? .green : .bold)
+      + "\n\n"
     out += "Build \(e.build.summary.id)"
     if let b = e.baseline { out += " against build \(b.summary.id)" }
-    out += " (\(e.baselineReason))\n"
+    out += safeLine(" (\(e.baselineReason))")
     switch e.evidence {
     case .git:
-      out += "  evidence  git, \(e.commits.count) commit\(e.commits.count == 1 ? "" : "s") after the baseline's\n"
-      for c in e.commits.suffix(10) { out += "    \(c.commit.prefix(8)) \(c.subject)\n" }
+      out +=
+        "  evidence  git, \(e.commits.count) commit\(e.commits.count == 1 ? "" : "s") after the baseline's\n"
+      for c in e.commits.suffix(10) { out += safeLine("    \(c.commit.prefix(8)) \(c.subject)") }
       if e.commits.count > 10 { out += "    … and \(e.commits.count - 10) earlier\n" }
     case .snapshots:
-      out += "  evidence  the inputs and context file lists recorded with the builds (commits not in this clone)\n"
+      out +=
+        "  evidence  the inputs and context file lists recorded with the builds (commits not in this clone)\n"
     case .none:
       if e.baseline != nil { out += "  evidence  the logs alone (no git, no recorded inputs)\n" }
     }
     for miss in e.rootMisses {
-      out += "\n" + terminal.paint("  Root miss", .bold) + "  \(compact(miss.step.name))\n"
+      out += "\n" + terminal.paint("  Root miss", .bold) + safeLine("  \(compact(miss.step.name))")
       out += "    cost     \(formatSeconds(miss.costSeconds))"
-      out += miss.cascade.isEmpty ? "\n" : " (\(formatSeconds(miss.step.durationSeconds)) itself, the rest in \(miss.cascade.count) step\(miss.cascade.count == 1 ? "" : "s") it invalidated)\n"
-      out += "    cause    \(miss.cause.summary)\n"
+      out +=
+        miss.cascade.isEmpty
+        ? "\n"
+        : " (\(formatSeconds(miss.step.durationSeconds)) itself, the rest in \(miss.cascade.count) step\(miss.cascade.count == 1 ? "" : "s") it invalidated)\n"
+      out += safeLine("    cause    \(miss.cause.summary)")
       out += evidenceLines(miss.cause)
       for step in miss.cascade {
-        out += terminal.paint("    then     ", .dim) + "\(compact(step.name)) (\(formatSeconds(step.durationSeconds)))\n"
+        out +=
+          terminal.paint("    then     ", .dim)
+          + safeLine("\(compact(step.name)) (\(formatSeconds(step.durationSeconds)))")
       }
     }
     if let failed = e.failedStep {
-      out += "\n" + terminal.paint("  Failed", .red) + "     \(compact(failed.name))\n"
-      if let error = failed.errorText { out += "    \(error)\n" }
+      out += "\n" + terminal.paint("  Failed", .red) + safeLine("     \(compact(failed.name))")
+      if let error = failed.errorText { out += safeLine("    \(error)") }
     }
     if !e.notes.isEmpty {
       out += "\n  Notes\n"
-      for n in e.notes { out += "    - \(n)\n" }
+      for n in e.notes { out += safeLine("    - \(n)") }
     }
     return out
   }
@@ -172,27 +186,36 @@ public struct ExplanationRenderer: Sendable {
     switch cause {
     case .dependencies(_, let changes):
       guard changes.count > 4 else { break }
-      for c in changes.prefix(20) { out += "               \(c.summary)\n" }
+      for c in changes.prefix(20) { out += safeLine("               \(c.summary)") }
       if changes.count > 20 { out += "               … and \(changes.count - 20) more\n" }
     case .dockerignore(_, let added, let removed, let before, let after):
-      for p in removed { out += "               - \(p)\n" }
-      for p in added { out += "               + \(p)\n" }
+      for p in removed { out += safeLine("               - \(p)") }
+      for p in added { out += safeLine("               + \(p)") }
       _ = (before, after)
     case .dockerfile(_, _, let before, let after, _):
       guard before != after else { break }
-      if let before { out += "               before: \(truncate(before.replacingOccurrences(of: "\n", with: " "), to: 100))\n" }
-      if let after { out += "               after:  \(truncate(after.replacingOccurrences(of: "\n", with: " "), to: 100))\n" }
+      if let before { out += "               before: \(oneLine(before))\n" }
+      if let after { out += "               after:  \(oneLine(after))\n" }
     case .files(_, let paths, let count):
-      for p in paths { out += "               \(p)\n" }
+      for p in paths { out += safeLine("               \(p)") }
       if count > paths.count { out += "               … and \(count - paths.count) more\n" }
     case .baseImage(_, let before, let after):
-      out += "               \(before ?? "(none)")\n               → \(after ?? "(none)")\n"
+      out +=
+        safeLine("               \(before ?? "(none)")")
+        + safeLine("               → \(after ?? "(none)")")
     case .cacheLost(let mounts):
-      for m in mounts { for line in m.evidence { out += "               \(m.tool): \(line)\n" } }
+      for m in mounts {
+        for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
+      }
     case .noBaseline:
       break
     }
     return out
+  }
+
+  /// A Dockerfile instruction on one line, safe for the terminal, at most 100 characters.
+  private func oneLine(_ text: String) -> String {
+    truncate(TerminalText.sanitized(text.replacingOccurrences(of: "\n", with: " ")), to: 100)
   }
 }
 
@@ -229,20 +252,25 @@ public struct CacheBreakRenderer: Sendable {
   public func render(_ breaks: [CacheBreak], branch: String?) -> String {
     let rows = breaks.map {
       BreakJSON(
-        key: $0.key, name: $0.name, broken: $0.isBroken, brokeAt: $0.brokeAt?.id, brokeAtCommit: $0.brokeAt?.commit,
+        key: $0.key, name: $0.name, broken: $0.isBroken, brokeAt: $0.brokeAt?.id,
+        brokeAtCommit: $0.brokeAt?.commit,
         lastGood: $0.lastGood?.id, lastGoodCommit: $0.lastGood?.commit, commits: $0.commits,
-        cause: $0.cause.map(ExplanationRenderer.CauseJSON.init), rootStep: $0.rootStep, fixedAt: $0.fixedAt?.id,
+        cause: $0.cause.map(ExplanationRenderer.CauseJSON.init), rootStep: $0.rootStep,
+        fixedAt: $0.fixedAt?.id,
         series: $0.series)
     }
     switch format {
     case .json:
       return JSONOutput.encode(["broke": rows])
     case .csv:
-      var lines = [CSV.line(["key", "name", "broken", "broke_at", "last_good", "fixed_at", "cause"])]
+      var lines = [
+        CSV.line(["key", "name", "broken", "broke_at", "last_good", "fixed_at", "cause"])
+      ]
       for r in rows {
         lines.append(
           CSV.line([
-            r.key, r.name, String(r.broken), r.brokeAt.map { String($0) } ?? "", r.lastGood.map { String($0) } ?? "",
+            r.key, r.name, String(r.broken), r.brokeAt.map { String($0) } ?? "",
+            r.lastGood.map { String($0) } ?? "",
             r.fixedAt.map { String($0) } ?? "", r.cause?.summary ?? "",
           ]))
       }
@@ -251,24 +279,35 @@ public struct CacheBreakRenderer: Sendable {
       var out = ""
       let found = breaks.filter { $0.brokeAt != nil }
       if found.isEmpty {
-        out += "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history").\n"
+        out += safeLine(
+          "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history")."
+        )
       }
       for b in found {
         out += terminal.paint(compact(b.name), .bold) + "\n"
-        let track = b.series.map { $0.state == "cached" ? "·" : $0.state == "failed" ? "✗" : "█" }.joined()
+        let track = b.series.map { $0.state == "cached" ? "·" : $0.state == "failed" ? "✗" : "█" }
+          .joined()
         out += "  history  \(track)  (oldest → newest; · cached, █ ran, ✗ failed)\n"
         if let broke = b.brokeAt, let good = b.lastGood {
-          out += "  broke    at build \(broke.id)"
-          if let from = good.commit, let to = broke.commit { out += " (commits \(from.prefix(8))..\(to.prefix(8)))" }
-          out += "; last cached in build \(good.id)\n"
+          var line = "  broke    at build \(broke.id)"
+          if let from = good.commit, let to = broke.commit {
+            line += " (commits \(from.prefix(8))..\(to.prefix(8)))"
+          }
+          out += safeLine(line + "; last cached in build \(good.id)")
         }
-        for c in b.commits.suffix(5) { out += "             \(c.commit.prefix(8)) \(c.subject)\n" }
+        for c in b.commits.suffix(5) {
+          out += safeLine("             \(c.commit.prefix(8)) \(c.subject)")
+        }
         if let cause = b.cause {
-          out += "  cause    \(cause.summary)\n"
-          if let root = b.rootStep { out += "           (this step ran because \(root) did)\n" }
+          out += safeLine("  cause    \(cause.summary)")
+          if let root = b.rootStep {
+            out += safeLine("           (this step ran because \(root) did)")
+          }
         }
         if let fixed = b.fixedAt {
-          out += terminal.paint("  fixed", .green) + "    at build \(fixed.id)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")\n"
+          out +=
+            terminal.paint("  fixed", .green)
+            + safeLine("    at build \(fixed.id)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")")
         } else {
           out += terminal.paint("  still", .red) + "    missing the cache in the latest build\n"
         }

@@ -17,6 +17,23 @@ enum JSONOutput {
       try container.encode(UTCTimestamp.string(from: date))
     }
     guard let data = try? encoder.encode(value) else { return "{}\n" }
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return escapingRawControls(String(decoding: data, as: UTF8.self)) + "\n"
+  }
+
+  /// JSONEncoder escapes C0 controls but leaves DEL, C1 controls and bidi overrides raw; escape them
+  /// too (`\u009b`), so JSON printed on a terminal cannot drive it. The decoded text is unchanged.
+  static func escapingRawControls(_ json: String) -> String {
+    guard !TerminalText.isSafe(json.replacingOccurrences(of: "\n", with: "")) else { return json }
+    var out = String.UnicodeScalarView()
+    for scalar in json.unicodeScalars {
+      if scalar != "\n", !TerminalText.isSafe(String(scalar)) {
+        let hex = String(scalar.value, radix: 16)
+        out.append(
+          contentsOf: ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).unicodeScalars)
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out)
   }
 }

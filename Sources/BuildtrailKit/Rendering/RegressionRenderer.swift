@@ -31,9 +31,12 @@ public struct RegressionRenderer: Sendable {
   public func render(_ regressions: [Regression]) -> String {
     let rows = regressions.map {
       RegressionJSON(
-        kind: $0.kind.rawValue, series: $0.series, key: $0.key, branch: $0.branch, target: $0.target, build: $0.build.id,
-        commit: $0.build.commit, previousBuild: $0.previous?.id, medianBefore: round3($0.change.medianBefore),
-        medianAfter: round3($0.change.medianAfter), relativeChange: round3($0.change.relativeChange),
+        kind: $0.kind.rawValue, series: $0.series, key: $0.key, branch: $0.branch,
+        target: $0.target, build: $0.build.id,
+        commit: $0.build.commit, previousBuild: $0.previous?.id,
+        medianBefore: round3($0.change.medianBefore),
+        medianAfter: round3($0.change.medianAfter),
+        relativeChange: round3($0.change.relativeChange),
         confidence: $0.change.confidence, pValue: $0.change.pValue, cause: $0.cause)
     }
     switch format {
@@ -41,12 +44,16 @@ public struct RegressionRenderer: Sendable {
       return JSONOutput.encode(["regressions": rows])
     case .csv:
       var lines = [
-        CSV.line(["build_id", "kind", "series", "branch", "median_before", "median_after", "relative_change", "confidence", "cause"])
+        CSV.line([
+          "build_id", "kind", "series", "branch", "median_before", "median_after",
+          "relative_change", "confidence", "cause",
+        ])
       ]
       for r in rows {
         lines.append(
           CSV.line([
-            String(r.build), r.kind, r.series, r.branch ?? "", String(r.medianBefore), String(r.medianAfter),
+            String(r.build), r.kind, r.series, r.branch ?? "", String(r.medianBefore),
+            String(r.medianAfter),
             String(r.relativeChange), String(r.confidence), r.cause ?? "",
           ]))
       }
@@ -58,7 +65,10 @@ public struct RegressionRenderer: Sendable {
       var shown: [(Regression, [Regression])] = []
       for r in regressions {
         if r.kind == .stepCache,
-          let i = shown.firstIndex(where: { $0.0.kind == .stepCache && $0.0.build.id == r.build.id && $0.0.cause == r.cause && $0.0.branch == r.branch })
+          let i = shown.firstIndex(where: {
+            $0.0.kind == .stepCache && $0.0.build.id == r.build.id && $0.0.cause == r.cause
+              && $0.0.branch == r.branch
+          })
         {
           shown[i].1.append(r)
         } else {
@@ -67,15 +77,30 @@ public struct RegressionRenderer: Sendable {
       }
       for (r, more) in shown {
         let rate = r.kind == .cacheRate || r.kind == .stepCache
-        let before = rate ? percent(r.change.medianBefore, signed: false) : formatSeconds(r.change.medianBefore)
-        let after = rate ? percent(r.change.medianAfter, signed: false) : formatSeconds(r.change.medianAfter)
-        let change = rate ? "\(Int(((r.change.medianAfter - r.change.medianBefore) * 100).rounded())) points" : percent(r.change.relativeChange)
-        out += terminal.paint("▲ \(r.kind.rawValue)", .red) + "  \(truncate(compact(r.series), to: max(30, terminal.width - 24)))\n"
-        if !more.isEmpty { out += "    and \(more.count) later step\(more.count == 1 ? "" : "s") of its stage at the same build\n" }
-        out += "    from build \(r.build.id)\(r.build.commit.map { " (\($0.prefix(8)))" } ?? "") on \(r.branch ?? "?")"
-        out += r.target.map { ", target \($0)" } ?? ""
-        out += ": \(before) → \(after) (\(change)), confidence \(String(format: "%.4f", r.change.confidence))\n"
-        if let cause = r.cause { out += "    cause: \(cause)\n" }
+        let before =
+          rate
+          ? percent(r.change.medianBefore, signed: false) : formatSeconds(r.change.medianBefore)
+        let after =
+          rate ? percent(r.change.medianAfter, signed: false) : formatSeconds(r.change.medianAfter)
+        let change =
+          rate
+          ? "\(Int(((r.change.medianAfter - r.change.medianBefore) * 100).rounded())) points"
+          : percent(r.change.relativeChange)
+        out += terminal.paint("▲ \(r.kind.rawValue)", .red)
+        out +=
+          "  \(truncate(TerminalText.sanitized(compact(r.series)), to: max(30, terminal.width - 24)))\n"
+        if !more.isEmpty {
+          out +=
+            "    and \(more.count) later step\(more.count == 1 ? "" : "s") of its stage at the same build\n"
+        }
+        var line =
+          "    from build \(r.build.id)\(r.build.commit.map { " (\($0.prefix(8)))" } ?? "") on \(r.branch ?? "?")"
+        line += r.target.map { ", target \($0)" } ?? ""
+        out += safeLine(
+          line
+            + ": \(before) → \(after) (\(change)), confidence \(String(format: "%.4f", r.change.confidence))"
+        )
+        if let cause = r.cause { out += safeLine("    cause: \(cause)") }
       }
       return out
     }

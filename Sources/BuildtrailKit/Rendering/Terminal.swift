@@ -40,9 +40,16 @@ public struct Terminal: Sendable {
     case cyan = "36"
   }
 
+  /// `text`, made safe with ``TerminalText/sanitized(_:)``, in `style` when colour is on.
   func paint(_ text: String, _ style: Style) -> String {
-    useColor ? "\u{1B}[\(style.rawValue)m\(text)\u{1B}[0m" : text
+    let safe = TerminalText.sanitized(text)
+    return useColor ? "\u{1B}[\(style.rawValue)m\(safe)\u{1B}[0m" : safe
   }
+}
+
+/// One output line: `text` made safe with ``TerminalText/sanitized(_:)``, then a newline.
+func safeLine(_ text: String) -> String {
+  TerminalText.sanitized(text) + "\n"
 }
 
 /// `0.4s`, `12.3s`, `4m12s`, `1h02m`; `?` for a value that is not a duration (infinite, NaN, negative, over 10^12 s).

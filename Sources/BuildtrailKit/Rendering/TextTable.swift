@@ -14,14 +14,17 @@ struct TextTable {
     self.columns = columns.map { Column(title: $0.0, alignment: $0.1) }
   }
 
+  /// Adds a row; cells are made safe for the terminal (tabs become spaces) before widths are measured.
   mutating func add(_ row: [String]) {
-    rows.append(row)
+    rows.append(row.map { TerminalText.sanitized($0).replacingOccurrences(of: "\t", with: " ") })
   }
 
   func render(width: Int) -> String {
     var widths = columns.map { $0.title.count }
     for row in rows {
-      for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+      for (i, cell) in row.enumerated() where i < widths.count {
+        widths[i] = max(widths[i], cell.count)
+      }
     }
     let fixed = widths.dropLast().reduce(0, +) + 2 * (columns.count - 1)
     if let last = widths.indices.last { widths[last] = min(widths[last], max(10, width - fixed)) }

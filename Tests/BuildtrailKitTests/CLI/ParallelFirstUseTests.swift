@@ -6,12 +6,15 @@ import Testing
 @Suite(.serialized) struct ParallelFirstUseTests {
   /// Runs `script` with bash (the binary as $1) and returns its status and output.
   static func bash(_ script: String, in dir: URL) throws -> CLI.Result {
-    try CLI.runExecutable(URL(fileURLWithPath: "/bin/bash"), ["-c", script, "bash", CLI.binary.path], in: dir)
+    try CLI.runExecutable(
+      URL(fileURLWithPath: "/bin/bash"), ["-c", script, "bash", CLI.binary.path], in: dir)
   }
 
   @Test func eightProcessesOpenANewFileTogetherTenTimes() throws {
     let dir = try scratchDirectory()
-    let fixture = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures/docker20-multistage-cold.log").path
+    let fixture = CLI.repositoryRoot.appendingPathComponent(
+      "Tests/BuildLogTests/Fixtures/docker20-multistage-cold.log"
+    ).path
     for round in 1...10 {
       let db = dir.appendingPathComponent("round-\(round).db").path
       // Four record and four read-only commands start at once on a file that does not exist yet.
@@ -31,7 +34,9 @@ import Testing
   @Test func sixteenWritersRecordTwentyFiveBuildsEachIntoANewFile() throws {
     let dir = try scratchDirectory()
     let db = dir.appendingPathComponent("history.db").path
-    let fixture = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures/docker20-multistage-warm.log").path
+    let fixture = CLI.repositoryRoot.appendingPathComponent(
+      "Tests/BuildLogTests/Fixtures/docker20-multistage-warm.log"
+    ).path
     let r = try Self.bash(
       """
       for w in $(seq 1 16); do
@@ -49,7 +54,12 @@ import Testing
     #expect(builds.count == 400)
     #expect(Set(builds.compactMap { $0["id"] as? Int }).count == 400)
     let check = try CLI.runExecutable(
-      URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])", db])
+      URL(fileURLWithPath: "/usr/bin/env"),
+      [
+        "python3", "-c",
+        "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])",
+        db,
+      ])
     #expect(check.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "ok")
   }
 }

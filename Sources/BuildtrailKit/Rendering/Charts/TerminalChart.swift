@@ -62,7 +62,8 @@ public struct TerminalChart: Sendable {
 
   /// A chart of `width` columns whose plot is `height` rows tall.
   public init(
-    title: String, unit: ChartUnit, width: Int, height: Int = 12, glyphs: ChartGlyphs = .braille, color: Bool = false
+    title: String, unit: ChartUnit, width: Int, height: Int = 12, glyphs: ChartGlyphs = .braille,
+    color: Bool = false
   ) {
     self.title = title
     self.unit = unit
@@ -82,7 +83,7 @@ public struct TerminalChart: Sendable {
   ///
   /// The y axis runs from 0 to the largest value rounded up to a multiple of a round step (1, 2 or 5 × 10^k; for
   /// durations 15s, 30s, 1m, 2m, 5m, … too). Missing or non-finite values leave a gap and a `·` on the marker row;
-  /// negative values are drawn as 0. Control characters in the title and labels are replaced by spaces. Every line
+  /// negative values are drawn as 0. Control characters in the title and labels are made visible. Every line
   /// ends with a newline; empty input, or input without any value, gives the one line `<title>: no data`.
   public func render(_ points: [ChartPoint]) -> String {
     guard width > 0 else { return "" }
@@ -99,7 +100,8 @@ public struct TerminalChart: Sendable {
     let gutter = labelWidth + 2
     let columns = width - gutter
     guard columns >= 1 else {
-      return Text.fit(title.isEmpty ? "too narrow to chart" : "\(title): too narrow to chart", width) + "\n"
+      return Text.fit(
+        title.isEmpty ? "too narrow to chart" : "\(title): too narrow to chart", width) + "\n"
     }
 
     let slots = Slot.layout(points.map { ($0, usable($0.value)) }, columns: columns)
@@ -119,13 +121,15 @@ public struct TerminalChart: Sendable {
     }
     func gutterText(_ row: Int, axis: Character, tick: Character) -> String {
       let label = rowLabels[row] ?? ""
-      return String(repeating: " ", count: labelWidth - label.count) + label + " " + String(label.isEmpty ? axis : tick)
+      return String(repeating: " ", count: labelWidth - label.count) + label + " "
+        + String(label.isEmpty ? axis : tick)
     }
 
     var lines: [String] = []
     if !title.isEmpty { lines.append(Text.fit(title, width)) }
     for (row, cells) in plot.enumerated() {
-      lines.append(Text.trimmed(gutterText(row, axis: symbols.axis, tick: symbols.tick) + String(cells)))
+      lines.append(
+        Text.trimmed(gutterText(row, axis: symbols.axis, tick: symbols.tick) + String(cells)))
     }
 
     let labels = XLabels(points: points, slots: slots, columns: columns)
@@ -154,8 +158,12 @@ public struct TerminalChart: Sendable {
     if !labels.text.isEmpty { lines.append(String(repeating: " ", count: gutter) + labels.text) }
 
     var legend = Legend()
-    if slots.contains(where: { $0.mark == .failed }) { legend.add("\(symbols.failed) failed", .yellow) }
-    if slots.contains(where: { $0.mark == .regression }) { legend.add("\(symbols.regression) regression", .red) }
+    if slots.contains(where: { $0.mark == .failed }) {
+      legend.add("\(symbols.failed) failed", .yellow)
+    }
+    if slots.contains(where: { $0.mark == .regression }) {
+      legend.add("\(symbols.regression) regression", .red)
+    }
     if slots.contains(where: { $0.value == nil }) { legend.add("\(symbols.missing) no value", nil) }
     legend.add("last \(Format.value(latest, unit))", nil)
     legend.add("min \(Format.value(smallest, unit))", nil)
@@ -249,7 +257,9 @@ public struct TerminalChart: Sendable {
       for level in 0..<rows {
         let filled = min(8, eighths - level * 8)
         guard filled > 0 else { break }
-        for column in slot.bar(width: barWidth) { plot[rows - 1 - level][column] = partial[filled - 1] }
+        for column in slot.bar(width: barWidth) {
+          plot[rows - 1 - level][column] = partial[filled - 1]
+        }
       }
     }
   }
@@ -331,7 +341,8 @@ extension TerminalChart {
         var median: Double?
         if !values.isEmpty {
           let middle = values.count / 2
-          median = values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
+          median =
+            values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
         }
         let marks = members.compactMap { points[$0].point.mark }
         let mark: ChartMark? = marks.contains(.regression) ? .regression : marks.first
@@ -365,7 +376,8 @@ extension TerminalChart {
       case .ratio: return decimal.filter { $0 >= 0.1 - 1e-12 }
       case .seconds:
         let clock: [Double] = [
-          0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600,
+          0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600,
+          7200, 10800, 21600,
           43200,
         ]
         return clock + decimal.filter { $0 >= 1 }.map { $0 * 86400 }
@@ -457,7 +469,8 @@ extension TerminalChart {
           first = Array(Text.fit(String(first), half))
           final = Array(Text.fit(String(final), max(1, width - 2 - first.count)))
         }
-        let firstStart = min(max(0, firstColumn - first.count / 2), width - first.count - final.count - 2)
+        let firstStart = min(
+          max(0, firstColumn - first.count / 2), width - first.count - final.count - 2)
         let firstEnd = max(0, firstStart) + first.count
         let finalStart = max(min(width - final.count, finalColumn - final.count / 2), firstEnd + 2)
         placed.append((max(0, firstStart), first, firstColumn))
@@ -465,7 +478,9 @@ extension TerminalChart {
           let middle = last / 2
           let middleText = label(middle)
           let middleColumn = column(of: middle)
-          let start = min(max(middleColumn - middleText.count / 2, firstEnd + 2), finalStart - 2 - middleText.count)
+          let start = min(
+            max(middleColumn - middleText.count / 2, firstEnd + 2),
+            finalStart - 2 - middleText.count)
           if start >= firstEnd + 2, start <= middleColumn, middleColumn < start + middleText.count {
             placed.append((start, middleText, middleColumn))
           }
@@ -507,12 +522,10 @@ extension TerminalChart {
 
   /// Text helpers, counted in characters.
   enum Text {
-    /// Control characters (escapes, newlines, tabs) become spaces, so a label cannot move the cursor.
+    /// Control characters and escape sequences become visible (``TerminalText/sanitized(_:)``) and tabs
+    /// spaces, so a title or label cannot move the cursor.
     static func clean(_ text: String) -> String {
-      String(
-        text.map { character in
-          character.unicodeScalars.contains { $0.properties.generalCategory == .control } ? " " : character
-        })
+      TerminalText.sanitized(text).replacingOccurrences(of: "\t", with: " ")
     }
 
     /// `text` cut to `width` characters, ending with `…` when cut.
