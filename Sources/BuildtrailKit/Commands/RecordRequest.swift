@@ -80,8 +80,6 @@ public struct RecordRequestRunner: Sendable {
     } catch {
       throw RecordFailure(error: error, exitCode: 1)
     }
-    let recovered = SpoolRecovery(databasePath: databasePath, environment: request.environment)
-      .recover(into: store)
     var warnings: [String] = []
     let metadata = MetadataCollector(request: request).collect(warnings: &warnings)
     var report: RecordReport
@@ -91,6 +89,8 @@ public struct RecordRequestRunner: Sendable {
       throw RecordFailure(error: error, exitCode: 1)
     }
     report.warnings = warnings + report.warnings
+    let recovered = SpoolRecovery(databasePath: databasePath, environment: request.environment)
+      .recover(into: store, automatic: true)
     return RecordOutcome(report: report, recovered: recovered)
   }
 }

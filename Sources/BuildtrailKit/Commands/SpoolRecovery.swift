@@ -41,8 +41,13 @@ public struct SpoolRecovery: Sendable {
     return recover(into: try BuildStore(path: databasePath))
   }
 
+  /// A spool whose recording was started this many times without finishing (its log crashed the
+  /// recorder, say) is no longer taken up by `record`; `buildtrail recover` still tries it.
+  public static let automaticAttempts = 3
+
   /// Records the spool at `directory`, whose lock the calling `record --` holds for this process,
-  /// after the spools that were left behind.
+  /// then the spools that were left behind: a leftover that crashes the recorder cannot keep the
+  /// build that has just run from being recorded.
   public func recordHeld(_ directory: String) throws -> (
     outcome: RecordOutcome, leftovers: [RecoveredSpool]
   ) {
@@ -53,25 +58,41 @@ public struct SpoolRecovery: Sendable {
     } catch {
       throw RecordFailure(error: error, exitCode: 1)
     }
-    let leftovers = recover(into: store, except: spool.name)
     if environment["BUILDTRAIL_TEST_CRASH_RECORDER"] == "1" {
       fatalError(
         "BUILDTRAIL_TEST_CRASH_RECORDER=1: the recording child stops as a crashing parser would")
     }
+    let report: RecordReport
     do {
-      return (RecordOutcome(report: try record(spool, into: store)), leftovers)
+      report = try record(spool, into: store)
     } catch {
       if Self.isUnrecordable(error) { spool.remove() }
       throw RecordFailure(error: error, exitCode: 1)
     }
+    let leftovers = recover(into: store, except: spool.name, automatic: true)
+    return (RecordOutcome(report: report), leftovers)
   }
 
-  func recover(into store: BuildStore, except excluded: String? = nil) -> [RecoveredSpool] {
+  /// Records the spools no process holds. `automatic` (from `record`) passes over spools whose
+  /// recording was already started ``automaticAttempts`` times, and says so.
+  func recover(into store: BuildStore, except excluded: String? = nil, automatic: Bool = false)
+    -> [RecoveredSpool]
+  {
     Spool.sweep(forDatabase: databasePath)
     var results: [RecoveredSpool] = []
     for spool in Spool.all(forDatabase: databasePath) where spool.name != excluded {
       guard let fd = spool.lock() else { continue }
       defer { close(fd) }
+      if automatic, spool.attempts >= Self.automaticAttempts {
+        results.append(
+          RecoveredSpool(
+            path: spool.directory.path, report: nil,
+            error:
+              "not recorded: \(spool.attempts) earlier attempts did not finish; `buildtrail recover` tries again, or delete the folder",
+            kept: true))
+        continue
+      }
+      spool.noteAttempt()
       do {
         let report = try record(spool, into: store)
         results.append(

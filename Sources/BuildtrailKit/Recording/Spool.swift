@@ -83,6 +83,24 @@ struct Spool {
     return fd
   }
 
+  /// How many times a recorder started on this spool without finishing it.
+  var attempts: Int {
+    let size =
+      (try? FileManager.default.attributesOfItem(atPath: attemptsFile.path)[.size]) as? NSNumber
+    return size?.intValue ?? 0
+  }
+
+  /// Counts one more attempt to record the spool, before it starts: a recorder that the spool's log
+  /// crashes leaves the count behind.
+  func noteAttempt() {
+    let fd = open(attemptsFile.path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+    guard fd >= 0 else { return }
+    _ = Foundation.write(fd, "x", 1)
+    close(fd)
+  }
+
+  private var attemptsFile: URL { directory.appendingPathComponent("attempts") }
+
   /// Deletes the spool: first renamed out of sight in one step, so that a process killed while
   /// deleting never leaves half a spool to record.
   func remove() {

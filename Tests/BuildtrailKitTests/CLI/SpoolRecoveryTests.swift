@@ -95,10 +95,36 @@ import Testing
       #expect(r.stderr.contains("unknown"), "\(r.stderr)")
       #expect(spools(db).isEmpty)
     }
+    // The build that has just run is recorded first, then what was left behind (newest first here).
     let builds = try CLI.builds(db: db)
     #expect(
-      builds.map { $0["outcome"] as? String } == ["success", "unknown", "success", "unknown"])
-    #expect(builds.map { $0["target"] as? String } == [nil, "app", nil, "app"])
+      builds.map { $0["outcome"] as? String } == ["unknown", "success", "unknown", "success"])
+    #expect(builds.map { $0["target"] as? String } == ["app", nil, "app", nil])
+  }
+
+  @Test func aLeftoverThatKeepsCrashingItsRecorderIsPassedOverAndNeverBlocksNewBuilds() throws {
+    let dir = try scratchDirectory()
+    let db = dir.appendingPathComponent("h.db").path
+    _ = try CLI.run(
+      ["record", "--db", db, "--no-metadata", "--", "cat", fixture.path],
+      environment: ["BUILDTRAIL_TEST_CRASH_RECORDER": "1"])
+    let kept = spools(db)
+    try #require(kept.count == 1)
+    // Three recorders started on it and died (as a log that crashes the parser would make them).
+    try Data("xxx".utf8).write(to: URL(fileURLWithPath: db + ".spool/" + kept[0] + "/attempts"))
+
+    let other = CLI.repositoryRoot.appendingPathComponent(
+      "Tests/BuildLogTests/Fixtures/docker20-multistage-warm.log")
+    let r = try CLI.run(["record", "--db", db, "--no-metadata", other.path])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("3 earlier attempts did not finish"), "\(r.stderr)")
+    #expect(try CLI.builds(db: db).count == 1)
+    #expect(spools(db) == kept)
+
+    let recovered = try CLI.run(["recover", "--db", db])
+    #expect(recovered.status == 0, "\(recovered.stderr)")
+    #expect(try CLI.builds(db: db).count == 2)
+    #expect(spools(db).isEmpty)
   }
 
   @Test func recoverLeavesTheSpoolOfARunningBuildAlone() throws {
