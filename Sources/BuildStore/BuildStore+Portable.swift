@@ -46,8 +46,12 @@ extension BuildStore {
           path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes,
           content: try Self.inputContent(sha256: $0.sha256, db))
       }
+      // Durations an older version stored as infinite read as the summary reads them.
+      var buildRow = BuildRow(row)
+      buildRow.wallSeconds = detail.summary.wallSeconds
+      buildRow.stepSeconds = detail.summary.stepSeconds
       return PortableBuild(
-        id: id, row: BuildRow(row), labels: detail.labels, warnings: detail.warnings,
+        id: id, row: buildRow, labels: detail.labels, warnings: detail.warnings,
         baseImages: detail.baseImages, contextEntries: entries, steps: detail.steps,
         outputs: outputs, inputs: inputs,
         contextManifest: try Self.contextManifest(buildID: id, db))
@@ -82,9 +86,11 @@ extension BuildStore {
       buildID: id, baseImages: b.baseImages, warnings: b.warnings, labels: b.labels,
       entries: b.contextEntries, db)
     for input in b.inputs {
+      // Contents are shared by hash: one whose bytes do not have its hash is not taken.
+      let content = input.content.flatMap { SHA256Digest.hex(of: $0) == input.sha256 ? $0 : nil }
       try insertInput(
         buildID: id, path: input.path, role: input.role, sha256: input.sha256, bytes: input.bytes,
-        content: input.content, db)
+        content: content, db)
     }
     if let manifest = b.contextManifest {
       try insertContextTree(ContextTree(manifestText: manifest), buildID: id, db)

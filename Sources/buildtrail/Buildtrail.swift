@@ -82,7 +82,7 @@ func parseLabels(_ flags: [String]) -> [String: String] {
 
 /// Prints one line for the user on stderr, beside the command's own output.
 func note(_ message: String) {
-  FileHandle.standardError.write(Data("buildtrail: \(message)\n".utf8))
+  FileHandle.standardError.write(Data("buildtrail: \(TerminalText.sanitized(message))\n".utf8))
 }
 
 func warn(_ message: String) {

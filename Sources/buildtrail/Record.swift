@@ -56,7 +56,7 @@ struct Record: ParsableCommand {
     }
     if let file, !RecordRequest.isUsableDockerfile(file) {
       throw ValidationError(
-        "--file \(file) is not a regular file (a FIFO, device, socket or folder); pass the Dockerfile"
+        "--file \(TerminalText.sanitized(file)) is not a regular file (a FIFO, device, socket or folder); pass the Dockerfile"
       )
     }
   }

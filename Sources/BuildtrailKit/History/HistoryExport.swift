@@ -45,11 +45,17 @@ public struct HistoryExport {
         "cannot write \(path): check that its folder exists and is writable, or pass another --output"
       )
     }
-    defer { try? FileManager.default.removeItem(atPath: partial) }
+    defer {
+      try? file.close()
+      try? FileManager.default.removeItem(atPath: partial)
+    }
     let count = try run(ids) { try file.write(contentsOf: $0) }
-    try file.close()
-    _ = try? FileManager.default.removeItem(atPath: path)
-    try FileManager.default.moveItem(atPath: partial, toPath: path)
+    try file.synchronize()
+    // rename(2) replaces the old file in one step: a reader sees the old export or the new one.
+    guard rename(partial, path) == 0 else {
+      throw BuildtrailError.invalidArgument(
+        "cannot write \(path): \(String(cString: strerror(errno))); pass another --output")
+    }
     return count
   }
 }

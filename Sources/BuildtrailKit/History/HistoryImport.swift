@@ -107,6 +107,9 @@ public struct HistoryImport {
       let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
       throw ImportError(file: source, reason: "it cannot be read as a history (\(message))")
     }
+    if let problem = try other.columnTypeProblem() {
+      throw ImportError(file: source, reason: "it is damaged: \(problem)")
+    }
     var ids = try other.buildIDs()[...]
     return try store.importBuilds {
       guard let id = ids.popFirst() else { return nil }

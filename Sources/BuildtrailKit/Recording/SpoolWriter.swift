@@ -17,6 +17,9 @@ final class SpoolWriter: @unchecked Sendable {
 
   /// Takes a chunk of `stream`'s output: its complete lines are stamped and written, the rest waits
   /// for the next chunk of the same stream.
+  /// The longest line kept whole: longer output without a newline is cut into lines this long.
+  static let longestLine = 1 << 20
+
   func take(_ chunk: UnsafeRawBufferPointer, from stream: Int32) {
     lock.lock()
     defer { lock.unlock() }
@@ -31,6 +34,12 @@ final class SpoolWriter: @unchecked Sendable {
       start = i + 1
     }
     pending.append(contentsOf: chunk[start..<chunk.count])
+    // Output with no newline (a `\r` progress bar, `docker save`) is stamped in 1 MiB pieces, as the
+    // parser would cut it anyway, so the pass-through's memory stays bounded.
+    while pending.count >= Self.longestLine {
+      stamp(Array(pending.prefix(Self.longestLine)), at: Date(), into: &out)
+      pending.removeFirst(Self.longestLine)
+    }
     partial[stream] = pending
     write(out)
   }

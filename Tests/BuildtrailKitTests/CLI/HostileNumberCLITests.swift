@@ -61,6 +61,30 @@ import Testing
     }
     let builds = try CLI.run(["builds", "--db", db])
     #expect(builds.stdout.split(separator: "\n").count >= 3, "\(builds.stdout)")
+
+    // Export reads those durations as show does, so the copy shows the same.
+    let copy = db + ".copy.db"
+    let exported = try CLI.run(["export", "--db", db])
+    #expect(exported.status == 0, "\(exported.stderr)")
+    #expect(exported.stdout.split(separator: "\n").count == 2)
+    let imported = try CLI.run(["import", "-", "--db", copy], stdin: Data(exported.stdout.utf8))
+    #expect(imported.status == 0, "\(imported.stderr)")
+    for id in ["1", "2"] {
+      #expect(
+        try CLI.run(["show", id, "--format", "json", "--db", copy]).stdout
+          == (try CLI.run(["show", id, "--format", "json", "--db", db]).stdout))
+    }
+  }
+
+  @Test func aDamagedDatabaseIsRefusedOnImportWithoutCrashing() throws {
+    let (_, db) = try history(["docker20-multistage-cold.log"])
+    try DatabaseQueue(path: db).write { db in
+      try db.execute(sql: "UPDATE build SET steps_total = 'many'")
+    }
+    let r = try CLI.run(["import", db, "--db", db + ".target.db"])
+    #expect(r.status == 1)
+    #expect(r.errorLines.count == 1, "\(r.stderr)")
+    #expect(r.stderr.contains("build.steps_total holds text"), "\(r.stderr)")
   }
 
   @Test(arguments: [
