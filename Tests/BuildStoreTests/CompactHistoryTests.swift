@@ -41,6 +41,26 @@ func manifestText(files: Int, directories: Int, changing changed: Int? = nil) ->
     #expect(try store.build(id: 2)?.steps.map(\.key) == (try store.build(id: 1)?.steps.map(\.key)))
   }
 
+  @Test func keysReadBackAsRecordedForServicesAndRepeatedNames() throws {
+    let store = try BuildStore.inMemory()
+    let build = sampleBuild(steps: [
+      ParsedStep(
+        vertex: 1, name: "[backend internal] load build definition from Dockerfile", status: .done),
+      ParsedStep(vertex: 2, name: "[backend base 2/3] RUN uv sync", status: .done, duration: 1),
+      ParsedStep(vertex: 3, name: "[worker base 2/3] RUN uv sync", status: .cached),
+      ParsedStep(vertex: 4, name: "[3/4] RUN echo hi", status: .done, duration: 1),
+      ParsedStep(vertex: 5, name: "[4/4] RUN echo hi", status: .done, duration: 1),
+    ])
+    let id = try store.record([NewBuild(parsed: build, logSHA256: "k")])[0].id
+    let steps = try #require(try store.build(id: id)).steps
+    // As recorded: read from each name with the build's services, the second "RUN echo hi" marked #2.
+    var expected = build.steps.map { StepName($0.name, services: ["backend"]).stableKey }
+    expected[4] += "#2"
+    #expect(expected[3] + "#2" == expected[4])
+    #expect(steps.map(\.key) == expected)
+    #expect(steps.map(\.service) == ["backend", "backend", "worker", nil, nil])
+  }
+
   @Test func outputIsOneCompressedBlobPerBuild() throws {
     let store = try BuildStore.inMemory()
     let lines = (0..<200).map { "Downloading package-\($0 % 7) (12.3MiB)" }
