@@ -23,14 +23,25 @@ extension BuildStore {
 
   static let stepColumns = """
     s.position, s.vertex, n.name, n.service, n.platform, n.stage, n.step_index, n.step_total, n.kind, n.step_key,
-    s.status, CASE WHEN s.duration_seconds BETWEEN 0 AND 1e15 THEN s.duration_seconds END, s.started_ms, s.completed_ms, s.output_lines, s.error_text, s.digest
+    s.status, CASE WHEN s.duration_seconds BETWEEN 0 AND 1e15 THEN s.duration_seconds END, s.started_ms, s.completed_ms, s.output_lines, s.error_text, s.digest,
+    s.name_id
     """
 
-  static func step(_ r: Row, offset o: Int) -> StoredStep {
+  /// A step read with ``stepColumns`` from offset `o`. `keys` keeps the keys read from names by name
+  /// id, so that a query over many builds parses each distinct name once.
+  static func step(_ r: Row, offset o: Int, keys: inout [Int64: String]) -> StoredStep {
     let name: String = r[o + 2]
     let service: String? = r[o + 3]
-    let key =
-      (r[o + 9] as String?) ?? StepName(name, services: Set([service].compactMap { $0 })).stableKey
+    let nameID: Int64 = r[o + 17]
+    let key: String
+    if let stored = r[o + 9] as String? {
+      key = stored
+    } else if let known = keys[nameID] {
+      key = known
+    } else {
+      key = StepName(name, services: Set([service].compactMap { $0 })).stableKey
+      keys[nameID] = key
+    }
     let digest: String? =
       switch (r[o + 16] as DatabaseValue).storage {
       case .blob(let raw): "sha256:" + lowercaseHex(raw)
@@ -148,12 +159,13 @@ extension BuildStore {
           path: $0, dockerfilePath: row["dockerfile_path"], files: row["context_files"] ?? 0,
           bytes: row["context_bytes"] ?? 0, entries: entries)
       }
+      var keys: [Int64: String] = [:]
       let steps = try Row.fetchAll(
         db,
         sql:
           "SELECT \(Self.stepColumns) FROM step s JOIN step_name n ON n.id = s.name_id WHERE s.build_id = ? ORDER BY s.position",
         arguments: [id]
-      ).map { Self.step($0, offset: 0) }
+      ).map { Self.step($0, offset: 0, keys: &keys) }
       let baseImages = try Row.fetchAll(
         db,
         sql:
@@ -249,6 +261,7 @@ extension BuildStore {
   public func steps(ofBuilds buildIDs: [Int64]) throws -> [Int64: [StoredStep]] {
     guard !buildIDs.isEmpty else { return [:] }
     return try read { db in
+      var keys: [Int64: String] = [:]
       var result: [Int64: [StoredStep]] = [:]
       let marks = Array(repeating: "?", count: buildIDs.count).joined(separator: ",")
       let rows = try Row.fetchAll(
@@ -259,7 +272,7 @@ extension BuildStore {
           """,
         arguments: StatementArguments(buildIDs))
       for r in rows {
-        result[r[0], default: []].append(Self.step(r, offset: 1))
+        result[r[0], default: []].append(Self.step(r, offset: 1, keys: &keys))
       }
       return result
     }
