@@ -36,7 +36,10 @@ public enum BuildtrailMigrations {
   public static func applied(_ db: Database) throws -> [String] {
     // Not `db.tableExists`: its schema cache may predate another process's migration.
     let exists = try Bool.fetchOne(
-      db, sql: "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations'")
+      db,
+      sql:
+        "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'grdb_migrations'"
+    )
     guard exists == true else { return [] }
     return try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
   }

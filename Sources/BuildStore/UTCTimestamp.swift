@@ -5,20 +5,30 @@ import Foundation
 public enum UTCTimestamp {
   /// Formats `date`, held to years 1 through 9999 (NaN reads as 1970).
   public static func string(from date: Date) -> String {
+    string(from: date, fractionDigits: 3, rounding: .toNearestOrAwayFromZero)
+  }
+
+  /// Formats `date` with `fractionDigits` (1…9) digits of the second, the fraction rounded as asked
+  /// (GitHub Actions stamps lines with 7 digits, truncated).
+  public static func string(
+    from date: Date, fractionDigits: Int, rounding: FloatingPointRoundingRule
+  ) -> String {
+    let digits = min(max(fractionDigits, 1), 9)
+    let scale = (0..<digits).reduce(1) { value, _ in value * 10 }
     let raw = date.timeIntervalSince1970
     let t = raw.isNaN ? 0 : min(max(raw, -62_135_596_800), 253_402_300_799)
     var seconds = time_t(floor(t))
-    var millis = Int(((t - floor(t)) * 1000).rounded())
-    if millis == 1000 {
+    var fraction = Int(((t - floor(t)) * Double(scale)).rounded(rounding))
+    if fraction == scale {
       seconds += 1
-      millis = 0
+      fraction = 0
     }
     var parts = tm()
     gmtime_r(&seconds, &parts)
     return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900,
+      format: "%04d-%02d-%02dT%02d:%02d:%02d.%0\(digits)dZ", Int(parts.tm_year) + 1900,
       Int(parts.tm_mon) + 1,
-      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
   }
 
   /// Reads a string written by ``string(from:)`` (or without milliseconds).

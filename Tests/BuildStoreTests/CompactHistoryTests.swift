@@ -120,7 +120,7 @@ func manifestText(files: Int, directories: Int, changing changed: Int? = nil) ->
         .utf8)
     _ = try store.record([NewBuild(parsed: sampleBuild(), logSHA256: "m", contextManifest: text)])
     let back = try #require(try store.contextManifest(buildID: 1))
-    #expect(ContextTreeTestView(back) == ContextTreeTestView(text))
+    #expect(manifestLines(back) == manifestLines(text))
     #expect(String(decoding: back, as: UTF8.self).hasPrefix("# truncated\n"))
   }
 
@@ -160,6 +160,6 @@ func manifestText(files: Int, directories: Int, changing changed: Int? = nil) ->
 }
 
 /// A manifest's lines as a set (the tree reads files back sorted by path).
-private func ContextTreeTestView(_ data: Data) -> Set<String> {
+private func manifestLines(_ data: Data) -> Set<String> {
   Set(String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init))
 }

@@ -121,11 +121,15 @@ final class PlainBuildState {
     return v
   }
 
-  /// An unfinished step leaves the build `unknown`, except `[internal] load metadata` vertices (also
-  /// `[linux/amd64 internal] …`), which multi-platform builds print again without closing them.
+  /// An unfinished step leaves the build `unknown`, except metadata loads, which multi-platform
+  /// builds print again without closing them.
   static func leavesTheOutcomeOpen(_ step: ParsedStep) -> Bool {
-    step.status == .unfinished
-      && !(step.name.hasPrefix("[") && step.name.contains("internal] load metadata "))
+    step.status == .unfinished && !isMetadataLoad(step.name)
+  }
+
+  /// `[internal] load metadata for …`, also with a platform (`[linux/amd64 internal] …`).
+  static func isMetadataLoad(_ name: String) -> Bool {
+    name.hasPrefix("[") && name.contains("internal] load metadata ")
   }
 
   func build() -> ParsedBuild {

@@ -51,7 +51,7 @@ final class PlainReader {
     if number == 1, let vertex = build.existing(number), vertex.isTerminal,
       payload.hasPrefix("[") || payload.trimmingTrailingSpaces().equals(vertex.nameBytes),
       build.order.count > 1,
-      build.order.allSatisfy({ $0.isTerminal || $0.name.hasPrefix("[internal] load metadata") })
+      build.order.allSatisfy({ $0.isTerminal || PlainBuildState.isMetadataLoad($0.name) })
     {
       close(build)
       build = openBuild(lineNumber: lineNumber)

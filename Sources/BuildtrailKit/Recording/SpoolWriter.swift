@@ -1,3 +1,4 @@
+import BuildStore
 import Foundation
 
 /// Appends the wrapped build's output to its spool log as it arrives, each line stamped with the
@@ -83,14 +84,6 @@ final class SpoolWriter: @unchecked Sendable {
   /// A GitHub-Actions-style timestamp, which the parser reads as wall-clock time. The log's hash
   /// covers the stamped lines, so two runs never count as the same log.
   static func timestamp(_ date: Date) -> String {
-    let t = date.timeIntervalSince1970
-    var seconds = time_t(floor(t))
-    let fraction = Int(((t - floor(t)) * 10_000_000).rounded(.down))
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
-    return String(
-      format: "%04d-%02d-%02dT%02d:%02d:%02d.%07dZ", Int(parts.tm_year) + 1900,
-      Int(parts.tm_mon) + 1,
-      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), fraction)
+    UTCTimestamp.string(from: date, fractionDigits: 7, rounding: .down)
   }
 }

@@ -95,6 +95,7 @@ import Testing
     #expect(leftForRecover > 0, "seed \(Self.seed): no run killed the recorder before it recorded")
     #expect(
       killedWhileRecording >= Self.runs / 4,
-      "seed \(Self.seed): only \(killedWhileRecording) of \(Self.runs) kills found the recorder alive")
+      "seed \(Self.seed): only \(killedWhileRecording) of \(Self.runs) kills found the recorder alive"
+    )
   }
 }
