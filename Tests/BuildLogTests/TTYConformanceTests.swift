@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// The corpus tty logs: every fact their `.json` `expect` gives.
-struct TTYConformanceTests {
+@Suite(.enabled(if: Corpus.isAvailable, Corpus.missing)) struct TTYConformanceTests {
   @Test(arguments: ["014", "016", "023", "025"])
   func corpusLog(_ id: String) throws {
     let (log, expect) = try ReaderTestDriver.corpus(id)
@@ -27,8 +27,11 @@ struct TTYConformanceTests {
       #expect(step.status.rawValue == want["status"] as? String, "\(step.name)")
     }
     #expect(build.steps.filter { $0.status == .cached }.count == expect["cached_count"] as? Int)
-    #expect(build.steps.filter { $0.status == .error }.map(\.name) == expect["error_steps"] as? [String])
-    #expect(build.steps.filter { $0.status == .canceled }.map(\.name) == expect["canceled_steps"] as? [String])
+    #expect(
+      build.steps.filter { $0.status == .error }.map(\.name) == expect["error_steps"] as? [String])
+    #expect(
+      build.steps.filter { $0.status == .canceled }.map(\.name) == expect["canceled_steps"]
+        as? [String])
     #expect(build.outcome.rawValue == expect["outcome"] as? String)
   }
 
@@ -38,7 +41,9 @@ struct TTYConformanceTests {
     #expect(build.builderName == "desktop-linux")
     #expect(build.driver == "docker")
     #expect(build.imageNames == ["docker.io/library/nephtalie_desmornes_da_tp2-backend"])
-    #expect(build.imageDigest == "sha256:62cb6df64961c9b50abc0ced7bcb90c7823fb541c5b2ce5e0717bddc84b9fd74")
+    #expect(
+      build.imageDigest == "sha256:62cb6df64961c9b50abc0ced7bcb90c7823fb541c5b2ce5e0717bddc84b9fd74"
+    )
     let bytes: Int64 = 98_310_000 + 143_230_000
     #expect(build.contextTransferBytes == bytes)
     #expect(build.firstLine == 2)
