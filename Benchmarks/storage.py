@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Storage benchmark: bytes a build takes in the history against its own log compressed with gzip -9.
 
-  Benchmarks/storage.py [--binary .build/release/buildtrail] [--breakdown]
+  Benchmarks/storage.py [--binary .build/release/buildtrail] [--breakdown] [--keep DIR]
 
 Two histories, each new:
 - "corpus": every real log of ../shared/corpus and the real-BuildKit fixtures of Tests/BuildLogTests/Fixtures,
@@ -79,6 +79,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build", "release", "buildtrail"))
     ap.add_argument("--breakdown", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="write the two histories to DIR instead of a temporary folder")
     args = ap.parse_args()
     binary = os.path.abspath(args.binary)
     if not os.path.exists(binary):
@@ -87,7 +88,9 @@ def main():
     logs = sorted(glob.glob(os.path.join(CORPUS, "*.log"))) + sorted(glob.glob(os.path.join(fixtures, "*.log")))
     if not glob.glob(os.path.join(CORPUS, "*.log")):
         sys.exit("no logs found: ../shared/corpus is missing")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = os.path.abspath(args.keep) if args.keep else scratch
+        os.makedirs(tmp, exist_ok=True)
         db = os.path.join(tmp, "corpus.db")
         runs = [(os.path.basename(l), l, ["--no-metadata"], None, None) for l in logs]
         print_table("corpus, one build per log, no metadata", record_all(binary, db, runs, args.breakdown))

@@ -22,7 +22,13 @@ public enum BuildtrailMigrations {
       "0004_compact_history",
       String(decoding: PackageResources._004_compact_history_sql, as: UTF8.self)
     ),
+    ("0005_build_record", String(decoding: PackageResources._005_build_record_sql, as: UTF8.self)),
+    ("0006_slim_build", String(decoding: PackageResources._006_slim_build_sql, as: UTF8.self)),
   ]
+
+  /// Work in Swift that a migration needs after its SQL, by migration identifier: moving rows into a
+  /// form SQL cannot compute. It runs in the same transaction.
+  public typealias Backfill = @Sendable (Database) throws -> Void
 
   /// Why a history's schema cannot be brought up to date.
   public enum Failure: Error, Equatable {
@@ -49,7 +55,9 @@ public enum BuildtrailMigrations {
   /// the busy timeout and then find nothing left to do.
   ///
   /// Foreign keys are off while the migrations run (they rebuild tables) and checked before commit.
-  public static func migrate(_ writer: any DatabaseWriter) throws {
+  public static func migrate(_ writer: any DatabaseWriter, backfills: [String: Backfill] = [:])
+    throws
+  {
     let current = try writer.read { db in try applied(db) }
     let known = all.map(\.identifier)
     let unknown = current.filter { !known.contains($0) }
@@ -68,6 +76,7 @@ public enum BuildtrailMigrations {
         for migration in all where !done.contains(migration.identifier) {
           do {
             try db.execute(sql: migration.sql)
+            try backfills[migration.identifier]?(db)
           } catch let error as DatabaseError {
             throw Failure.failed(migration.identifier, error.message ?? "\(error.resultCode)")
           }

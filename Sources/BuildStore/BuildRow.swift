@@ -37,7 +37,16 @@ public struct BuildRow: Sendable, Equatable, Codable {
   public var git: GitFacts?
   public var ci: CIFacts?
 
+  /// The columns of the `build` table: what lists, filters and sorts read. The rest of a build is
+  /// its ``BuildRecord``.
   static let columns = """
+    log_sha256, build_index, recorded_ms, started_ms, ended_ms, outcome, exit_code, wall_seconds,
+    step_seconds, log_format, target, image_name, steps_total, steps_cached, steps_executed, steps_failed,
+    git_commit, git_branch, git_subject, ci_provider, ci_url
+    """
+
+  /// The columns of the `build` table up to schema 5, read by the migration to schema 6.
+  static let legacyColumns = """
     log_sha256, build_index, recorded_at, started_at, ended_at, outcome, exit_code, wall_seconds, step_seconds,
     log_format, builder_name, driver, image_name, image_digest, context_transfer_bytes, context_files, context_bytes,
     context_path, dockerfile_path, target, error_message, steps_total, steps_cached, steps_executed, steps_failed,
@@ -45,20 +54,19 @@ public struct BuildRow: Sendable, Equatable, Codable {
     git_committed_at, git_dirty, git_shallow, git_root, ci_provider, ci_run_id, ci_job_id, ci_url
     """
 
-  /// Inserts the row, with `id` when given and free, and returns the id it got.
+  /// The log's SHA-256 as stored: its 32 bytes, or the text when it is not lowercase hex.
+  static func storedLogHash(_ hex: String) -> any DatabaseValueConvertible {
+    ContextTree.rawSHA256(hex[...]).map { Data($0) } ?? hex
+  }
+
+  /// Inserts the row's columns, with `id` when given and free, and returns the id it got.
   func insert(_ db: Database, id: Int64?) throws -> Int64 {
     let values: [(any DatabaseValueConvertible)?] = [
-      logSHA256, buildIndex, UTCTimestamp.string(from: recordedAt),
-      startedAt.map(UTCTimestamp.string(from:)),
-      endedAt.map(UTCTimestamp.string(from:)), outcome, exitCode, wallSeconds, stepSeconds,
-      logFormat, builderName,
-      driver, imageName, imageDigest, contextTransferBytes, contextFiles, contextBytes, contextPath,
-      dockerfilePath,
-      target, errorMessage, stepsTotal, stepsCached, stepsExecuted, stepsFailed, unrecognizedLines,
-      logPath, logBytes,
-      logLines, job, command, git?.commit, git?.branch, git?.subject,
-      git?.committedAt.map(UTCTimestamp.string(from:)),
-      git?.dirty, git?.shallow, git?.root, ci?.provider, ci?.runID, ci?.jobID, ci?.url,
+      Self.storedLogHash(logSHA256), buildIndex, UTCTimestamp.milliseconds(of: recordedAt) ?? 0,
+      startedAt.flatMap(UTCTimestamp.milliseconds(of:)),
+      endedAt.flatMap(UTCTimestamp.milliseconds(of:)), outcome, exitCode, wallSeconds, stepSeconds,
+      logFormat, target, imageName, stepsTotal, stepsCached, stepsExecuted, stepsFailed,
+      git?.commit, git?.branch, git?.subject, ci?.provider, ci?.url,
     ]
     let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
     let free = try id.map {
@@ -76,8 +84,33 @@ public struct BuildRow: Sendable, Equatable, Codable {
     return db.lastInsertedRowID
   }
 
-  /// Reads a row fetched with ``columns``.
+  /// Reads the columns of a row fetched with ``columns``; the record fills the rest.
   init(_ r: Row) {
+    func date(_ column: String) -> Date? {
+      (r[column] as Int64?).map(UTCTimestamp.date(milliseconds:))
+    }
+    self.init(
+      logSHA256: BuildStore.hex(r["log_sha256"]), buildIndex: r["build_index"],
+      recordedAt: date("recorded_ms") ?? Date(timeIntervalSince1970: 0),
+      startedAt: date("started_ms"), endedAt: date("ended_ms"), outcome: r["outcome"],
+      exitCode: r["exit_code"],
+      wallSeconds: (r["wall_seconds"] as Double?).flatMap { (0...1e15).contains($0) ? $0 : nil },
+      stepSeconds: (r["step_seconds"] as Double?).flatMap { (0...1e15).contains($0) ? $0 : nil }
+        ?? 0,
+      logFormat: r["log_format"], builderName: nil, driver: nil, imageName: r["image_name"],
+      imageDigest: nil, contextTransferBytes: nil, contextFiles: nil, contextBytes: nil,
+      contextPath: nil, dockerfilePath: nil, target: r["target"], errorMessage: nil,
+      stepsTotal: r["steps_total"], stepsCached: r["steps_cached"],
+      stepsExecuted: r["steps_executed"], stepsFailed: r["steps_failed"], unrecognizedLines: 0,
+      logPath: nil, logBytes: nil, logLines: nil, job: nil, command: nil,
+      git: [r["git_commit"], r["git_branch"], r["git_subject"]].contains { ($0 as String?) != nil }
+        ? GitFacts(commit: r["git_commit"], branch: r["git_branch"], subject: r["git_subject"])
+        : nil,
+      ci: (r["ci_provider"] as String?).map { CIFacts(provider: $0, url: r["ci_url"]) })
+  }
+
+  /// Reads a row of the schema-5 `build` table fetched with ``legacyColumns``.
+  init(legacy r: Row) {
     func date(_ column: String) -> Date? {
       (r[column] as String?).flatMap(UTCTimestamp.date(from:))
     }

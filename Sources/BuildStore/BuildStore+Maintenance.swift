@@ -15,14 +15,14 @@ extension BuildStore {
       arguments.append(branch)
     }
     if let recordedBefore {
-      clauses.append("b.recorded_at < ?")
-      arguments.append(UTCTimestamp.string(from: recordedBefore))
+      clauses.append("b.recorded_ms < ?")
+      arguments.append(UTCTimestamp.milliseconds(of: recordedBefore))
     }
     if let keepNewest {
       clauses.append(
         """
         b.id NOT IN (SELECT id FROM build WHERE \(branch == nil ? "1" : "git_branch = ?")
-          ORDER BY recorded_at DESC, id DESC LIMIT ?)
+          ORDER BY recorded_ms DESC, id DESC LIMIT ?)
         """)
       if let branch { arguments.append(branch) }
       arguments.append(max(keepNewest, 0))
@@ -50,9 +50,11 @@ extension BuildStore {
         throw StoreError.noSuchBuild(missing.map(String.init).joined(separator: ", "))
       }
       let freeBefore = try Self.freeBytes(db)
+      let dependents = try Self.dependentRecords(of: Set(unique), db)
       for id in unique {
         try db.execute(sql: "DELETE FROM build WHERE id = ?", arguments: [id])
       }
+      try Self.rewriteRecords(dependents, db)
       var report = try Self.collectGarbage(db)
       report.deletedBuilds = unique
       report.freedBytes = try Self.freeBytes(db) - freeBefore
@@ -60,16 +62,14 @@ extension BuildStore {
     }
   }
 
-  /// Collects the garbage, compresses the kept output still stored as plain JSON (schema 3's), then
-  /// rewrites the file without its free pages (SQLite `VACUUM`).
+  /// Collects the garbage, then rewrites the file without its free pages (SQLite `VACUUM`).
   public func vacuum() throws -> VacuumReport {
     let before = try read { try Self.fileBytes($0) }
     let (cleanup, recompressed) = try write { db in
       let freeBefore = try Self.freeBytes(db)
       var report = try Self.collectGarbage(db)
-      let recompressed = try Self.recompressOutputs(db)
       report.freedBytes = try Self.freeBytes(db) - freeBefore
-      return (report, recompressed)
+      return (report, 0)
     }
     do {
       try writer.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
@@ -81,28 +81,31 @@ extension BuildStore {
       bytesAfter: try read { try Self.fileBytes($0) })
   }
 
-  /// Removes what no build refers to: step names no step uses, input blobs no build input and no
-  /// pre-schema-4 context list names, and context tree nodes no build's root reaches.
-  /// The one place that knows what refers to what; every deletion ends here.
+  /// Removes what no build refers to: input contents no build's record lists, and context tree
+  /// nodes no build's root reaches. The one place that knows what refers to what; every deletion
+  /// ends here.
   static func collectGarbage(_ db: Database) throws -> CleanupReport {
     var report = CleanupReport()
-    try db.execute(sql: "DELETE FROM step_name WHERE id NOT IN (SELECT name_id FROM step)")
-    report.stepNames = db.changesCount
-
-    let unreferenced = """
-      sha256 NOT IN (SELECT \(inputHex) FROM build_input i)
-        AND sha256 NOT IN (SELECT context_manifest_sha256 FROM build WHERE context_manifest_sha256 IS NOT NULL)
-      """
-    if let row = try Row.fetchOne(
-      db,
-      sql:
-        "SELECT count(*), coalesce(sum(length(content)), 0) FROM input_blob WHERE \(unreferenced)")
-    {
-      report.inputBlobs = row[0]
-      report.inputBlobBytes = row[1]
+    var reader = RecordReader()
+    var used = Set<String>()
+    let ids = try Int64.fetchAll(db, sql: "SELECT id FROM build")
+    for chunk in stride(from: 0, to: ids.count, by: 500) {
+      let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+      let records = try reader.records(part, db)
+      for id in part {
+        guard let record = records[id] else { throw StoreError.damagedRecord(buildID: id) }
+        for input in record.inputs { used.insert(input.sha256) }
+      }
     }
-    if report.inputBlobs > 0 {
-      try db.execute(sql: "DELETE FROM input_blob WHERE \(unreferenced)")
+    let delete = try db.makeStatement(sql: "DELETE FROM input_blob WHERE sha256 = ?")
+    for row in try Row.fetchAll(
+      db, sql: "SELECT sha256, coalesce(length(content), 0) FROM input_blob")
+    {
+      let sha: String = row[0]
+      guard !used.contains(sha) else { continue }
+      try delete.execute(arguments: [sha])
+      report.inputBlobs += 1
+      report.inputBlobBytes += row[1] as Int64
     }
 
     var reachable = Set<Data>()
@@ -114,31 +117,15 @@ extension BuildStore {
       else { continue }
       pending += ContextTree.children(of: data)
     }
-    let delete = try db.makeStatement(sql: "DELETE FROM context_node WHERE hash = ?")
+    let deleteNode = try db.makeStatement(sql: "DELETE FROM context_node WHERE hash = ?")
     for row in try Row.fetchAll(db, sql: "SELECT hash, length(data) FROM context_node") {
       let hash: Data = row[0]
       guard !reachable.contains(hash) else { continue }
-      try delete.execute(arguments: [hash])
+      try deleteNode.execute(arguments: [hash])
       report.contextNodes += 1
       report.contextNodeBytes += row[1] as Int64
     }
     return report
-  }
-
-  /// Rewrites the kept-output blobs stored as plain JSON (migrated from schema 3) compressed; returns how many.
-  static func recompressOutputs(_ db: Database) throws -> Int {
-    let ids = try Int64.fetchAll(
-      db, sql: "SELECT build_id FROM build_output WHERE codec <> 'zlib'")
-    var count = 0
-    for id in ids {
-      guard let blob = try outputBlob(buildID: id, db) else { continue }
-      let (codec, data) = blob.encoded()
-      try db.execute(
-        sql: "UPDATE build_output SET codec = ?, data = ? WHERE build_id = ?",
-        arguments: [codec, data, id])
-      count += 1
-    }
-    return count
   }
 
   private static func fileBytes(_ db: Database) throws -> Int64 {

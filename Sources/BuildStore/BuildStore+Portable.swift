@@ -12,8 +12,8 @@ extension BuildStore {
       arguments.append(branch)
     }
     if let since {
-      clauses.append("recorded_at >= ?")
-      arguments.append(UTCTimestamp.string(from: since))
+      clauses.append("recorded_ms >= ?")
+      arguments.append(UTCTimestamp.milliseconds(of: since))
     }
     return try read { db in
       try Int64.fetchAll(
@@ -24,37 +24,30 @@ extension BuildStore {
 
   /// Everything stored about build `id`, as plain values for `export`; nil when there is no such build.
   public func portableBuild(id: Int64) throws -> PortableBuild? {
-    guard let detail = try build(id: id) else { return nil }
-    return try read { db in
+    try read { db in
       guard
         let row = try Row.fetchOne(
           db, sql: "SELECT \(BuildRow.columns) FROM build WHERE id = ?", arguments: [id])
       else { return nil }
-      let entries = try Row.fetchAll(
-        db, sql: "SELECT name, files, bytes FROM context_entry WHERE build_id = ? ORDER BY name",
-        arguments: [id]
-      ).map { ContextEntry(name: $0[0], files: $0[1], bytes: $0[2]) }
-      let blob = try Self.outputBlob(buildID: id, db)
-      var outputs: [Int: [String]] = [:]
-      for step in detail.steps {
-        if let lines = blob?.lines(at: step.position), !lines.isEmpty {
-          outputs[step.position] = lines
-        }
+      var reader = RecordReader()
+      guard let record = try reader.record(id, db) else {
+        throw StoreError.damagedRecord(buildID: id)
       }
-      let inputs = try detail.inputs.map {
+      var buildRow = BuildRow(row)
+      record.apply(to: &buildRow)
+      let inputs = try record.inputs.map {
         PortableBuild.Input(
           path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes,
           content: try Self.inputContent(sha256: $0.sha256, db))
       }
-      // Durations an older version stored as infinite read as the summary reads them.
-      var buildRow = BuildRow(row)
-      buildRow.wallSeconds = detail.summary.wallSeconds
-      buildRow.stepSeconds = detail.summary.stepSeconds
+      var outputs: [Int: [String]] = [:]
+      for position in record.outputs.keys { outputs[position] = record.lines(at: position) }
       return PortableBuild(
-        id: id, row: buildRow, labels: detail.labels, warnings: detail.warnings,
-        baseImages: detail.baseImages, contextEntries: entries, steps: detail.steps,
+        id: id, row: buildRow, labels: try Self.labels(id, db), warnings: record.warnings,
+        baseImages: record.baseImages,
+        contextEntries: record.contextEntries.sorted { $0.name < $1.name }, steps: record.steps,
         outputs: outputs, inputs: inputs,
-        contextManifest: try Self.contextManifest(buildID: id, db))
+        contextManifest: try Self.contextManifest(buildID: id, record: record, db))
     }
   }
 
@@ -67,34 +60,9 @@ extension BuildStore {
     try write { db in
       var results: [RecordResult] = []
       while let build = try next() {
-        results.append(try Self.insertPortable(build, db))
+        results.append(try Self.insertBuild(build, db))
       }
       return results
     }
-  }
-
-  private static func insertPortable(_ b: PortableBuild, _ db: Database) throws -> RecordResult {
-    if let id = try Int64.fetchOne(
-      db, sql: "SELECT id FROM build WHERE log_sha256 = ? AND build_index = ?",
-      arguments: [b.row.logSHA256, b.row.buildIndex])
-    {
-      return .alreadyRecorded(id: id)
-    }
-    let id = try b.row.insert(db, id: b.id)
-    try insertSteps(b.steps, outputs: OutputBlob(lines: b.outputs), buildID: id, db)
-    try insertFacts(
-      buildID: id, baseImages: b.baseImages, warnings: b.warnings, labels: b.labels,
-      entries: b.contextEntries, db)
-    for input in b.inputs {
-      // Contents are shared by hash: one whose bytes do not have its hash is not taken.
-      let content = input.content.flatMap { SHA256Digest.hex(of: $0) == input.sha256 ? $0 : nil }
-      try insertInput(
-        buildID: id, path: input.path, role: input.role, sha256: input.sha256, bytes: input.bytes,
-        content: content, db)
-    }
-    if let manifest = b.contextManifest {
-      try insertContextTree(ContextTree(manifestText: manifest), buildID: id, db)
-    }
-    return .recorded(id: id)
   }
 }

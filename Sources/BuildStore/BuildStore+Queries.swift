@@ -5,65 +5,20 @@ import GRDB
 extension BuildStore {
   // MARK: - Queries
 
-  /// Durations outside 0…1e15 s (an infinity written by an older version) read as unknown; such a
-  /// build's step total is the sum of its readable step durations.
+  /// Durations outside 0…1e15 s (an infinity from a damaged or hand-edited file) read as unknown.
   static let summaryColumns = """
-    b.id, b.recorded_at, b.started_at, b.ended_at, b.outcome, b.exit_code,
+    b.id, b.recorded_ms, b.started_ms, b.ended_ms, b.outcome, b.exit_code,
     CASE WHEN b.wall_seconds BETWEEN 0 AND 1e15 THEN b.wall_seconds END,
-    CASE WHEN b.step_seconds BETWEEN 0 AND 1e15 THEN b.step_seconds
-      ELSE (SELECT COALESCE(SUM(s.duration_seconds), 0) FROM step s
-        WHERE s.build_id = b.id AND s.duration_seconds BETWEEN 0 AND 1e15) END,
+    CASE WHEN b.step_seconds BETWEEN 0 AND 1e15 THEN b.step_seconds ELSE 0 END,
     b.log_format, b.git_branch, b.git_commit, b.git_subject, b.target, b.image_name, b.steps_total,
     b.steps_cached, b.steps_executed, b.steps_failed, b.ci_provider, b.ci_url
     """
 
-  /// A build input's SHA-256 as hex: stored as 32 bytes since schema 4, as hex text before.
-  static let inputHex =
-    "(CASE WHEN typeof(i.sha256) = 'blob' THEN lower(hex(i.sha256)) ELSE i.sha256 END)"
-
-  static let stepColumns = """
-    s.position, s.vertex, n.name, n.service, n.platform, n.stage, n.step_index, n.step_total, n.kind, n.step_key,
-    s.status, CASE WHEN s.duration_seconds BETWEEN 0 AND 1e15 THEN s.duration_seconds END, s.started_ms, s.completed_ms, s.output_lines, s.error_text, s.digest,
-    s.name_id
-    """
-
-  /// A step read with ``stepColumns`` from offset `o`. `keys` keeps the keys read from names by name
-  /// id, so that a query over many builds parses each distinct name once.
-  static func step(_ r: Row, offset o: Int, keys: inout [Int64: String]) -> StoredStep {
-    let name: String = r[o + 2]
-    let service: String? = r[o + 3]
-    let nameID: Int64 = r[o + 17]
-    let key: String
-    if let stored = r[o + 9] as String? {
-      key = stored
-    } else if let known = keys[nameID] {
-      key = known
-    } else {
-      key = StepName(name, services: Set([service].compactMap { $0 })).stableKey
-      keys[nameID] = key
-    }
-    let digest: String? =
-      switch (r[o + 16] as DatabaseValue).storage {
-      case .blob(let raw): "sha256:" + lowercaseHex(raw)
-      case .string(let text): text
-      default: nil
-      }
-    return StoredStep(
-      position: r[o], vertex: r[o + 1], name: name, service: service, platform: r[o + 4],
-      stage: r[o + 5],
-      index: r[o + 6], total: r[o + 7], kind: StepKind(rawValue: r[o + 8]) ?? .other, key: key,
-      status: StepStatus(rawValue: r[o + 10]) ?? .unfinished, durationSeconds: r[o + 11],
-      startedAt: (r[o + 12] as Int64?).map(UTCTimestamp.date(milliseconds:)),
-      completedAt: (r[o + 13] as Int64?).map(UTCTimestamp.date(milliseconds:)),
-      outputLines: r[o + 14],
-      errorText: r[o + 15], digest: digest)
-  }
-
   static func summary(_ row: Row) -> BuildSummary {
     BuildSummary(
-      id: row[0], recordedAt: UTCTimestamp.date(from: row[1]) ?? Date(timeIntervalSince1970: 0),
-      startedAt: (row[2] as String?).flatMap(UTCTimestamp.date(from:)),
-      endedAt: (row[3] as String?).flatMap(UTCTimestamp.date(from:)),
+      id: row[0], recordedAt: UTCTimestamp.date(milliseconds: row[1] ?? 0),
+      startedAt: (row[2] as Int64?).map(UTCTimestamp.date(milliseconds:)),
+      endedAt: (row[3] as Int64?).map(UTCTimestamp.date(milliseconds:)),
       outcome: BuildOutcome(rawValue: row[4]) ?? .unknown, exitCode: row[5], wallSeconds: row[6],
       stepSeconds: row[7],
       logFormat: LogFormat(rawValue: row[8]) ?? .plain, branch: row[9], commit: row[10],
@@ -109,7 +64,7 @@ extension BuildStore {
       try Row.fetchAll(
         db,
         sql:
-          "SELECT \(Self.summaryColumns) FROM build b \(whereClause) ORDER BY b.recorded_at DESC, b.id DESC LIMIT ?",
+          "SELECT \(Self.summaryColumns) FROM build b \(whereClause) ORDER BY b.recorded_ms DESC, b.id DESC LIMIT ?",
         arguments: StatementArguments(query.arguments + [query.limit])
       ).map(Self.summary)
     }
@@ -118,7 +73,7 @@ extension BuildStore {
   /// The id of the most recently recorded build.
   public func latestBuildID() throws -> Int64? {
     try read { db in
-      try Int64.fetchOne(db, sql: "SELECT id FROM build ORDER BY recorded_at DESC, id DESC LIMIT 1")
+      try Int64.fetchOne(db, sql: "SELECT id FROM build ORDER BY recorded_ms DESC, id DESC LIMIT 1")
     }
   }
 
@@ -127,95 +82,62 @@ extension BuildStore {
     try read { db in
       guard
         let row = try Row.fetchOne(
-          db,
-          sql: """
-            SELECT \(Self.summaryColumns), b.log_sha256, b.builder_name, b.driver, b.image_digest, b.error_message,
-              b.context_transfer_bytes, b.context_path, b.dockerfile_path, b.context_files, b.context_bytes,
-              b.unrecognized_lines, b.log_path, b.command, b.job, b.git_committed_at, b.git_dirty, b.git_shallow,
-              b.git_root, b.ci_run_id, b.ci_job_id
-            FROM build b WHERE b.id = ?
-            """, arguments: [id])
+          db, sql: "SELECT \(Self.summaryColumns), b.log_sha256 FROM build b WHERE b.id = ?",
+          arguments: [id])
       else { return nil }
+      var reader = RecordReader()
+      guard let record = try reader.record(id, db) else {
+        throw StoreError.damagedRecord(buildID: id)
+      }
       let summary = Self.summary(row)
-      let hasGit = summary.commit != nil || summary.branch != nil
-      let git =
+      let hasGit = summary.commit != nil || summary.branch != nil || summary.subject != nil
+      var git =
         hasGit
-        ? GitFacts(
-          commit: summary.commit, branch: summary.branch, subject: summary.subject,
-          committedAt: (row["git_committed_at"] as String?).flatMap(UTCTimestamp.date(from:)),
-          dirty: row["git_dirty"],
-          shallow: row["git_shallow"], root: row["git_root"]) : nil
+        ? GitFacts(commit: summary.commit, branch: summary.branch, subject: summary.subject) : nil
+      if record.hasGit {
+        git = git ?? GitFacts()
+        git?.committedAt = record.gitCommittedAt
+        git?.dirty = record.gitDirty
+        git?.shallow = record.gitShallow
+        git?.root = record.gitRoot
+      }
       let ci = summary.ciProvider.map {
-        CIFacts(provider: $0, runID: row["ci_run_id"], jobID: row["ci_job_id"], url: summary.ciURL)
+        CIFacts(provider: $0, runID: record.ciRunID, jobID: record.ciJobID, url: summary.ciURL)
       }
-      let entries = try Row.fetchAll(
-        db,
-        sql:
-          "SELECT name, files, bytes FROM context_entry WHERE build_id = ? ORDER BY bytes DESC, name",
-        arguments: [id]
-      ).map { ContextEntry(name: $0[0], files: $0[1], bytes: $0[2]) }
-      let context: ContextFacts? = (row["context_path"] as String?).map {
+      let context: ContextFacts? = record.contextPath.map {
         ContextFacts(
-          path: $0, dockerfilePath: row["dockerfile_path"], files: row["context_files"] ?? 0,
-          bytes: row["context_bytes"] ?? 0, entries: entries)
-      }
-      var keys: [Int64: String] = [:]
-      let steps = try Row.fetchAll(
-        db,
-        sql:
-          "SELECT \(Self.stepColumns) FROM step s JOIN step_name n ON n.id = s.name_id WHERE s.build_id = ? ORDER BY s.position",
-        arguments: [id]
-      ).map { Self.step($0, offset: 0, keys: &keys) }
-      let baseImages = try Row.fetchAll(
-        db,
-        sql:
-          "SELECT stage, reference, digest, source, position FROM base_image WHERE build_id = ? ORDER BY rowid",
-        arguments: [id]
-      ).map {
-        StoredBaseImage(
-          stage: $0[0], reference: $0[1], digest: $0[2], source: $0[3], position: $0[4])
-      }
-      let warnings = try String.fetchAll(
-        db, sql: "SELECT text FROM warning WHERE build_id = ? ORDER BY position", arguments: [id])
-      let labelRows = try Row.fetchAll(
-        db, sql: "SELECT key, value FROM build_label WHERE build_id = ? ORDER BY key",
-        arguments: [id])
-      var labels: [String: String] = [:]
-      for r in labelRows { labels[r[0]] = r[1] }
-      let inputs = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT i.path, i.role, \(Self.inputHex), coalesce(blob.bytes, 0) FROM build_input i
-          LEFT JOIN input_blob blob ON blob.sha256 = \(Self.inputHex) WHERE i.build_id = ? ORDER BY i.path
-          """, arguments: [id]
-      ).map {
-        StoredInput(
-          path: $0[0], role: InputFact.Role(rawValue: $0[1]) ?? .manifest, sha256: $0[2],
-          bytes: $0[3])
+          path: $0, dockerfilePath: record.dockerfilePath, files: record.contextFiles ?? 0,
+          bytes: record.contextBytes ?? 0,
+          entries: record.contextEntries.sorted { ($0.bytes, $1.name) > ($1.bytes, $0.name) })
       }
       return BuildDetail(
-        summary: summary, logSHA256: row["log_sha256"], builderName: row["builder_name"],
-        driver: row["driver"],
-        imageDigest: row["image_digest"], errorMessage: row["error_message"],
-        contextTransferBytes: row["context_transfer_bytes"], context: context,
-        unrecognizedLines: row["unrecognized_lines"], logPath: row["log_path"],
-        command: row["command"],
-        job: row["job"], git: git, ci: ci, labels: labels, steps: steps,
-        baseImages: baseImages, warnings: warnings, inputs: inputs)
+        summary: summary, logSHA256: Self.hex(row["log_sha256"]), builderName: record.builderName,
+        driver: record.driver, imageDigest: record.imageDigest, errorMessage: record.errorMessage,
+        contextTransferBytes: record.contextTransferBytes, context: context,
+        unrecognizedLines: record.unrecognizedLines, logPath: record.logPath,
+        command: record.command, job: record.job, git: git, ci: ci,
+        labels: try Self.labels(id, db), steps: record.steps, baseImages: record.baseImages,
+        warnings: record.warnings, inputs: record.inputs)
     }
+  }
+
+  static func labels(_ id: Int64, _ db: Database) throws -> [String: String] {
+    var labels: [String: String] = [:]
+    for r in try Row.fetchAll(
+      db, sql: "SELECT key, value FROM build_label WHERE build_id = ? ORDER BY key",
+      arguments: [id])
+    {
+      labels[r[0]] = r[1]
+    }
+    return labels
   }
 
   /// The last output lines kept for step `position` of build `buildID`.
   public func stepOutput(buildID: Int64, position: Int) throws -> [String] {
-    try read { db in try Self.outputBlob(buildID: buildID, db)?.lines(at: position) ?? [] }
-  }
-
-  static func outputBlob(buildID: Int64, _ db: Database) throws -> OutputBlob? {
-    guard
-      let row = try Row.fetchOne(
-        db, sql: "SELECT codec, data FROM build_output WHERE build_id = ?", arguments: [buildID])
-    else { return nil }
-    return OutputBlob(codec: row[0], data: row[1])
+    try read { db in
+      var reader = RecordReader()
+      return try reader.record(buildID, db)?.lines(at: position) ?? []
+    }
   }
 
   /// The builds recorded before `id` (by record order) that could serve as its baseline:
@@ -226,7 +148,7 @@ extension BuildStore {
     var query = SummaryQuery(limit: limit)
     query.clauses = [
       "b.outcome = 'success'",
-      "(b.recorded_at < (SELECT recorded_at FROM build WHERE id = ?) OR (b.recorded_at = (SELECT recorded_at FROM build WHERE id = ?) AND b.id < ?))",
+      "(b.recorded_ms < (SELECT recorded_ms FROM build WHERE id = ?) OR (b.recorded_ms = (SELECT recorded_ms FROM build WHERE id = ?) AND b.id < ?))",
     ]
     query.arguments = [id, id, id]
     query.require("b.git_branch = ?", branch)
@@ -242,7 +164,7 @@ extension BuildStore {
     var query = SummaryQuery(limit: limit)
     query.require("b.git_branch = ?", branch)
     query.require("b.target = ?", target)
-    query.require("b.recorded_at >= ?", since.map(UTCTimestamp.string(from:)))
+    query.require("b.recorded_ms >= ?", since.flatMap(UTCTimestamp.milliseconds(of:)))
     return try summaries(query).reversed()
   }
 
@@ -261,44 +183,30 @@ extension BuildStore {
   public func steps(ofBuilds buildIDs: [Int64]) throws -> [Int64: [StoredStep]] {
     guard !buildIDs.isEmpty else { return [:] }
     return try read { db in
-      var keys: [Int64: String] = [:]
-      var result: [Int64: [StoredStep]] = [:]
-      let marks = Array(repeating: "?", count: buildIDs.count).joined(separator: ",")
-      let rows = try Row.fetchAll(
-        db,
-        sql: """
-          SELECT s.build_id, \(Self.stepColumns) FROM step s JOIN step_name n ON n.id = s.name_id
-          WHERE s.build_id IN (\(marks)) ORDER BY s.build_id, s.position
-          """,
-        arguments: StatementArguments(buildIDs))
-      for r in rows {
-        result[r[0], default: []].append(Self.step(r, offset: 1, keys: &keys))
-      }
-      return result
+      var reader = RecordReader()
+      return try reader.records(buildIDs, db).mapValues(\.steps)
     }
   }
 
   /// The build context's file list recorded with build `id` (`sha256 size path` lines), if any.
   public func contextManifest(buildID: Int64) throws -> Data? {
-    try read { db in try Self.contextManifest(buildID: buildID, db) }
+    try read { db in
+      var reader = RecordReader()
+      guard let record = try reader.record(buildID, db) else { return nil }
+      return try Self.contextManifest(buildID: buildID, record: record, db)
+    }
   }
 
-  static func contextManifest(buildID: Int64, _ db: Database) throws -> Data? {
+  static func contextManifest(buildID: Int64, record: BuildRecord, _ db: Database) throws -> Data? {
+    if let manifest = record.manifest { return manifest }
     guard
-      let row = try Row.fetchOne(
-        db,
-        sql:
-          "SELECT context_root, context_truncated, context_manifest_sha256 FROM build WHERE id = ?",
-        arguments: [buildID])
+      let root = try Data.fetchOne(
+        db, sql: "SELECT context_root FROM build WHERE id = ?", arguments: [buildID])
     else { return nil }
-    if let root = row[0] as Data? {
-      let statement = try db.cachedStatement(sql: "SELECT data FROM context_node WHERE hash = ?")
-      return try ContextTree.manifestText(root: root, truncated: row[1] ?? false) {
-        try Data.fetchOne(statement, arguments: [$0])
-      }
+    let statement = try db.cachedStatement(sql: "SELECT data FROM context_node WHERE hash = ?")
+    return try ContextTree.manifestText(root: root, truncated: record.contextTruncated ?? false) {
+      try Data.fetchOne(statement, arguments: [$0])
     }
-    guard let sha = row[2] as String? else { return nil }
-    return try inputContent(sha256: sha, db)
   }
 
   /// The content of a recorded cache input, by its SHA-256.

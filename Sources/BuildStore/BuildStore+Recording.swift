@@ -1,5 +1,4 @@
 import BuildLog
-import Crypto
 import Foundation
 import GRDB
 
@@ -11,12 +10,11 @@ extension BuildStore {
   }
 
   private static func insert(_ b: NewBuild, _ db: Database) throws -> RecordResult {
-    if let id = try Int64.fetchOne(
-      db, sql: "SELECT id FROM build WHERE log_sha256 = ? AND build_index = ?",
-      arguments: [b.logSHA256, b.buildIndex])
-    {
-      return .alreadyRecorded(id: id)
-    }
+    try insertBuild(portable(b), db)
+  }
+
+  /// Everything a new build stores, as plain values.
+  static func portable(_ b: NewBuild) -> PortableBuild {
     let p = b.parsed
     var services = Set<String>()
     for step in p.steps {
@@ -47,11 +45,11 @@ extension BuildStore {
       logPath: b.logPath, logBytes: b.logBytes, logLines: b.logLines, job: p.job,
       command: b.command, git: b.git,
       ci: b.ci)
-    let buildID = try row.insert(db, id: nil)
 
     var seenKeys: [String: Int] = [:]
     var steps: [StoredStep] = []
     var outputs: [Int: [String]] = [:]
+    var images: [StoredBaseImage] = []
     for (position, (step, name)) in zip(p.steps, names).enumerated() {
       var key = name.stableKey
       let occurrence = seenKeys[key, default: 0]
@@ -65,12 +63,7 @@ extension BuildStore {
           status: step.status,
           durationSeconds: step.duration, startedAt: step.startedAt, completedAt: step.completedAt,
           outputLines: step.outputLineCount, errorText: step.errorText, digest: step.digest))
-      outputs[position] = step.outputTail
-    }
-    try insertSteps(steps, outputs: OutputBlob(lines: outputs), buildID: buildID, db)
-
-    var images: [StoredBaseImage] = []
-    for (position, (step, name)) in zip(p.steps, names).enumerated() {
+      if !step.outputTail.isEmpty { outputs[position] = step.outputTail }
       guard let image = name.baseImage else { continue }
       let resolvedDigest = step.resolvedReference.flatMap { ref in
         ref.range(of: "@sha256:").map { "sha256:" + ref[$0.upperBound...] }
@@ -82,129 +75,65 @@ extension BuildStore {
           stage: name.stage, reference: image.reference, digest: fromLog ?? fromDaemon,
           source: fromDaemon == nil ? "log" : "daemon", position: position))
     }
-    try insertFacts(
-      buildID: buildID, baseImages: images, warnings: p.warnings, labels: b.labels,
-      entries: b.context?.entries ?? [], db)
-    for input in b.inputs {
-      try insertInput(
-        buildID: buildID, path: input.path, role: input.role, sha256: input.sha256,
-        bytes: input.bytes,
-        content: input.content, db)
-    }
-    if let manifest = b.contextManifest {
-      try insertContextTree(ContextTree(manifestText: manifest), buildID: buildID, db)
-    }
-    return .recorded(id: buildID)
+    return PortableBuild(
+      id: 0, row: row, labels: b.labels, warnings: p.warnings, baseImages: images,
+      contextEntries: b.context?.entries ?? [], steps: steps, outputs: outputs,
+      inputs: b.inputs.map {
+        PortableBuild.Input(
+          path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes, content: $0.content)
+      }, contextManifest: b.contextManifest)
   }
 
-  /// The id of step name `step`, interned: found by a 64-bit hash of its fields, checked field by field.
-  static func nameID(_ step: StoredStep, _ db: Database) throws -> Int64 {
-    let derived = StepName(step.name, services: Set([step.service].compactMap { $0 })).stableKey
-    let key: String? = step.key == derived ? nil : step.key
-    let fields: [String] = [
-      step.name, key ?? "", step.kind.rawValue, step.service ?? "", step.platform ?? "",
-      step.stage ?? "",
-      step.index.map(String.init) ?? "", step.total.map(String.init) ?? "",
-    ]
-    let digest = SHA256.hash(data: Data(fields.joined(separator: "\u{0}").utf8))
-    let identity = digest.withUnsafeBytes { $0.loadUnaligned(as: Int64.self) }
-    let arguments: StatementArguments = [
-      identity, step.name, key, step.kind.rawValue, step.service, step.platform, step.stage,
-      step.index, step.total,
-    ]
+  /// Stores one build (recorded or imported): its row, labels, input contents and record. One
+  /// already stored (same log content and position) is not stored again; `b.id` is kept when it is
+  /// above 0 and free.
+  static func insertBuild(_ b: PortableBuild, _ db: Database) throws -> RecordResult {
     if let id = try Int64.fetchOne(
-      db.cachedStatement(
-        sql: """
-          SELECT id FROM step_name WHERE identity = ? AND name = ? AND step_key IS ? AND kind = ? AND service IS ?
-            AND platform IS ? AND stage IS ? AND step_index IS ? AND step_total IS ?
-          """), arguments: arguments)
+      db, sql: "SELECT id FROM build WHERE log_sha256 IN (?, ?) AND build_index = ?",
+      arguments: [BuildRow.storedLogHash(b.row.logSHA256), b.row.logSHA256, b.row.buildIndex])
     {
-      return id
+      return .alreadyRecorded(id: id)
     }
-    try run(
-      db,
-      sql: """
-        INSERT INTO step_name (identity, name, step_key, kind, service, platform, stage, step_index, step_total)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """, arguments: arguments)
-    return db.lastInsertedRowID
-  }
-
-  /// A step digest as stored: the 32 bytes of a `sha256:<hex>` digest, any other text as it is.
-  static func storedDigest(_ digest: String?) -> (any DatabaseValueConvertible)? {
-    guard let digest, digest.hasPrefix("sha256:") else { return digest }
-    return storedHash(String(digest.dropFirst(7)), text: digest)
-  }
-
-  /// The 32 bytes of a lowercase hex SHA-256, or `text` when `hex` is not one.
-  static func storedHash(_ hex: String, text: String) -> any DatabaseValueConvertible {
-    ContextTree.rawSHA256(hex[...]).map { Data($0) } ?? text
-  }
-
-  static func insertSteps(
-    _ steps: [StoredStep], outputs: OutputBlob?, buildID: Int64, _ db: Database
-  ) throws {
-    for step in steps {
-      try run(
-        db,
-        sql: """
-          INSERT INTO step (build_id, position, vertex, name_id, status, duration_seconds, started_ms, completed_ms,
-            output_lines, error_text, digest)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          buildID, step.position, step.vertex, try nameID(step, db), step.status.rawValue,
-          step.durationSeconds,
-          step.startedAt.flatMap(UTCTimestamp.milliseconds(of:)),
-          step.completedAt.flatMap(UTCTimestamp.milliseconds(of:)),
-          step.outputLines, step.errorText, storedDigest(step.digest),
-        ])
-    }
-    if let outputs {
-      let (codec, data) = outputs.encoded()
-      try run(
-        db, sql: "INSERT INTO build_output (build_id, codec, data) VALUES (?, ?, ?)",
-        arguments: [buildID, codec, data])
-    }
-  }
-
-  static func insertFacts(
-    buildID: Int64, baseImages: [StoredBaseImage], warnings: [String], labels: [String: String],
-    entries: [ContextEntry], _ db: Database
-  ) throws {
-    for image in baseImages {
-      try run(
-        db,
-        sql:
-          "INSERT INTO base_image (build_id, position, stage, reference, digest, source) VALUES (?, ?, ?, ?, ?, ?)",
-        arguments: [
-          buildID, image.position, image.stage, image.reference, image.digest, image.source,
-        ])
-    }
-    for (position, warning) in warnings.enumerated() {
-      try run(
-        db, sql: "INSERT INTO warning (build_id, position, text) VALUES (?, ?, ?)",
-        arguments: [buildID, position, warning])
-    }
-    for (key, value) in labels {
+    let id = try b.row.insert(db, id: b.id > 0 ? b.id : nil)
+    for (key, value) in b.labels {
       try run(
         db, sql: "INSERT INTO build_label (build_id, key, value) VALUES (?, ?, ?)",
-        arguments: [buildID, key, value])
+        arguments: [id, key, value])
     }
-    for entry in entries {
-      try run(
-        db,
-        sql:
-          "INSERT OR REPLACE INTO context_entry (build_id, name, files, bytes) VALUES (?, ?, ?, ?)",
-        arguments: [buildID, entry.name, entry.files, entry.bytes])
+    var record = BuildRecord(row: b.row)
+    record.steps = b.steps
+    record.outputs = b.outputs.filter { !$0.value.isEmpty }.mapValues {
+      $0.joined(separator: "\n")
     }
+    record.baseImages = b.baseImages
+    record.warnings = b.warnings
+    record.contextEntries = b.contextEntries
+    for input in b.inputs {
+      // Contents are shared by hash: one whose bytes do not have its hash is not taken.
+      let content = input.content.flatMap { SHA256Digest.hex(of: $0) == input.sha256 ? $0 : nil }
+      try storeInputContent(sha256: input.sha256, bytes: input.bytes, content: content, db)
+      record.inputs.removeAll { $0.path == input.path }
+      record.inputs.append(
+        StoredInput(path: input.path, role: input.role, sha256: input.sha256, bytes: input.bytes))
+    }
+    record.inputs.sort { $0.path < $1.path }
+    if let manifest = b.contextManifest {
+      if manifest.count <= inlineManifestLimit {
+        record.manifest = manifest
+      } else {
+        let tree = ContextTree(manifestText: manifest)
+        try insertNodes(tree, db)
+        record.contextTruncated = tree.truncated
+        try run(
+          db, sql: "UPDATE build SET context_root = ? WHERE id = ?", arguments: [tree.root, id])
+      }
+    }
+    try writeRecord(record.encoded(), buildID: id, target: b.row.target, db)
+    return .recorded(id: id)
   }
 
-  /// Stores a cache input's content once (compressed when that saves space) and lists it for the build.
-  static func insertInput(
-    buildID: Int64, path: String, role: InputFact.Role, sha256: String, bytes: Int, content: Data?,
-    _ db: Database
-  ) throws {
+  /// Stores a cache input's content once, by hash, compressed when that saves space.
+  static func storeInputContent(sha256: String, bytes: Int, content: Data?, _ db: Database) throws {
     var codec = "none"
     var stored = content
     if let content, content.count > 64 {
@@ -226,20 +155,5 @@ extension BuildStore {
         db, sql: "UPDATE input_blob SET content = ?, codec = ? WHERE sha256 = ?",
         arguments: [stored, codec, sha256])
     }
-    try run(
-      db,
-      sql: "INSERT OR REPLACE INTO build_input (build_id, path, role, sha256) VALUES (?, ?, ?, ?)",
-      arguments: [buildID, path, role.rawValue, storedHash(sha256, text: sha256)])
-  }
-
-  static func insertContextTree(_ tree: ContextTree, buildID: Int64, _ db: Database) throws {
-    for (hash, data) in tree.nodes {
-      try run(
-        db, sql: "INSERT OR IGNORE INTO context_node (hash, data) VALUES (?, ?)",
-        arguments: [hash, data])
-    }
-    try run(
-      db, sql: "UPDATE build SET context_root = ?, context_truncated = ? WHERE id = ?",
-      arguments: [tree.root, tree.truncated, buildID])
   }
 }

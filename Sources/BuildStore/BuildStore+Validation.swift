@@ -1,16 +1,45 @@
 import GRDB
 
+private let text = ["text"]
+private let textOrNull = ["text", "null"]
+private let int = ["integer"]
+private let intOrNull = ["integer", "null"]
+private let number = ["integer", "real"]
+private let numberOrNull = ["integer", "real", "null"]
+
 extension BuildStore {
+  typealias ColumnTypes = [(table: String, columns: [(name: String, types: [String])])]
+
   /// The storage classes each column may hold, as SQLite's `typeof` names them. Reading a value of
   /// another class would stop the process, so a history from elsewhere (`import OTHER.db`) is
   /// checked against this list first.
-  static let columnTypes: [(table: String, columns: [(name: String, types: [String])])] = {
-    let text = ["text"]
-    let textOrNull = ["text", "null"]
-    let int = ["integer"]
-    let intOrNull = ["integer", "null"]
-    let number = ["integer", "real"]
-    let numberOrNull = ["integer", "real", "null"]
+  static let columnTypes: ColumnTypes = {
+    return [
+      (
+        "build",
+        [
+          ("id", int), ("log_sha256", ["blob", "text"]), ("build_index", int),
+          ("recorded_ms", int), ("started_ms", intOrNull), ("ended_ms", intOrNull),
+          ("outcome", text), ("exit_code", intOrNull), ("wall_seconds", numberOrNull),
+          ("step_seconds", number), ("log_format", text), ("target", textOrNull),
+          ("image_name", textOrNull), ("steps_total", int), ("steps_cached", int),
+          ("steps_executed", int), ("steps_failed", int), ("git_commit", textOrNull),
+          ("git_branch", textOrNull), ("git_subject", textOrNull), ("ci_provider", textOrNull),
+          ("ci_url", textOrNull), ("context_root", ["blob", "null"]),
+        ]
+      ),
+      ("build_record", [("build_id", int), ("base_id", intOrNull), ("data", ["blob"])]),
+      ("build_label", [("build_id", int), ("key", text), ("value", text)]),
+      (
+        "input_blob",
+        [("sha256", text), ("bytes", int), ("content", ["blob", "text", "null"]), ("codec", text)]
+      ),
+      ("context_node", [("hash", ["blob"]), ("data", ["blob"])]),
+    ]
+  }()
+
+  /// The same for the tables of schema 5, which the migration to schema 6 reads.
+  static let legacyColumnTypes: ColumnTypes = {
     return [
       (
         "build",
@@ -81,20 +110,22 @@ extension BuildStore {
   /// The first column holding a value of a class buildtrail does not read there (`build.step_seconds
   /// holds text`), or nil when every value can be read.
   public func columnTypeProblem() throws -> String? {
-    try read { db in
-      for (table, columns) in Self.columnTypes {
-        for column in columns {
-          let allowed = column.types.map { "'\($0)'" }.joined(separator: ", ")
-          if let found = try String.fetchOne(
-            db,
-            sql:
-              "SELECT typeof(\(column.name)) FROM \(table) WHERE typeof(\(column.name)) NOT IN (\(allowed)) LIMIT 1"
-          ) {
-            return "\(table).\(column.name) holds \(found)"
-          }
+    try read { db in try Self.columnTypeProblem(Self.columnTypes, db) }
+  }
+
+  static func columnTypeProblem(_ types: ColumnTypes, _ db: Database) throws -> String? {
+    for (table, columns) in types {
+      for column in columns {
+        let allowed = column.types.map { "'\($0)'" }.joined(separator: ", ")
+        if let found = try String.fetchOne(
+          db,
+          sql:
+            "SELECT typeof(\(column.name)) FROM \(table) WHERE typeof(\(column.name)) NOT IN (\(allowed)) LIMIT 1"
+        ) {
+          return "\(table).\(column.name) holds \(found)"
         }
       }
-      return nil
     }
+    return nil
   }
 }

@@ -15,7 +15,7 @@ public struct BuildStore: Sendable {
   /// an exclusive lock, retried while another process holds it.
   /// - Parameter busyTimeout: how long to wait for another process's write to finish.
   /// - Throws: ``StoreError`` naming the file and the fix when it is not SQLite, newer, locked or unwritable.
-  public init(path: String, busyTimeout: TimeInterval = 10) throws {
+  public init(path: String, busyTimeout: TimeInterval = 60) throws {
     guard !path.isEmpty else {
       throw StoreError.cannotOpen(path: path, reason: "the path is empty")
     }
@@ -57,7 +57,7 @@ public struct BuildStore: Sendable {
     var attempt = 0
     while true {
       do {
-        try BuildtrailMigrations.migrate(writer)
+        try BuildtrailMigrations.migrate(writer, backfills: backfills)
         return
       } catch BuildtrailMigrations.Failure.newer(let unknown) {
         throw StoreError.newerSchema(path: path, unknownMigrations: unknown)
@@ -81,9 +81,19 @@ public struct BuildStore: Sendable {
     }
   }
 
+  /// Runs `body` in an immediate transaction: it takes the write lock before its first read, so that
+  /// concurrent writers wait on the busy timeout instead of failing on a lock upgrade.
   func write<T>(_ body: (Database) throws -> T) throws -> T {
     do {
-      return try writer.write(body)
+      return try writer.writeWithoutTransaction { db in
+        var result: T?
+        try db.inTransaction(.immediate) {
+          result = try body(db)
+          return .commit
+        }
+        guard let result else { preconditionFailure("a committed transaction ran its body") }
+        return result
+      }
     } catch let error as DatabaseError {
       throw Self.storeError(error, path: path)
     }
@@ -106,5 +116,16 @@ public struct BuildStore: Sendable {
 
   static func sha256Hex(_ data: Data) -> String {
     SHA256Digest.hex(of: data)
+  }
+}
+
+extension BuildStore {
+  /// A stored hash as hex: its bytes when stored as a blob, else the text as it is.
+  static func hex(_ value: DatabaseValue) -> String {
+    switch value.storage {
+    case .blob(let raw): lowercaseHex(raw)
+    case .string(let text): text
+    default: ""
+    }
   }
 }

@@ -42,3 +42,36 @@ struct ByteReader {
     return String(decoding: raw, as: UTF8.self)
   }
 }
+
+extension ByteReader {
+  /// A zigzag-encoded signed varint.
+  mutating func signed() -> Int64? {
+    varint().map { Int64(bitPattern: ($0 >> 1) ^ (0 &- ($0 & 1))) }
+  }
+
+  /// An optional string written by ``ByteWriter/optionalString(_:)``: `.some(nil)` for none, nil when damaged.
+  mutating func optionalString() -> String?? {
+    guard let length = varint() else { return nil }
+    if length == 0 { return .some(nil) }
+    guard length - 1 <= UInt64(bytes.count - offset), let raw = take(Int(length - 1)) else {
+      return nil
+    }
+    return .some(String(decoding: raw, as: UTF8.self))
+  }
+
+  /// An optional signed value written by ``ByteWriter/optionalSigned(_:)``.
+  mutating func optionalSigned() -> Int64?? {
+    guard let value = varint() else { return nil }
+    if value == 0 { return .some(nil) }
+    let zigzag = value - 1
+    return .some(Int64(bitPattern: (zigzag >> 1) ^ (0 &- (zigzag & 1))))
+  }
+}
+
+extension ByteReader {
+  /// A count of items that follow, each at least one byte: nil past what the bytes can hold.
+  mutating func count() -> Int? {
+    guard let value = varint(), value <= UInt64(bytes.count - offset) else { return nil }
+    return Int(value)
+  }
+}

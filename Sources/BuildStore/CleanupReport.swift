@@ -2,9 +2,9 @@
 public struct CleanupReport: Sendable, Equatable, Codable {
   /// The ids of the deleted builds, ascending.
   public var deletedBuilds: [Int64] = []
-  /// Step names no step uses any more.
+  /// Always 0 since schema 6, whose step names live in each build's record; kept for the JSON format.
   public var stepNames = 0
-  /// Cache input contents and pre-schema-4 context file lists no build refers to, and their stored bytes.
+  /// Cache input contents no build refers to, and their stored bytes.
   public var inputBlobs = 0
   public var inputBlobBytes: Int64 = 0
   /// Context file-list tree nodes no build's tree reaches, and their stored bytes.

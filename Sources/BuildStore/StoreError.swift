@@ -12,6 +12,8 @@ public enum StoreError: Error, LocalizedError, Equatable {
   case schema(path: String, migration: String, message: String)
   case full(path: String)
   case failed(path: String, message: String)
+  /// A build's stored record does not decode (the file was damaged or edited by hand).
+  case damagedRecord(buildID: Int64)
 
   public var errorDescription: String? {
     switch self {
@@ -39,6 +41,9 @@ public enum StoreError: Error, LocalizedError, Equatable {
       return "cannot write database \(path): the disk is full; free space or pass another --db"
     case .failed(let path, let message):
       return "database \(path) failed: \(message)"
+    case .damagedRecord(let id):
+      return
+        "the stored record of build \(id) is damaged; delete it with `buildtrail delete \(id)` or restore the file from a copy"
     case .noSuchBuild(let what):
       return "no build \(what) in the history; `buildtrail builds` lists the recorded ones"
     }

@@ -1,7 +1,8 @@
-/// What `vacuum` did: the garbage collected, the outputs recompressed, and the file's size around it.
+/// What `vacuum` did: the garbage collected and the file's size around it.
 public struct VacuumReport: Sendable, Equatable, Codable {
   public var cleanup: CleanupReport
-  /// Builds whose kept output was stored as plain JSON (migrated from schema 3) and is now compressed.
+  /// Always 0 since schema 6, which compresses every build's record when it stores it; kept for the
+  /// JSON format.
   public var outputsRecompressed: Int
   public var bytesBefore: Int64
   public var bytesAfter: Int64

@@ -1,27 +1,51 @@
 import CZlib
 import Foundation
 
-/// zlib streams (RFC 1950) from the system's libz: what the store compresses output and inputs with.
+/// zlib streams (RFC 1950) from the system's libz: what the store compresses records and inputs with.
+///
+/// A stream may be compressed against a preset dictionary (an earlier build's record): its bytes then
+/// cost little when they repeat the dictionary's, and it reads back only with the same dictionary.
 enum Zlib {
-  /// `data` compressed at level 9.
-  static func compress(_ data: Data) -> Data {
-    if data.isEmpty { return Data([0x78, 0xDA, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]) }
-    var bound = compressBound(uLong(data.count))
-    var out = Data(count: Int(bound))
-    let status = out.withUnsafeMutableBytes { dst in
-      data.withUnsafeBytes { src in
-        compress2(
-          dst.baseAddress!.assumingMemoryBound(to: Bytef.self), &bound,
-          src.baseAddress!.assumingMemoryBound(to: Bytef.self), uLong(data.count), 9)
+  /// `data` compressed at level 9, against `dictionary` when given (zlib uses its last 32 KiB).
+  static func compress(_ data: Data, dictionary: Data? = nil) -> Data {
+    var stream = z_stream()
+    let level: Int32 = 9
+    guard
+      deflateInit2_(
+        &stream, level, Z_DEFLATED, MAX_WBITS, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION,
+        Int32(MemoryLayout<z_stream>.size)) == Z_OK
+    else { preconditionFailure("deflateInit2 fails only without memory") }
+    defer { deflateEnd(&stream) }
+    if let dictionary, !dictionary.isEmpty {
+      let status = dictionary.withUnsafeBytes { d in
+        deflateSetDictionary(
+          &stream, d.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(d.count))
+      }
+      precondition(status == Z_OK, "deflateSetDictionary cannot fail on a new stream")
+    }
+    let bound = Int(deflateBound(&stream, uLong(data.count)))
+    var out = Data(count: bound)
+    let produced = out.withUnsafeMutableBytes { dst -> Int in
+      data.withUnsafeBytes { src -> Int in
+        stream.next_in = src.baseAddress.map {
+          UnsafeMutablePointer(mutating: $0.assumingMemoryBound(to: Bytef.self))
+        }
+        stream.avail_in = uInt(src.count)
+        stream.next_out = dst.baseAddress!.assumingMemoryBound(to: Bytef.self)
+        stream.avail_out = uInt(dst.count)
+        let status = deflate(&stream, Z_FINISH)
+        precondition(status == Z_STREAM_END, "deflate cannot fail with a deflateBound buffer")
+        return dst.count - Int(stream.avail_out)
       }
     }
-    precondition(status == Z_OK, "compress2 cannot fail with a compressBound buffer")
-    out.count = Int(bound)
+    out.count = produced
     return out
   }
 
-  /// Decompresses `data`; nil when it is not a whole zlib stream or would exceed `limit` bytes.
-  static func decompress(_ data: Data, limit: Int = 256 << 20) -> Data? {
+  /// Decompresses `data`, with `dictionary` when the stream asks for one; nil when it is not a whole
+  /// zlib stream, asks for a dictionary that was not given or does not match, or would exceed `limit`
+  /// bytes.
+  static func decompress(_ data: Data, dictionary: Data? = nil, limit: Int = 256 << 20) -> Data? {
     var stream = z_stream()
     guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
       return nil
@@ -35,10 +59,19 @@ enum Zlib {
       stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
       stream.avail_in = uInt(src.count)
       while true {
-        let status = buffer.withUnsafeMutableBufferPointer { dst -> Int32 in
+        var status = buffer.withUnsafeMutableBufferPointer { dst -> Int32 in
           stream.next_out = dst.baseAddress
           stream.avail_out = uInt(chunk)
           return inflate(&stream, Z_NO_FLUSH)
+        }
+        if status == Z_NEED_DICT {
+          guard let dictionary, !dictionary.isEmpty else { return nil }
+          let set = dictionary.withUnsafeBytes { d in
+            inflateSetDictionary(
+              &stream, d.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(d.count))
+          }
+          guard set == Z_OK else { return nil }
+          status = Z_OK
         }
         let produced = chunk - Int(stream.avail_out)
         guard out.count + produced <= limit else { return nil }

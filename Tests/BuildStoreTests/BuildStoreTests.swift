@@ -48,7 +48,9 @@ func temporaryDirectory() throws -> URL {
         ci: CIFacts(provider: "github-actions", runID: "42", url: "https://example.invalid/run/42"),
         inputs: [
           InputFact(
-            path: "uv.lock", role: .lockfile, sha256: "f00d", bytes: 3, content: Data("abc".utf8))
+            path: "uv.lock", role: .lockfile,
+            sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", bytes: 3,
+            content: Data("abc".utf8))
         ])
     ])
     // Then it reads back whole
@@ -72,8 +74,15 @@ func temporaryDirectory() throws -> URL {
       ])
     #expect(detail.warnings == ["JSONArgsRecommended: x (line 4)"])
     #expect(
-      detail.inputs == [StoredInput(path: "uv.lock", role: .lockfile, sha256: "f00d", bytes: 3)])
-    #expect(try store.inputContent(sha256: "f00d") == Data("abc".utf8))
+      detail.inputs == [
+        StoredInput(
+          path: "uv.lock", role: .lockfile,
+          sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", bytes: 3)
+      ])
+    #expect(
+      try store.inputContent(
+        sha256: "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        == Data("abc".utf8))
     #expect(try store.stepOutput(buildID: id, position: 3) == ["one", "two"])
   }
 
@@ -86,18 +95,18 @@ func temporaryDirectory() throws -> URL {
   }
 
   @Test func aLogIsRecordedAllOrNothing() throws {
-    // Given a history that refuses steps named "boom"
+    // Given a history that refuses the label value "boom"
     let store = try BuildStore.inMemory()
     try store.writer.write { db in
       try db.execute(
         sql:
-          "CREATE TRIGGER refuse BEFORE INSERT ON step_name WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END"
+          "CREATE TRIGGER refuse BEFORE INSERT ON build_label WHEN NEW.value = 'boom' BEGIN SELECT RAISE(ABORT, 'boom'); END"
       )
     }
-    // When the second build of a log holds such a step
+    // When the second build of a log has such a label
     let good = NewBuild(parsed: sampleBuild(), logSHA256: "log", buildIndex: 0)
     var bad = NewBuild(parsed: sampleBuild(), logSHA256: "log", buildIndex: 1)
-    bad.parsed.steps[3].name = "boom"
+    bad.labels = ["env": "boom"]
     #expect(throws: (any Error).self) { try store.record([good, bad]) }
     // Then nothing of the log is kept, not even its first build
     #expect(try store.builds().isEmpty)

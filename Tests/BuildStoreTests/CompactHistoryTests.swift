@@ -31,14 +31,37 @@ func manifestText(files: Int, directories: Int, changing changed: Int? = nil) ->
 }
 
 @Suite struct CompactHistoryTests {
-  @Test func stepNamesAreStoredOnceAcrossBuilds() throws {
+  @Test func aSimilarBuildIsStoredAgainstAnEarlierOne() throws {
     let store = try BuildStore.inMemory()
     _ = try store.record([NewBuild(parsed: sampleBuild(), logSHA256: "a")])
-    let names = try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM step_name") }
-    _ = try store.record([NewBuild(parsed: sampleBuild(), logSHA256: "b")])
-    #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM step_name") } == names)
-    #expect(try store.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM step") } == 8)
+    var next = sampleBuild()
+    next.steps[3].duration = 7.25
+    _ = try store.record([NewBuild(parsed: next, logSHA256: "b")])
+    let rows = try store.read {
+      try Row.fetchAll($0, sql: "SELECT build_id, base_id, length(data) FROM build_record")
+    }
+    #expect(rows.map { $0[1] as Int64? } == [nil, 1])
+    #expect((rows[1][2] as Int) * 2 < rows[0][2] as Int)
     #expect(try store.build(id: 2)?.steps.map(\.key) == (try store.build(id: 1)?.steps.map(\.key)))
+    #expect(try store.build(id: 2)?.steps[3].durationSeconds == 7.25)
+  }
+
+  @Test func deletingABaseKeepsTheBuildsStoredAgainstIt() throws {
+    let store = try BuildStore.inMemory()
+    for i in 0..<4 {
+      var build = sampleBuild()
+      build.steps[3].duration = Double(i) + 0.5
+      _ = try store.record([NewBuild(parsed: build, logSHA256: "d\(i)")])
+    }
+    let before = try (2...4).map { try #require(try store.build(id: Int64($0))) }
+    _ = try store.delete(buildIDs: [1])
+    #expect(try (2...4).map { try store.build(id: Int64($0)) } == before)
+    let bases = try store.read {
+      try Row.fetchAll($0, sql: "SELECT base_id FROM build_record ORDER BY build_id").map {
+        $0[0] as Int64?
+      }
+    }
+    #expect(bases == [nil, 2, 3])
   }
 
   @Test func keysReadBackAsRecordedForServicesAndRepeatedNames() throws {
@@ -61,7 +84,7 @@ func manifestText(files: Int, directories: Int, changing changed: Int? = nil) ->
     #expect(steps.map(\.service) == ["backend", "backend", "worker", nil, nil])
   }
 
-  @Test func outputIsOneCompressedBlobPerBuild() throws {
+  @Test func outputIsKeptCompressedInTheBuildsRecord() throws {
     let store = try BuildStore.inMemory()
     let lines = (0..<200).map { "Downloading package-\($0 % 7) (12.3MiB)" }
     let build = sampleBuild(steps: [
@@ -75,10 +98,9 @@ func manifestText(files: Int, directories: Int, changing changed: Int? = nil) ->
     let id = try store.record([NewBuild(parsed: build, logSHA256: "o")])[0].id
     #expect(try store.stepOutput(buildID: id, position: 0) == lines)
     #expect(try store.stepOutput(buildID: id, position: 1) == ["é ✓ \u{1B}[2J"])
-    let row = try #require(
-      try store.read { try Row.fetchOne($0, sql: "SELECT codec, length(data) FROM build_output") })
-    #expect(row[0] == "zlib")
-    #expect((row[1] as Int) < lines.joined(separator: "\n").utf8.count / 10)
+    let stored = try #require(
+      try store.read { try Int.fetchOne($0, sql: "SELECT length(data) FROM build_record") })
+    #expect(stored < lines.joined(separator: "\n").utf8.count / 10)
   }
 
   @Test func inputsAreCompressedAndReadBackExactly() throws {

@@ -65,16 +65,15 @@ private func count(_ store: BuildStore, _ table: String) throws -> Int {
 
   @Test func deletingBuildsRemovesWhatOnlyTheyReferred() throws {
     let store = try history()
-    let before = try ["step_name", "input_blob", "context_node"].map { try count(store, $0) }
+    let before = try ["build_record", "input_blob", "context_node"].map { try count(store, $0) }
     let report = try store.delete(buildIDs: [1, 2])
     #expect(report.deletedBuilds == [1, 2])
     #expect(try store.build(id: 1) == nil && store.build(id: 2) == nil)
-    // Each build had one step name and one lockfile of its own; the context lists share most nodes.
-    #expect(report.stepNames == 2)
+    // Each build had one lockfile of its own; the context lists share most nodes.
     #expect(report.inputBlobs == 2)
     #expect(report.inputBlobBytes > 0)
     #expect(report.contextNodes > 0 && report.contextNodeBytes > 0)
-    let after = try ["step_name", "input_blob", "context_node"].map { try count(store, $0) }
+    let after = try ["build_record", "input_blob", "context_node"].map { try count(store, $0) }
     #expect(after == [before[0] - 2, before[1] - 2, before[2] - report.contextNodes])
     // The remaining builds read back whole.
     for id: Int64 in [3, 4, 5] {
@@ -96,22 +95,17 @@ private func count(_ store: BuildStore, _ table: String) throws -> Int {
     #expect(try count(store, "build") == 5)
   }
 
-  @Test func garbageCollectionKeepsManifestsOfOlderSchemas() throws {
+  @Test func garbageCollectionRemovesContentsNoRecordLists() throws {
     let store = try history()
-    let manifest = Data("\(String(repeating: "a", count: 64)) 3 old.py\n".utf8)
-    let sha = SHA256Digest.hex(of: manifest)
     try store.write { db in
       try db.execute(
-        sql: "INSERT INTO input_blob (sha256, bytes, content) VALUES (?, ?, ?), ('dead', 1, x'00')",
-        arguments: [sha, manifest.count, manifest])
-      try db.execute(
-        sql: "UPDATE build SET context_root = NULL, context_manifest_sha256 = ? WHERE id = 5",
-        arguments: [sha])
+        sql: "INSERT INTO input_blob (sha256, bytes, content) VALUES ('dead', 1, x'00')")
     }
     let report = try store.write { try BuildStore.collectGarbage($0) }
     #expect(report.inputBlobs == 1)
-    #expect(try store.contextManifest(buildID: 5) == manifest)
     #expect(try store.inputContent(sha256: "dead") == nil)
+    let detail = try #require(try store.build(id: 5))
+    #expect(try store.inputContent(sha256: detail.inputs[0].sha256) == Data("lock of log4\n".utf8))
   }
 
   @Test func aBuildReadAndImportedElsewhereReadsBackTheSame() throws {
@@ -145,31 +139,6 @@ private func count(_ store: BuildStore, _ table: String) throws -> Int {
       }
     }
     #expect(try count(target, "build") == 0)
-    #expect(try count(target, "step_name") == 0)
-  }
-
-  @Test func vacuumCompressesOutputStoredAsPlainJSON() throws {
-    let path = try temporaryDirectory().appendingPathComponent("h.db").path
-    let store = try BuildStore(path: path)
-    _ = try store.record([NewBuild(parsed: sampleBuild(), logSHA256: "old")])
-    // The form schema 4 gives the output it migrates from schema 3.
-    try store.write { db in
-      try db.execute(
-        sql: """
-          UPDATE build_output SET codec = 'json',
-            data = CAST(json_object('3', 'Resolved 3 packages' || char(10) || 'Installed "x"') AS BLOB)
-          """)
-    }
-    let codec = {
-      try store.read { try String.fetchOne($0, sql: "SELECT codec FROM build_output") }
-    }
-    let output = try store.stepOutput(buildID: 1, position: 3)
-    #expect(output == ["Resolved 3 packages", "Installed \"x\""])
-    let report = try store.vacuum()
-    #expect(report.outputsRecompressed == 1)
-    #expect(try codec() == "zlib")
-    #expect(try store.stepOutput(buildID: 1, position: 3) == output)
-    #expect(report.bytesAfter <= report.bytesBefore)
-    #expect(try store.vacuum().outputsRecompressed == 0)
+    #expect(try count(target, "build_record") == 0)
   }
 }

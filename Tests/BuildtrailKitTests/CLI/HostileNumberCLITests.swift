@@ -36,10 +36,9 @@ import Testing
     #expect(r.stdout.contains("recorded build 1: unknown"))
   }
 
-  @Test func anOldDatabaseWithInfiniteDurationsStillRenders() throws {
+  @Test func aDatabaseWithInfiniteDurationsStillRenders() throws {
     let (_, db) = try history(["docker20-multistage-cold.log", "docker20-multistage-warm.log"])
     try DatabaseQueue(path: db).write { db in
-      try db.execute(sql: "UPDATE step SET duration_seconds = 1e999")
       try db.execute(
         sql: "UPDATE build SET step_seconds = 1e999, wall_seconds = 1e999 WHERE id = 2")
       try db.execute(sql: "UPDATE build SET step_seconds = -1e999 WHERE id = 1")
