@@ -22,6 +22,8 @@ public final class LogParser {
   private var lastJob: [UInt8] = []
   /// Lines refused by the cleaner (a CI timestamp out of range).
   private var refusals = Refusals()
+  /// A line to show when no build is found, and whether it looks like BuildKit's.
+  private var sample: (text: String, looksLikeBuildKit: Bool)?
   /// The first 1,000 unrecognised lines' numbers, for diagnostics.
   package private(set) var unrecognizedLineNumbers: [Int] = []
 
@@ -57,7 +59,8 @@ public final class LogParser {
       unrecognizedLineCount: unrecognized,
       invalidUTF8LineCount: invalidUTF8, cutLineCount: splitter.cutLineCount,
       containsNUL: containsNUL,
-      refusedLineCount: refused.count, refusedLineNumbers: refused.lineNumbers)
+      refusedLineCount: refused.count, refusedLineNumbers: refused.lineNumbers,
+      sampleLine: sample?.text, prefixTried: (cleaner.learned ?? cleaner.lastTried)?.description)
   }
 
   /// Parses a whole log held in memory (tests, small logs).
@@ -83,6 +86,7 @@ public final class LogParser {
   private func read(_ raw: ByteSpan) {
     lineNumber += 1
     if raw.hasNonASCII, !raw.isValidUTF8 { invalidUTF8 += 1 }
+    if sample?.looksLikeBuildKit != true { keepSample(raw) }
     let line = cleaner.clean(raw)
     if let job = line.job, !job.equals(lastJob) {
       lastJob = job.array
@@ -93,6 +97,13 @@ public final class LogParser {
       return countUnrecognized()
     }
     let text = line.text
+    if let tty = active as? TTYReader, tty.isReadingErrorBlock(at: lineNumber),
+      tty.read(
+        decode(text), lineNumber: lineNumber,
+        timestamp: line.timestamp.map { Date(timeIntervalSince1970: $0) })
+    {
+      return
+    }
     if text.count > 1, text[0] == UInt8(ascii: "#"), text[1] >= 0x30, text[1] <= 0x39 {
       let verdict = plain.readVertexLine(text, lineNumber: lineNumber, timestamp: line.timestamp)
       if verdict != .other {
@@ -122,6 +133,19 @@ public final class LogParser {
       return
     }
     countUnrecognized()
+  }
+
+  private func keepSample(_ raw: ByteSpan) {
+    let text = raw.prefix(160)
+    guard text.count > 0, text.trimmingTrailingSpaces().count > 0 else { return }
+    let looks =
+      text.firstIndex(of: UInt8(ascii: "#")) != nil || text.firstIndex(of: UInt8(ascii: "=")) != nil
+      || decode(text).contains("Step ")
+    guard sample == nil || looks else { return }
+    let printable = decode(text).unicodeScalars.map {
+      $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0)
+    }
+    sample = (String(printable), looks)
   }
 
   private func countUnrecognized() {

@@ -4,7 +4,7 @@ import Foundation
 public enum BuildtrailError: Error, LocalizedError, Equatable {
   case emptyLog(String)
   case binaryLog(String)
-  case noBuildFound(String, lines: Int)
+  case noBuildFound(String, lines: Int, sample: String? = nil, prefix: String? = nil)
   case cannotReadLog(String, reason: String)
   case cannotRunCommand(String, reason: String)
   case invalidArgument(String)
@@ -12,11 +12,20 @@ public enum BuildtrailError: Error, LocalizedError, Equatable {
   public var errorDescription: String? {
     switch self {
     case .emptyLog(let path):
-      return "\(Self.name(path)) is empty: nothing to record; pass the output of `docker build --progress=plain`"
+      return
+        "\(Self.name(path)) is empty: nothing to record; pass the output of `docker build --progress=plain`"
     case .binaryLog(let path):
-      return "\(Self.name(path)) is a binary file (it holds NUL bytes), not a build log; pass the output of `docker build --progress=plain`"
-    case .noBuildFound(let path, let lines):
-      return "no BuildKit, rawjson, tty or legacy build found in \(Self.name(path)) (\(lines) lines read); record the output of `docker build --progress=plain`"
+      return
+        "\(Self.name(path)) is a binary file (it holds NUL bytes), not a build log; pass the output of `docker build --progress=plain`"
+    case .noBuildFound(let path, let lines, let sample, let prefix):
+      let tried =
+        sample.map {
+          "; a line read: `\($0)`, with "
+            + (prefix.map { "the line prefix tried: \($0)" }
+              ?? "no line prefix found before `#N `, `=> ` or `Step N/M :`")
+        } ?? ""
+      return
+        "no BuildKit, rawjson, tty or legacy build found in \(Self.name(path)) (\(lines) lines read\(tried)); record the output of `docker build --progress=plain`"
     case .cannotReadLog(let path, let reason):
       return "cannot read \(Self.name(path)): \(reason)"
     case .cannotRunCommand(let command, let reason):

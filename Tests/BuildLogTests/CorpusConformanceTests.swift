@@ -60,6 +60,14 @@ let pinnedUnrecognizedLines: [String: Int] = [
     "plain", "plain-ci-timestamps", "compose-plain", "mixed",
   ])
 
+  /// A corpus folder that is there but yields no case (unreadable, renamed files, broken `.json`)
+  /// would make every parameterised test below run zero cases and pass: this fails instead.
+  @Test func theCorpusYieldsItsCases() {
+    #expect(Self.plainLogs.count >= 10, "plain-style corpus logs: \(Self.plainLogs)")
+    #expect(Corpus.names(formats: ["tty"]).count >= 4)
+    #expect(Corpus.names(formats: ["legacy"]).count >= 3)
+  }
+
   @Test(arguments: plainLogs)
   func plainLogMatchesHandCountedFacts(_ name: String) throws {
     let meta = try Corpus.metadata(name)

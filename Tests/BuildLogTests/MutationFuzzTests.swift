@@ -17,17 +17,49 @@ import Testing
     mutating func below(_ n: Int) -> Int { n <= 0 ? 0 : Int(next() % UInt64(n)) }
   }
 
-  static let logs: [URL] = {
-    let corpus = (try? FileManager.default.contentsOfDirectory(at: Corpus.directory, includingPropertiesForKeys: nil)) ?? []
-    let fixtures = (try? FileManager.default.contentsOfDirectory(at: Fixtures.directory, includingPropertiesForKeys: nil)) ?? []
-    return (corpus + fixtures).filter { ["log", "jsonl", "json"].contains($0.pathExtension) }.sorted { $0.path < $1.path }
-  }()
+  /// The base seed; each file's generator starts from it and the file's name (FNV-1a), the same in
+  /// every process. Set BUILDTRAIL_FUZZ_SEED to replay another base seed.
+  static let baseSeed: UInt64 =
+    ProcessInfo.processInfo.environment["BUILDTRAIL_FUZZ_SEED"].flatMap { UInt64($0) }
+    ?? 0x6275_696C_6474_7261
+
+  static func seed(for url: URL) -> UInt64 {
+    var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+    for byte in url.lastPathComponent.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+    return baseSeed ^ hash
+  }
+
+  static let corpusLogs: [URL] = logFiles(in: Corpus.directory)
+  static let logs: [URL] = corpusLogs + logFiles(in: Fixtures.directory)
+
+  static func logFiles(in directory: URL) -> [URL] {
+    let files =
+      (try? FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil))
+      ?? []
+    return files.filter { ["log", "jsonl", "json"].contains($0.pathExtension) }.sorted {
+      $0.path < $1.path
+    }
+  }
+
+  @Test(.enabled(if: Corpus.isAvailable, Corpus.missing))
+  func theCorpusLogsAreAmongTheCases() {
+    #expect(Self.corpusLogs.count >= 34, "corpus files found: \(Self.corpusLogs.count)")
+  }
+
+  @Test func theSeedIsTheSameInEveryProcess() {
+    #expect(
+      Self.seed(for: URL(fileURLWithPath: "/x/a.log")) == Self.baseSeed ^ 0x3A52_19B5_3086_022C)
+  }
 
   @Test(arguments: logs)
   func mutatedLogsParseWithoutCrashing(_ url: URL) throws {
     let original = Array(try Data(contentsOf: url))
-    var random = Generator(state: UInt64(truncatingIfNeeded: url.lastPathComponent.hashValue & 0xFFFF) | 1)
-    let specials: [[UInt8]] = [[0], [0x1B], [0x1B, 0x5B], [0x0D], [0x0A], [0xFF], [0xE2, 0x94], [0x23], [0x23, 0x39, 0x39, 0x20], Array("#1 DONE ".utf8), Array("#2 -".utf8), Array("\t".utf8)]
+    let seed = Self.seed(for: url)
+    var random = Generator(state: seed)
+    let specials: [[UInt8]] = [
+      [0], [0x1B], [0x1B, 0x5B], [0x0D], [0x0A], [0xFF], [0xE2, 0x94], [0x23],
+      [0x23, 0x39, 0x39, 0x20], Array("#1 DONE ".utf8), Array("#2 -".utf8), Array("\t".utf8),
+    ]
     for round in 0..<60 {
       var bytes = original
       switch round % 4 {
@@ -56,8 +88,10 @@ import Testing
         i += n
       }
       let log = parser.finish()
-      #expect(log.byteCount == Int64(bytes.count))
-      #expect(log.lineCount >= bytes.filter { $0 == 0x0A }.count)
+      let replay =
+        "\(url.lastPathComponent) round \(round), seed \(seed) (BUILDTRAIL_FUZZ_SEED=\(Self.baseSeed))"
+      #expect(log.byteCount == Int64(bytes.count), "\(replay)")
+      #expect(log.lineCount >= bytes.filter { $0 == 0x0A }.count, "\(replay)")
     }
   }
 }

@@ -10,10 +10,22 @@ package struct CleanLine {
   package var timestampOutOfRange = false
 }
 
-/// Removes what CI systems and wrappers add around BuildKit's lines: timestamps, job columns,
-/// ANSI escapes, GitLab section markers, carriage returns and log-forwarder prefixes.
+/// Removes what CI systems and wrappers add around BuildKit's lines: GitHub Actions timestamps and
+/// `gh run view --log` columns, ANSI escapes, GitLab section markers, carriage returns, and any
+/// other prefix the log's lines share before their BuildKit token (see ``LinePrefix``): it is
+/// learned from the lines that carry a token, then stripped from every line that starts with it,
+/// and its timestamps become the lines' wall-clock times.
 package struct LineCleaner {
   private var scratch: [UInt8] = []
+  private var joined: [UInt8] = []
+  /// Prefix shapes read before tokens, with how many lines carried each (at most 8 shapes).
+  private var candidates: [(prefix: LinePrefix, count: Int)] = []
+  /// Lines that carried a BuildKit token, with a prefix or without.
+  private var tokenLines = 0
+  /// The prefix most token lines share, once three do; until then, the last one read is used.
+  package private(set) var learned: LinePrefix?
+  /// The last prefix read before a token, learned or not (for the error when no build is found).
+  package private(set) var lastTried: LinePrefix?
 
   package init() {
     scratch.reserveCapacity(4096)
@@ -45,12 +57,79 @@ package struct LineCleaner {
     if text.count > 0, text[0] != UInt8(ascii: "#") {
       text = Self.dropWrapperPrefix(text)
     }
+    if text.count > 1, text[0] == UInt8(ascii: "#"), text[1] >= 0x30, text[1] <= 0x39 {
+      tokenLines += 1
+    } else if text.count > 0 {
+      if let reading = LinePrefix.read(beforeTokenIn: text) {
+        tokenLines += 1
+        learn(reading.prefix)
+        text = text.dropFirst(reading.length)
+        if timestamp == nil { timestamp = reading.time }
+      } else if LinePrefix.isToken(text) {
+        tokenLines += 1
+      } else if let known = learned ?? lastTried, let (used, t) = known.match(text) {
+        text = text.dropFirst(used)
+        if timestamp == nil { timestamp = t }
+      }
+    }
+    if let known = learned ?? lastTried, known.hasTimestamp, text.count > 3,
+      text[0] == UInt8(ascii: "#")
+    {
+      text = joinSplitLine(text, known)
+    }
     var outOfRange = false
     if let t = timestamp, LogNumber.time(t) == .outOfRange {
       timestamp = nil
       outOfRange = true
     }
     return CleanLine(text: text, timestamp: timestamp, job: job, timestampOutOfRange: outOfRange)
+  }
+
+  private mutating func learn(_ prefix: LinePrefix) {
+    guard !prefix.parts.isEmpty else { return }
+    lastTried = prefix
+    if let k = candidates.firstIndex(where: { $0.prefix == prefix }) {
+      candidates[k].count += 1
+    } else if candidates.count < 8 {
+      candidates.append((prefix, 1))
+    }
+    if let best = candidates.max(by: { $0.count < $1.count }), best.count >= 3,
+      best.count * 2 > tokenLines
+    {
+      learned = best.prefix
+    }
+  }
+
+  /// Removes the learned prefix where a wrapper wrote it in the middle of a line: it stamped a
+  /// partial line that BuildKit finished later (`#3 ...2025-03-09 15:44:12.269Z: `).
+  private mutating func joinSplitLine(_ text: ByteSpan, _ prefix: LinePrefix) -> ByteSpan {
+    var pieces: [(Int, Int)] = []
+    var start = 0
+    var p = 2
+    while p < text.count {
+      let c = text[p]
+      if c == UInt8(ascii: "[")
+        || (c >= 0x30 && c <= 0x39 && (text[p - 1] < 0x30 || text[p - 1] > 0x39)),
+        let (used, t) = prefix.match(text.dropFirst(p)), t != nil || !prefix.hasTimestamp
+      {
+        pieces.append((start, p))
+        start = p + used
+        p = start
+        continue
+      }
+      p += 1
+    }
+    guard !pieces.isEmpty else { return text }
+    pieces.append((start, text.count))
+    var out: [UInt8] = []
+    out.reserveCapacity(text.count)
+    for (a, b) in pieces where b > a {
+      out.append(contentsOf: UnsafeBufferPointer(start: text.base + a, count: b - a))
+    }
+    joined = out
+    return joined.withUnsafeBufferPointer {
+      ByteSpan(base: $0.baseAddress ?? text.base, count: $0.count)
+    }
   }
 
   /// Reads `YYYY-MM-DDTHH:MM:SS[.fffffff]Z` followed by a space or the end of the line.
@@ -141,48 +220,11 @@ package struct LineCleaner {
     }
   }
 
-  /// Drops prefixes that wrappers put before BuildKit's lines.
+  /// Drops GitLab's section markers: `section_start:1594830697:step_script\r` (the `\e[0K` was already removed).
   static func dropWrapperPrefix(_ text: ByteSpan) -> ByteSpan {
-    // GitLab: `section_start:1594830697:step_script\r` (the `\e[0K` was already removed).
     if text.hasPrefix("section_start:") || text.hasPrefix("section_end:") {
       if let cr = text.firstIndex(of: 0x0D) { return text.dropFirst(cr + 1) }
       return ByteSpan(base: text.base, count: 0)
-    }
-    // sbt and similar: `[error] #1 …`, `[info] …`.
-    for p: StaticString in ["[error] ", "[info] ", "[warn] ", "[success] "] where text.hasPrefix(p)
-    {
-      return text.dropFirst(p.utf8CodeUnitCount)
-    }
-    // SSHKit / Kamal: ` DEBUG [38b78d1e] \t#1 …`.
-    var i = 0
-    while i < text.count, text[i] == 0x20 { i += 1 }
-    let rest = text.dropFirst(i)
-    for level: StaticString in ["DEBUG [", "INFO [", "WARN [", "ERROR [", "FATAL ["]
-    where rest.hasPrefix(level) {
-      let afterLevel = rest.dropFirst(level.utf8CodeUnitCount)
-      if let close = afterLevel.prefix(40).firstIndex(of: UInt8(ascii: "]")),
-        close + 1 < afterLevel.count,
-        afterLevel[close + 1] == 0x20
-      {
-        let after = afterLevel.dropFirst(close + 2)
-        if after.count > 0, after[0] == 0x09 { return after.dropFirst(1) }
-        if after.isEmpty { return after }
-      }
-    }
-    // A label glued before a vertex line: `Trace: #4 …`, `docker stdout: #0 …`.
-    if let hash = text.prefix(48).firstIndex(of: UInt8(ascii: "#")), hash >= 2,
-      text[hash - 1] == 0x20, text[hash - 2] == UInt8(ascii: ":"), hash + 1 < text.count,
-      text[hash + 1] >= 0x30, text[hash + 1] <= 0x39
-    {
-      var allLetters = true
-      for k in 0..<(hash - 2) {
-        let c = text[k] | 0x20
-        if !((c >= 0x61 && c <= 0x7A) || text[k] == 0x20) {
-          allLetters = false
-          break
-        }
-      }
-      if allLetters { return text.dropFirst(hash) }
     }
     return text
   }

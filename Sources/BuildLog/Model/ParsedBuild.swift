@@ -174,13 +174,21 @@ public struct ParsedLog: Sendable, Equatable {
   public var refusedLineCount: Int
   /// The first refused lines' numbers (at most 10).
   public var refusedLineNumbers: [Int]
+  /// One line of the log as read (at most 160 characters), for the error when no build is found:
+  /// the first line that looks like BuildKit's (`#`, `=>`, `Step `) or else the first non-blank one.
+  public var sampleLine: String?
+  /// The line prefix the parser learned or last tried before a BuildKit token (`[tag], space,
+  /// timestamp ...`); nil when no line had a prefix before a token.
+  public var prefixTried: String?
 
   public init(
     builds: [ParsedBuild], lineCount: Int, byteCount: Int64, unrecognizedLineCount: Int,
     invalidUTF8LineCount: Int,
     cutLineCount: Int = 0, containsNUL: Bool = false, refusedLineCount: Int = 0,
-    refusedLineNumbers: [Int] = []
+    refusedLineNumbers: [Int] = [], sampleLine: String? = nil, prefixTried: String? = nil
   ) {
+    self.sampleLine = sampleLine
+    self.prefixTried = prefixTried
     self.refusedLineCount = refusedLineCount
     self.refusedLineNumbers = refusedLineNumbers
     self.builds = builds

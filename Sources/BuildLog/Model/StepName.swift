@@ -119,8 +119,11 @@ public struct StepName: Sendable, Equatable {
     self.text = text
     var keyText = kind == .from ? StepName.removingDigest(text) : text
     if !kind.isDockerfileStep { keyText = kind.rawValue + ": " + keyText }
-    self.stableKey = [service ?? "", platform ?? "", stage ?? "", keyText.split(separator: " ").joined(separator: " ")]
-      .joined(separator: "|")
+    self.stableKey = [
+      service ?? "", platform ?? "", stage ?? "",
+      keyText.split(separator: " ").joined(separator: " "),
+    ]
+    .joined(separator: "|")
   }
 
   private static func kind(ofText text: String, fallback: StepKind?) -> StepKind {
@@ -139,12 +142,15 @@ public struct StepName: Sendable, Equatable {
     {
       return .cacheExport
     }
-    if text.hasPrefix("exporting ") || text.hasPrefix("importing to docker") || text.hasPrefix("pushing ")
+    if text.hasPrefix("exporting ") || text.hasPrefix("importing to docker")
+      || text.hasPrefix("pushing ")
       || text.hasPrefix("naming to") || text.hasPrefix("resolving provenance")
     {
       return .export
     }
-    if text.hasPrefix("resolve image config") { return .frontend }
+    if text.hasPrefix("resolve image config") || text.hasPrefix("docker-image://") {
+      return .frontend
+    }
     if text.hasPrefix("load ") || text.hasPrefix("booting buildkit") { return .internal }
     return fallback ?? .other
   }

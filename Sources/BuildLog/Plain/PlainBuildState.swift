@@ -121,15 +121,36 @@ final class PlainBuildState {
     return v
   }
 
-  /// An unfinished step leaves the build `unknown`, except metadata loads, which multi-platform
-  /// builds print again without closing them.
+  /// An unfinished vertex leaves the build `unknown` when it is one of the build's own steps
+  /// (see ``isBuildStep(_:)``). Frontend and internal vertices do not: multi-platform builds print
+  /// `load metadata` again without closing it, and the steps that needed them say how they ended.
   static func leavesTheOutcomeOpen(_ step: ParsedStep) -> Bool {
-    step.status == .unfinished && !isMetadataLoad(step.name)
+    step.status == .unfinished && isBuildStep(step.name)
   }
 
-  /// `[internal] load metadata for …`, also with a platform (`[linux/amd64 internal] …`).
-  static func isMetadataLoad(_ name: String) -> Bool {
-    name.hasPrefix("[") && name.contains("internal] load metadata ")
+  /// A step of the build itself: a Dockerfile instruction (`[stage i/n] …`), an export, a push or
+  /// cache import/export. Not: `[internal] load …`, `[auth] …`, a `# syntax=` frontend
+  /// (`resolve image config for …`, `docker-image://…`), booting a builder.
+  static func isBuildStep(_ name: String) -> Bool {
+    let parsed = StepName(name)
+    if parsed.index != nil { return true }
+    switch parsed.kind {
+    case .export, .cacheExport, .cacheImport: return true
+    default: return false
+    }
+  }
+
+  /// Whether the build has run its own steps to the end: it has at least one build step and every
+  /// build step has a terminal line. Only then can a vertex numbered `#1` start another build;
+  /// before that, `#1` again is a vertex reported once more (a `# syntax=` frontend loads the
+  /// Dockerfile a second time, updates arrive after a vertex completed).
+  var hasRunItsSteps: Bool {
+    var sawStep = false
+    for v in order where Self.isBuildStep(v.name) {
+      guard v.isTerminal else { return false }
+      sawStep = true
+    }
+    return sawStep
   }
 
   func build() -> ParsedBuild {

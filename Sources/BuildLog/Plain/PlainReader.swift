@@ -50,8 +50,7 @@ final class PlainReader {
 
     if number == 1, let vertex = build.existing(number), vertex.isTerminal,
       payload.hasPrefix("[") || payload.trimmingTrailingSpaces().equals(vertex.nameBytes),
-      build.order.count > 1,
-      build.order.allSatisfy({ $0.isTerminal || PlainBuildState.isMetadataLoad($0.name) })
+      build.hasRunItsSteps
     {
       close(build)
       build = openBuild(lineNumber: lineNumber)
@@ -92,7 +91,9 @@ final class PlainReader {
         return true
       }
     }
-    guard let build = current ?? (isFinalError(trimmed) ? openBuild(lineNumber: lineNumber) : nil)
+    guard
+      let build = current
+        ?? (Self.finalError(trimmed) != nil ? openBuild(lineNumber: lineNumber) : nil)
     else { return false }
     if trimmed.hasPrefix("------") {
       if trimmed.count == 6 { build.inErrorBlock.toggle() }
@@ -104,13 +105,7 @@ final class PlainReader {
       touch(lineNumber: lineNumber, timestamp: timestamp)
       return true
     }
-    if isFinalError(trimmed) {
-      var message = trimmed.string
-      if message.hasPrefix("ERROR: ") {
-        message.removeFirst(7)
-      } else if message.hasPrefix("error: ") {
-        message.removeFirst(7)
-      }
+    if let message = Self.finalError(trimmed) {
       if build.errorMessage == nil { build.errorMessage = message }
       build.closed = true
       build.inTrailer = true
@@ -336,13 +331,10 @@ final class PlainReader {
     return false
   }
 
-  private func isFinalError(_ t: ByteSpan) -> Bool {
-    if t.hasPrefix("ERROR: ") {
-      return !t.hasPrefix("ERROR: [")
-    }
-    return t.hasPrefix("error: failed to solve") || t.hasPrefix("failed to solve")
-      || t.hasPrefix("error: failed to build")
-      || t.hasPrefix("executor failed running ")
+  /// The message of a final error line (see ``FinalErrorLine``), or nil.
+  private static func finalError(_ t: ByteSpan) -> String? {
+    guard t.count > 6, FinalErrorLine.mayStart(with: t[0]) else { return nil }
+    return FinalErrorLine.message(Substring(t.string))
   }
 
   private func isWarningsHeader(_ t: ByteSpan) -> Bool {

@@ -33,6 +33,12 @@ package final class TTYReader: LineReader {
     return accept(lineNumber, timestamp)
   }
 
+  /// Whether line `lineNumber` falls inside a ` > [2/3] RUN …:` error block this reader is
+  /// reading: its lines are this reader's even when they start with `#N ` (BuildKit before v0.12).
+  package func isReadingErrorBlock(at lineNumber: Int) -> Bool {
+    current?.trailer == .errorBlock && lineNumber == lastAccepted + 1
+  }
+
   package func countUnrecognized(lineNumber: Int) -> Bool {
     guard let build = current, build.errorMessage == nil, build.previous == nil,
       !build.frame.finished
@@ -168,7 +174,7 @@ package final class TTYReader: LineReader {
       return
     }
     guard let index = build.errorBlocks.indices.last else { return }
-    build.errorBlocks[index].output.append(Self.dropElapsed(text))
+    build.errorBlocks[index].output.append(Self.dropElapsed(Self.dropVertexNumber(text)))
   }
 
   private func readTrailer(_ text: Substring, build: Build) -> Bool {
@@ -201,12 +207,12 @@ package final class TTYReader: LineReader {
     if text.count >= 10, text.allSatisfy({ $0 == "-" }) { return true }
     if build.trailer == .snippet, Self.isSnippetLine(trimmed) { return true }
     build.trailer = .none
-    if text.hasPrefix("ERROR: ") || text.hasPrefix("error: ") {
-      build.errorMessage = String(text.dropFirst(7))
+    if let message = FinalErrorLine.message(text) {
+      build.errorMessage = message
       return true
     }
-    if text.hasPrefix("failed to solve") || text.hasPrefix("failed to build") {
-      build.errorMessage = String(text)
+    if text.hasPrefix("error: ") {
+      build.errorMessage = String(text.dropFirst(7))
       return true
     }
     return text.hasPrefix("View build details: ")
@@ -242,6 +248,15 @@ package final class TTYReader: LineReader {
       number.allSatisfy({ isDigit($0) || $0 == "." }), let seconds = LogNumber.wholeDecimal(number)
     else { return (text, nil) }
     return (trimTrailing(text[..<space]), LogNumber.seconds(seconds))
+  }
+
+  /// Removes the `#9 ` that error-block lines carried before BuildKit v0.12.
+  private static func dropVertexNumber(_ text: Substring) -> Substring {
+    guard text.first == "#" else { return text }
+    let digits = text.dropFirst().prefix(while: isDigit)
+    let rest = text.dropFirst(1 + digits.count)
+    guard !digits.isEmpty, rest.first == " " || rest.isEmpty else { return text }
+    return rest.dropFirst()
   }
 
   /// Removes the elapsed-time prefix (`8.842 `) of an error-block line.

@@ -93,7 +93,8 @@ public struct Recorder: Sendable {
     guard !log.builds.isEmpty else {
       if log.byteCount == 0 { throw BuildtrailError.emptyLog(name) }
       if log.containsNUL { throw BuildtrailError.binaryLog(name) }
-      throw BuildtrailError.noBuildFound(name, lines: log.lineCount)
+      throw BuildtrailError.noBuildFound(
+        name, lines: log.lineCount, sample: log.sampleLine, prefix: log.prefixTried)
     }
     let single = log.builds.count == 1
     let builds = log.builds.enumerated().map { index, build in
