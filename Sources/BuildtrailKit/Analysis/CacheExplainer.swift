@@ -30,22 +30,19 @@ public struct CacheExplainer {
     let target = build.summary.target
     let what = target.map { "target \($0)" } ?? "the default target"
     let branch = build.summary.branch
-    if let candidate = try store.baselineCandidates(before: build.summary.id, branch: branch, target: target).first,
-      let detail = try store.build(id: candidate.id)
-    {
-      return (detail, "build \(candidate.id): the latest earlier successful build of \(what) on \(branch ?? "any branch")")
+    let git = build.git?.root.flatMap { try? GitHistory(root: URL(fileURLWithPath: $0), environment: environment) }
+    let picker = BaselinePicker(store: store, build: build, git: git)
+    if let choice = try picker.pick(branch: branch, target: target, preferAncestor: false) {
+      return (choice.build, "build \(choice.build.summary.id): the latest earlier successful build of \(choice.stages ?? what) on \(branch ?? "any branch")")
     }
     var defaults = ["main", "master"]
-    if let root = build.git?.root, let git = try? GitHistory(root: URL(fileURLWithPath: root), environment: environment),
-      let name = git.defaultBranch()
-    {
+    if let name = git?.defaultBranch() {
       defaults.insert(name, at: 0)
     }
     for name in defaults where name != branch {
-      if let candidate = try store.baselineCandidates(before: build.summary.id, branch: name, target: target).first,
-        let detail = try store.build(id: candidate.id)
-      {
-        return (detail, "build \(candidate.id): no earlier successful build on \(branch ?? "this branch"); the latest of \(what) on the default branch \(name)")
+      if let choice = try picker.pick(branch: name, target: target, preferAncestor: true) {
+        let ancestor = choice.isAncestor ? " whose commit is an ancestor of this build's" : ""
+        return (choice.build, "build \(choice.build.summary.id): no earlier successful build on \(branch ?? "this branch"); the latest of \(choice.stages ?? what)\(ancestor) on the default branch \(name)")
       }
     }
     return (nil, "no earlier successful build of \(what) on \(branch ?? "any branch") or the default branch")
@@ -89,11 +86,18 @@ public struct CacheExplainer {
     for group in group(executed, in: build, dockerfile: newDockerfile) {
       var notes: [String] = []
       var cause = context.cause(of: group.root, notes: &notes)
+      var upstream: UpstreamChange?
+      if let chain = newDockerfile.map(StepChain.init),
+        let found = try chain.upstreamChange(
+          of: group.root, build: build, baseline: baseline, finder: context, store: store)
+      {
+        (cause, upstream) = (found.cause, found.change)
+      }
       if case .cacheLost = cause {
         cause = .cacheLost(mounts: try mountWarmth(of: [group.root] + group.cascade, build: build, dockerfile: newDockerfile))
       }
       explanation.notes += notes.filter { !explanation.notes.contains($0) }
-      roots.append(RootMiss(step: group.root, cause: cause, cascade: group.cascade))
+      roots.append(RootMiss(step: group.root, cause: cause, cascade: group.cascade, upstream: upstream))
     }
     explanation.rootMisses = roots
     return explanation

@@ -47,7 +47,7 @@ public struct CacheExplanation: Sendable {
     }
     let steps = rebuiltSteps == 1 ? "1 step" : "\(rebuiltSteps) steps"
     var causes: [String] = []
-    for miss in rootMisses where !causes.contains(miss.cause.summary) { causes.append(miss.cause.summary) }
+    for miss in rootMisses where !causes.contains(miss.summary) { causes.append(miss.summary) }
     parts.append("rebuilt \(steps) (+\(formatSeconds(costSeconds))): " + causes.joined(separator: "; "))
     return parts.joined(separator: "; ")
   }
@@ -59,6 +59,12 @@ public struct RootMiss: Sendable {
   public var cause: MissCause
   /// The steps that ran only because this one did (later in its stage, or in stages built on it).
   public var cascade: [StoredStep]
+  /// Set when the changed input belongs to an earlier step of its chain that stayed cached in this build.
+  public var upstream: UpstreamChange? = nil
+  /// The cause in a few words, naming the earlier step's stage and the build that rebuilt it when upstream.
+  public var summary: String {
+    upstream?.summary(of: cause) ?? cause.summary
+  }
   /// Its time plus its cascade's.
   public var costSeconds: Double {
     (step.durationSeconds ?? 0) + cascade.reduce(0) { $0 + ($1.durationSeconds ?? 0) }

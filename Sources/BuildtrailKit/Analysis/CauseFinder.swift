@@ -135,9 +135,9 @@ struct CauseFinder {
   private func dependencyChange(in sources: [String]?, notes: inout [String]) -> MissCause? {
     let candidates: [String]
     if let sources {
-      let named = sources.filter { DependencyFileKind.from(path: $0) != nil }
+      let named = sources.filter { dependencyKind(of: $0) != nil }
       let changed = (evidence.changedContextFiles ?? []).filter { path in
-        DependencyFileKind.from(path: path) != nil && sources.contains { covers($0, path) }
+        dependencyKind(of: path) != nil && sources.contains { covers($0, path) }
       }
       candidates = Array(Set(named + changed)).sorted()
     } else {
@@ -146,7 +146,8 @@ struct CauseFinder {
     var found: [(path: String, kind: DependencyFileKind, changes: [DependencyChange])] = []
     for contextPath in candidates {
       let path = sources == nil ? contextPath : evidence.repositoryPath(contextPath)
-      guard let kind = DependencyFileKind.from(path: path) else { continue }
+      guard let kind = sources == nil ? DependencyFileKind.from(path: path) : dependencyKind(of: contextPath)
+      else { continue }
       let old = evidence.content(path, atNewer: false)
       let new = evidence.content(path, atNewer: true)
       guard old != new, old != nil || new != nil, evidence.isTracked(path) else { continue }

@@ -23,6 +23,11 @@ public struct GitHistory: Sendable {
     (try? run(["cat-file", "-e", commit + "^{commit}"]).status) == 0
   }
 
+  /// Whether `ancestor` is `commit` or one of its ancestors (`git merge-base --is-ancestor`).
+  public func isAncestor(_ ancestor: String, of commit: String) -> Bool {
+    (try? run(["merge-base", "--is-ancestor", ancestor, commit]).status) == 0
+  }
+
   /// A commit between two builds: its id and subject.
   public struct Commit: Sendable, Equatable, Codable {
     public var commit: String

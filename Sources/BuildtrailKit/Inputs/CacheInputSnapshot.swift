@@ -131,6 +131,10 @@ public enum CacheInputSnapshot {
       }
     }
 
+    if let dockerfile {
+      found += installedFiles(dockerfile: dockerfile, context: context, matcher: matcher)
+    }
+
     var seen: Set<String> = []
     var inputs: [InputFile] = []
     for (url, role) in found where seen.insert(url.path).inserted {
@@ -139,6 +143,27 @@ public enum CacheInputSnapshot {
           url, role: role, path: relativePath(of: url, to: base), maxStoredBytes: maxStoredBytes))
     }
     return inputs.sorted { $0.path < $1.path }
+  }
+
+  /// The context files a RUN step of the Dockerfile installs from (`pip install -r requirements/worker.txt`,
+  /// `-c constraints.txt`, a bind-mounted `uv.lock`), whatever their names: lockfiles unless named as manifests.
+  private static func installedFiles(dockerfile: URL, context: URL, matcher: DockerignoreMatcher?)
+    -> [(url: URL, role: InputRole)]
+  {
+    guard let data = try? RegularFile.read(dockerfile.path, limit: maxStoredBytes) else {
+      return []
+    }
+    var found: [(url: URL, role: InputRole)] = []
+    for installed in Dockerfile(text: String(decoding: data, as: UTF8.self)).installedFiles() {
+      let path = installed.contextPaths.first { path in
+        isRegularFile(context.appendingPathComponent(path), followingLinks: false)
+          && matcher?.isExcluded(path) != true
+      }
+      guard let path else { continue }
+      let name = (path as NSString).lastPathComponent
+      found.append((context.appendingPathComponent(path), role(forFileName: name) ?? .lockfile))
+    }
+    return found
   }
 
   private static func read(_ url: URL, role: InputRole, path: String, maxStoredBytes: Int) throws

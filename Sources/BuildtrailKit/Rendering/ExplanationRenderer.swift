@@ -84,6 +84,16 @@ public struct ExplanationRenderer: Sendable {
     var costSeconds: Double
     var cause: CauseJSON
     var cascade: [StepJSON]
+    var upstream: UpstreamJSON?
+
+    init(_ miss: RootMiss) {
+      step = StepJSON(miss.step)
+      costSeconds = (miss.costSeconds * 1000).rounded() / 1000
+      cause = CauseJSON(miss.cause)
+      cause.summary = miss.summary
+      cascade = miss.cascade.map(StepJSON.init)
+      upstream = miss.upstream.map(UpstreamJSON.init)
+    }
   }
 
   struct WhyJSON: Encodable {
@@ -112,12 +122,7 @@ public struct ExplanationRenderer: Sendable {
             commits: e.commits,
             rebuiltSteps: e.rebuiltSteps, costSeconds: (e.costSeconds * 1000).rounded() / 1000,
             failedStep: e.failedStep.map(StepJSON.init),
-            rootMisses: e.rootMisses.map {
-              RootJSON(
-                step: StepJSON($0.step), costSeconds: ($0.costSeconds * 1000).rounded() / 1000,
-                cause: CauseJSON($0.cause),
-                cascade: $0.cascade.map(StepJSON.init))
-            }, notes: e.notes)
+            rootMisses: e.rootMisses.map(RootJSON.init), notes: e.notes)
         ])
     case .csv:
       var lines = [CSV.line(["build_id", "role", "key", "name", "seconds", "cause_kind", "cause"])]
@@ -126,7 +131,7 @@ public struct ExplanationRenderer: Sendable {
           lines.append(
             CSV.line([
               String(e.build.summary.id), role, step.key, step.name,
-              step.durationSeconds.map { String($0) } ?? "", miss.cause.kind, miss.cause.summary,
+              step.durationSeconds.map { String($0) } ?? "", miss.cause.kind, miss.summary,
             ]))
         }
       }
@@ -162,7 +167,10 @@ public struct ExplanationRenderer: Sendable {
         miss.cascade.isEmpty
         ? "\n"
         : " (\(formatSeconds(miss.step.durationSeconds)) itself, the rest in \(miss.cascade.count) step\(miss.cascade.count == 1 ? "" : "s") it invalidated)\n"
-      out += safeLine("    cause    \(miss.cause.summary)")
+      out += safeLine("    cause    \(miss.summary)")
+      if let upstream = miss.upstream {
+        out += safeLine("    via      \(compact(upstream.step.name)) (cached in this build)")
+      }
       out += evidenceLines(miss.cause)
       for step in miss.cascade {
         out +=
