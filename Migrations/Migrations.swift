@@ -22,6 +22,10 @@ public enum BuildtrailMigrations {
       "0004_compact_history",
       String(decoding: PackageResources._004_compact_history_sql, as: UTF8.self)
     ),
+    (
+      "0006_failure_signature",
+      String(decoding: PackageResources._006_failure_signature_sql, as: UTF8.self)
+    ),
   ]
 
   /// Why a history's schema cannot be brought up to date.

@@ -54,7 +54,8 @@ extension BuildStore {
         id: id, row: buildRow, labels: detail.labels, warnings: detail.warnings,
         baseImages: detail.baseImages, contextEntries: entries, steps: detail.steps,
         outputs: outputs, inputs: inputs,
-        contextManifest: try Self.contextManifest(buildID: id, db))
+        contextManifest: try Self.contextManifest(buildID: id, db),
+        failure: try Self.failures(buildIDs: [id], db)[id])
     }
   }
 
@@ -85,6 +86,7 @@ extension BuildStore {
     try insertFacts(
       buildID: id, baseImages: b.baseImages, warnings: b.warnings, labels: b.labels,
       entries: b.contextEntries, db)
+    try insertFailure(b.failure, buildID: id, db)
     for input in b.inputs {
       // Contents are shared by hash: one whose bytes do not have its hash is not taken.
       let content = input.content.flatMap { SHA256Digest.hex(of: $0) == input.sha256 ? $0 : nil }

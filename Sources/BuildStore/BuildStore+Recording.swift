@@ -85,6 +85,7 @@ extension BuildStore {
     try insertFacts(
       buildID: buildID, baseImages: images, warnings: p.warnings, labels: b.labels,
       entries: b.context?.entries ?? [], db)
+    try insertFailure(b.failure, buildID: buildID, db)
     for input in b.inputs {
       try insertInput(
         buildID: buildID, path: input.path, role: input.role, sha256: input.sha256,

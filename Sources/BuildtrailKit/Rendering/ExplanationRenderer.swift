@@ -43,6 +43,7 @@ public struct ExplanationRenderer: Sendable {
     var count: Int?
     var reference: String?
     var mounts: [MountWarmth]?
+    var rewrite: [String]?
 
     init(_ cause: MissCause) {
       kind = cause.kind
@@ -51,6 +52,10 @@ public struct ExplanationRenderer: Sendable {
       case .dependencies(let file, let changes):
         self.file = file
         self.changes = changes
+      case .dependenciesUnchanged(let file, let rewrite):
+        self.file = file
+        self.changes = []
+        self.rewrite = rewrite
       case .dockerignore(let file, let added, let removed, let before, let after):
         self.file = file
         self.added = added
@@ -96,6 +101,7 @@ public struct ExplanationRenderer: Sendable {
     var rebuiltSteps: Int
     var costSeconds: Double
     var failedStep: StepJSON?
+    var failure: FailureRenderer.FailureJSON?
     var rootMisses: [RootJSON]
     var notes: [String]
   }
@@ -112,6 +118,7 @@ public struct ExplanationRenderer: Sendable {
             commits: e.commits,
             rebuiltSteps: e.rebuiltSteps, costSeconds: (e.costSeconds * 1000).rounded() / 1000,
             failedStep: e.failedStep.map(StepJSON.init),
+            failure: e.failure.map(FailureRenderer.FailureJSON.init),
             rootMisses: e.rootMisses.map {
               RootJSON(
                 step: StepJSON($0.step), costSeconds: ($0.costSeconds * 1000).rounded() / 1000,
@@ -140,6 +147,9 @@ public struct ExplanationRenderer: Sendable {
     var out =
       terminal.paint(e.verdict, e.rootMisses.isEmpty && e.failedStep == nil ? .green : .bold)
       + "\n\n"
+    if let failure = e.failure {
+      out += FailureRenderer(format: format, terminal: terminal).block(failure) + "\n"
+    }
     out += "Build \(e.build.summary.id)"
     if let b = e.baseline { out += " against build \(b.summary.id)" }
     out += safeLine(" (\(e.baselineReason))")
@@ -170,7 +180,7 @@ public struct ExplanationRenderer: Sendable {
           + safeLine("\(compact(step.name)) (\(formatSeconds(step.durationSeconds)))")
       }
     }
-    if let failed = e.failedStep {
+    if let failed = e.failedStep, e.failure == nil {
       out += "\n" + terminal.paint("  Failed", .red) + safeLine("     \(compact(failed.name))")
       if let error = failed.errorText { out += safeLine("    \(error)") }
     }
@@ -207,7 +217,7 @@ public struct ExplanationRenderer: Sendable {
       for m in mounts {
         for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
       }
-    case .noBaseline:
+    case .noBaseline, .dependenciesUnchanged:
       break
     }
     return out
