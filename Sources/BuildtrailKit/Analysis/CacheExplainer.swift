@@ -19,6 +19,8 @@ public struct CacheExplainer {
     guard let build = try store.build(id: id) else { throw StoreError.noSuchBuild(String(id)) }
     let (baseline, reason) = try chooseBaseline(for: build, against: against)
     var explanation = try explain(build, against: baseline, reason: reason)
+    explanation.rootMisses = try FailureHistory(store: store).afterFailures(
+      explanation.rootMisses, build: build, baseline: baseline)
     explanation.failure = try FailureExplanation.of(
       build, baseline: baseline, store: store, environment: environment)
     return explanation

@@ -89,6 +89,8 @@ public enum MissCause: Sendable {
   case cacheLost(mounts: [MountWarmth])
   /// Nothing to compare with (no baseline, or the step is new).
   case noBaseline(String)
+  /// The step failed in a build after the baseline, and a failed step leaves nothing in the cache.
+  case failedEarlier(build: Int64, commit: String?)
 
   /// The cause in a few words, for the verdict line.
   public var summary: String {
@@ -118,6 +120,9 @@ public enum MissCause: Sendable {
       return "no input changed: the builder's cache was lost" + (warmth.isEmpty ? "" : " (\(warmth))")
     case .noBaseline(let why):
       return why
+    case .failedEarlier(let build, let commit):
+      let at = commit.map { " (\($0.prefix(8)))" } ?? ""
+      return "this step failed in build \(build)\(at), and a failed step leaves nothing in the cache"
     }
   }
 
@@ -131,6 +136,7 @@ public enum MissCause: Sendable {
     case .baseImage: return "base-image"
     case .cacheLost: return "cache-lost"
     case .noBaseline: return "no-baseline"
+    case .failedEarlier: return "failed-earlier"
     }
   }
 }

@@ -44,7 +44,9 @@ public struct FailureHistory {
   public func streaks(branch: String?, target: String?, last: Int) throws -> [Streak] {
     let builds = try store.timeline(branch: branch, target: target, limit: last)
       .filter { $0.outcome == .success || $0.outcome == .failed }
-    let failures = try failures(of: builds.filter { $0.outcome == .failed })
+    let failed = builds.filter { $0.outcome == .failed }
+    let failures = try failures(of: failed)
+    let steps = try store.steps(ofBuilds: failed.map(\.id))
     var streaks: [Streak] = []
     for build in builds {
       if let open = streaks.indices.last, streaks[open].endedBy == nil, build.outcome == .success {
@@ -54,8 +56,8 @@ public struct FailureHistory {
       guard build.outcome == .failed else { continue }
       let failure = failures[build.id]
       let signature = failure?.signature ?? "unknown: no failing step or error text was recorded"
-      let step = try failure?.stepPosition.flatMap { position in
-        try store.build(id: build.id)?.steps.first { $0.position == position }?.name
+      let step = failure?.stepPosition.flatMap { position in
+        steps[build.id]?.first { $0.position == position }?.name
       }
       if let open = streaks.indices.last, streaks[open].endedBy == nil,
         streaks[open].signature == signature
@@ -85,6 +87,33 @@ public struct FailureHistory {
     guard let streak, streak.signature == signature, streak.builds > 1 else { return nil }
     return .init(
       sinceBuild: streak.first.id, sinceCommit: streak.first.commit, builds: streak.builds)
+  }
+
+  /// Root misses put down to a lost cache whose step failed in a build between the baseline and
+  /// this one: BuildKit keeps no cache for a failed step, so it runs again until it succeeds.
+  func afterFailures(_ misses: [RootMiss], build: BuildDetail, baseline: BuildDetail?) throws
+    -> [RootMiss]
+  {
+    guard let baseline,
+      misses.contains(where: { if case .cacheLost = $0.cause { true } else { false } })
+    else {
+      return misses
+    }
+    let between = try store.timeline(
+      branch: build.summary.branch, target: build.summary.target, limit: 1_000
+    )
+    .filter { $0.id > baseline.summary.id && $0.id < build.summary.id && $0.outcome == .failed }
+    let steps = try store.steps(ofBuilds: between.map(\.id))
+    return misses.map { miss in
+      guard case .cacheLost = miss.cause,
+        let failed = between.last(where: { b in
+          steps[b.id]?.contains { $0.key == miss.step.key && $0.status == .error } == true
+        })
+      else { return miss }
+      var changed = miss
+      changed.cause = .failedEarlier(build: failed.id, commit: failed.commit)
+      return changed
+    }
   }
 
   /// Each failed build's failure: stored, else computed from its failing step's kept output.

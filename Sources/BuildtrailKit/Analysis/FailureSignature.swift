@@ -22,7 +22,7 @@ public struct FailureSignature: Sendable, Equatable, Codable {
   /// `tool: normalised message`, the text compared across builds.
   public var text: String { "\(tool): \(Self.normalized(message))" }
 
-  /// The message with hex digests as `H`, paths as `…/basename`, runs of digits as `N`, and runs of
+  /// The message with hex digests as `H` (`sha256:H`), paths as `…/basename`, runs of digits as `N`, and runs of
   /// blanks as one space.
   public static func normalized(_ message: String) -> String {
     let words = message.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { word -> String in
@@ -34,6 +34,10 @@ public struct FailureSignature: Sendable, Equatable, Codable {
   private static func normalizedWord(_ word: String) -> String {
     var text = word
     if let slash = pathTail(of: text) { text = slash }
+    for algorithm in ["sha256:", "sha512:"] where text.contains(algorithm) {
+      return text.components(separatedBy: algorithm).map { replaceDigits(replaceHex($0)) }.joined(
+        separator: algorithm)
+    }
     return replaceDigits(replaceHex(text))
   }
 

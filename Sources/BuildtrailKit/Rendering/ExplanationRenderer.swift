@@ -44,6 +44,8 @@ public struct ExplanationRenderer: Sendable {
     var reference: String?
     var mounts: [MountWarmth]?
     var rewrite: [String]?
+    var build: Int64?
+    var commit: String?
 
     init(_ cause: MissCause) {
       kind = cause.kind
@@ -78,6 +80,9 @@ public struct ExplanationRenderer: Sendable {
         self.after = after
       case .cacheLost(let mounts):
         self.mounts = mounts
+      case .failedEarlier(let build, let commit):
+        self.build = build
+        self.commit = commit
       case .noBaseline:
         break
       }
@@ -217,7 +222,7 @@ public struct ExplanationRenderer: Sendable {
       for m in mounts {
         for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
       }
-    case .noBaseline, .dependenciesUnchanged:
+    case .noBaseline, .dependenciesUnchanged, .failedEarlier:
       break
     }
     return out
