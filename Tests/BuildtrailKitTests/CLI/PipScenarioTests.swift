@@ -136,6 +136,24 @@ import Testing
       python["signature"] as? String == "python: ModuleNotFoundError: No module named 'redis'")
   }
 
+  @Test func anOlderHistoryComputesFailuresOnRead() throws {
+    let history = try Self.record()
+    let why = try CLI.run(["why", "6", "--db", history.db, "--format", "json"]).stdout
+    let failures = try CLI.run(["failures", "--db", history.db]).stdout
+    // As a history written before schema 0006 holds them: no stored signature.
+    let drop = try CLI.runExecutable(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      [
+        "python3", "-c",
+        "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DELETE FROM build_failure'); c.commit()",
+        history.db,
+      ])
+    try #require(drop.status == 0, "\(drop.stderr)")
+    #expect(try BuildStore(path: history.db).failures(buildIDs: Array(1...8)).isEmpty)
+    #expect(try CLI.run(["why", "6", "--db", history.db, "--format", "json"]).stdout == why)
+    #expect(try CLI.run(["failures", "--db", history.db]).stdout == failures)
+  }
+
   @Test func failuresListsEachRunAndItsFix() throws {
     let history = try Self.record()
     let r = try CLI.run(["failures", "--db", history.db, "--format", "json"])
