@@ -24,6 +24,10 @@ public enum BuildtrailMigrations {
     ),
     ("0005_build_record", String(decoding: PackageResources._005_build_record_sql, as: UTF8.self)),
     ("0006_slim_build", String(decoding: PackageResources._006_slim_build_sql, as: UTF8.self)),
+    (
+      "0007_failure_signature",
+      String(decoding: PackageResources._007_failure_signature_sql, as: UTF8.self)
+    ),
   ]
 
   /// Work in Swift that a migration needs after its SQL, by migration identifier: moving rows into a

@@ -47,7 +47,8 @@ extension BuildStore {
         baseImages: record.baseImages,
         contextEntries: record.contextEntries.sorted { $0.name < $1.name }, steps: record.steps,
         outputs: outputs, inputs: inputs,
-        contextManifest: try Self.contextManifest(buildID: id, record: record, db))
+        contextManifest: try Self.contextManifest(buildID: id, record: record, db),
+        failure: try Self.failures(buildIDs: [id], db)[id])
     }
   }
 

@@ -81,7 +81,7 @@ extension BuildStore {
       inputs: b.inputs.map {
         PortableBuild.Input(
           path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes, content: $0.content)
-      }, contextManifest: b.contextManifest)
+      }, contextManifest: b.contextManifest, failure: b.failure)
   }
 
   /// Stores one build (recorded or imported): its row, labels, input contents and record. One
@@ -100,6 +100,7 @@ extension BuildStore {
         db, sql: "INSERT INTO build_label (build_id, key, value) VALUES (?, ?, ?)",
         arguments: [id, key, value])
     }
+    try insertFailure(b.failure, buildID: id, db)
     var record = BuildRecord(row: b.row)
     record.steps = b.steps
     record.outputs = b.outputs.filter { !$0.value.isEmpty }.mapValues {

@@ -29,6 +29,8 @@ public struct NewBuild: Sendable {
   /// Local image IDs of FROM references (normalised, `docker.io/library/python:3.12`), read from the
   /// Docker daemon, for FROM steps whose log shows no digest.
   public var daemonImageIDs: [String: String]
+  /// What the build failed on (its failure signature), found by the caller in the failing step's output.
+  public var failure: StoredFailure?
 
   public init(
     parsed: ParsedBuild, logSHA256: String, buildIndex: Int = 0, recordedAt: Date = Date(),
@@ -36,7 +38,8 @@ public struct NewBuild: Sendable {
     logBytes: Int64? = nil, logLines: Int? = nil, command: String? = nil, target: String? = nil,
     labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
     context: ContextFacts? = nil,
-    inputs: [InputFact] = [], contextManifest: Data? = nil, daemonImageIDs: [String: String] = [:]
+    inputs: [InputFact] = [], contextManifest: Data? = nil, daemonImageIDs: [String: String] = [:],
+    failure: StoredFailure? = nil
   ) {
     self.parsed = parsed
     self.logSHA256 = logSHA256
@@ -57,6 +60,7 @@ public struct NewBuild: Sendable {
     self.inputs = inputs
     self.contextManifest = contextManifest
     self.daemonImageIDs = daemonImageIDs
+    self.failure = failure
   }
 }
 

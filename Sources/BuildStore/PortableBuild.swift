@@ -35,11 +35,13 @@ public struct PortableBuild: Sendable, Equatable {
   public var inputs: [Input]
   /// The build context's file list (`sha256 size path` lines, after a `# truncated` line when cut short).
   public var contextManifest: Data?
+  /// What the build failed on, when recorded.
+  public var failure: StoredFailure?
 
   public init(
     id: Int64, row: BuildRow, labels: [String: String], warnings: [String],
     baseImages: [StoredBaseImage], contextEntries: [ContextEntry], steps: [StoredStep],
-    outputs: [Int: [String]], inputs: [Input], contextManifest: Data?
+    outputs: [Int: [String]], inputs: [Input], contextManifest: Data?, failure: StoredFailure? = nil
   ) {
     self.id = id
     self.row = row
@@ -51,5 +53,6 @@ public struct PortableBuild: Sendable, Equatable {
     self.outputs = outputs
     self.inputs = inputs
     self.contextManifest = contextManifest
+    self.failure = failure
   }
 }

@@ -11,7 +11,8 @@ struct Buildtrail: ParsableCommand {
     version: BuildtrailVersion.current,
     subcommands: [
       Record.self, Recover.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self,
-      Trend.self, Regressions.self, Check.self, Report.self, Prune.self, Delete.self, Vacuum.self,
+      Failures.self, Trend.self, Regressions.self, Check.self, Report.self, Prune.self, Delete.self,
+      Vacuum.self,
       Export.self, Import.self,
     ])
 }

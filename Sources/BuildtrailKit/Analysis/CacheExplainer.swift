@@ -18,7 +18,12 @@ public struct CacheExplainer {
     guard let id = try buildID ?? store.latestBuildID() else { throw StoreError.emptyHistory(path: store.path) }
     guard let build = try store.build(id: id) else { throw StoreError.noSuchBuild(String(id)) }
     let (baseline, reason) = try chooseBaseline(for: build, against: against)
-    return try explain(build, against: baseline, reason: reason)
+    var explanation = try explain(build, against: baseline, reason: reason)
+    explanation.rootMisses = try FailureHistory(store: store).afterFailures(
+      explanation.rootMisses, build: build, baseline: baseline)
+    explanation.failure = try FailureExplanation.of(
+      build, baseline: baseline, store: store, environment: environment)
+    return explanation
   }
 
   /// The latest earlier successful build of the same target on the same branch, else on the default branch.

@@ -29,13 +29,18 @@ public struct CacheExplanation: Sendable {
   public var costSeconds: Double { rootMisses.reduce(0) { $0 + $1.costSeconds } }
   /// Steps that missed the cache, root misses and cascades.
   public var rebuiltSteps: Int { rootMisses.reduce(0) { $0 + 1 + $1.cascade.count } }
+  /// The failing step's decisive lines, and the change they point to (failed builds only).
+  public var failure: FailureExplanation? = nil
   /// The failing step, if the build failed.
   public var failedStep: StoredStep? { build.steps.first { $0.status == .error } }
 
   /// The one-line answer: what was rebuilt, how long it took, and why.
   public var verdict: String {
     var parts: [String] = []
-    if let failed = failedStep { parts.append("failed at \(failed.name)") }
+    if let failed = failedStep {
+      let name = failed.name.isEmpty ? "step #\(failed.vertex)" : failed.name
+      parts.append("failed at \(name)" + (failure.map { ": \($0.signature.message)" } ?? ""))
+    }
     let cacheable = build.steps.filter { $0.kind.isCacheable }
     if rootMisses.isEmpty {
       if baseline == nil && cacheable.allSatisfy({ $0.status == .cached }) == false {
@@ -75,6 +80,9 @@ public struct RootMiss: Sendable {
 public enum MissCause: Sendable {
   /// A lockfile or manifest the step reads changed; the package-level changes.
   case dependencies(file: String, changes: [DependencyChange])
+  /// A lockfile or manifest the step reads changed, but no package or version did: how it changed
+  /// (`reordered`, `regrouped`, `comments`, `hashes`, `rewritten`).
+  case dependenciesUnchanged(file: String, rewrite: [String])
   /// `.dockerignore` changed: patterns added and removed, and the context size before and after.
   case dockerignore(file: String, added: [String], removed: [String], contextBefore: Int64?, contextAfter: Int64?)
   /// The Dockerfile changed at this step (or an ENV/ARG before it): the instruction before and after.
@@ -87,6 +95,8 @@ public enum MissCause: Sendable {
   case cacheLost(mounts: [MountWarmth])
   /// Nothing to compare with (no baseline, or the step is new).
   case noBaseline(String)
+  /// The step failed in a build after the baseline, and a failed step leaves nothing in the cache.
+  case failedEarlier(build: Int64, commit: String?)
 
   /// The cause in a few words, for the verdict line.
   public var summary: String {
@@ -95,6 +105,9 @@ public enum MissCause: Sendable {
       guard !changes.isEmpty else { return "\(file) changed" }
       let shown = changes.prefix(4).map(\.summary).joined(separator: ", ")
       return "\(file) changed: \(shown)" + (changes.count > 4 ? ", and \(changes.count - 4) more" : "")
+    case .dependenciesUnchanged(let file, let rewrite):
+      let how = rewrite.isEmpty ? "" : " (\(rewrite.joined(separator: ", ")))"
+      return "\(file) changed, but no package changed" + how
     case .dockerignore(let file, let added, let removed, let before, let after):
       var what = (removed.map { "-\($0)" } + added.map { "+\($0)" }).joined(separator: " ")
       if what.isEmpty { what = "reworded" }
@@ -113,19 +126,23 @@ public enum MissCause: Sendable {
       return "no input changed: the builder's cache was lost" + (warmth.isEmpty ? "" : " (\(warmth))")
     case .noBaseline(let why):
       return why
+    case .failedEarlier(let build, let commit):
+      let at = commit.map { " (\($0.prefix(8)))" } ?? ""
+      return "this step failed in build \(build)\(at), and a failed step leaves nothing in the cache"
     }
   }
 
   /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image`, `cache-lost`, `no-baseline`.
   public var kind: String {
     switch self {
-    case .dependencies: return "dependencies"
+    case .dependencies, .dependenciesUnchanged: return "dependencies"
     case .dockerignore: return "dockerignore"
     case .dockerfile: return "dockerfile"
     case .files: return "files"
     case .baseImage: return "base-image"
     case .cacheLost: return "cache-lost"
     case .noBaseline: return "no-baseline"
+    case .failedEarlier: return "failed-earlier"
     }
   }
 }

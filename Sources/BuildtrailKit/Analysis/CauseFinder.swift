@@ -143,7 +143,7 @@ struct CauseFinder {
     } else {
       candidates = build.inputs.filter { $0.role == .lockfile || $0.role == .manifest }.map(\.path)
     }
-    var found: [(path: String, kind: DependencyFileKind, changes: [DependencyChange])] = []
+    var found: [(path: String, kind: DependencyFileKind, changes: [DependencyChange], rewrite: [String]?)] = []
     for contextPath in candidates {
       let path = sources == nil ? contextPath : evidence.repositoryPath(contextPath)
       guard let kind = sources == nil ? DependencyFileKind.from(path: path) : dependencyKind(of: contextPath)
@@ -154,14 +154,17 @@ struct CauseFinder {
       do {
         let before = try old.map { try DependencyFile.packages(in: $0, kind: kind, path: path) } ?? []
         let after = try new.map { try DependencyFile.packages(in: $0, kind: kind, path: path) } ?? []
-        found.append((path, kind, DependencyFile.diff(old: before, new: after)))
+        let changes = DependencyFile.diff(old: before, new: after)
+        let rewrite = changes.isEmpty ? DependencyRewrite.describe(old: old ?? Data(), new: new ?? Data()) : nil
+        found.append((path, kind, changes, rewrite))
       } catch {
         notes.append(((error as? LocalizedError)?.errorDescription ?? "\(error)") + "; its package changes are not listed")
-        found.append((path, kind, []))
+        found.append((path, kind, [], nil))
       }
     }
     guard let best = found.sorted(by: { ($0.kind.isLockfile ? 0 : 1, $0.path) < ($1.kind.isLockfile ? 0 : 1, $1.path) }).first
     else { return nil }
+    if let rewrite = best.rewrite { return .dependenciesUnchanged(file: best.path, rewrite: rewrite) }
     return .dependencies(file: best.path, changes: best.changes)
   }
 

@@ -31,6 +31,14 @@ struct ExportLine: Codable {
     var text: String
     var truncated: Bool
   }
+  struct Failure: Codable {
+    var stepPosition: Int?
+    var tool: String
+    var message: String
+    var signature: String
+    var lines: [String]
+    var exitCode: Int?
+  }
 
   static let currentFormat = 1
   private static let truncatedLine = "# truncated\n"
@@ -46,6 +54,7 @@ struct ExportLine: Codable {
   var outputs: [Output]
   var inputs: [Input]
   var contextManifest: Manifest?
+  var failure: Failure?
 
   init(_ b: PortableBuild) {
     buildtrailExport = Self.currentFormat
@@ -71,6 +80,11 @@ struct ExportLine: Codable {
         text: truncated ? String(text.dropFirst(Self.truncatedLine.count)) : text,
         truncated: truncated)
     }
+    failure = b.failure.map {
+      Failure(
+        stepPosition: $0.stepPosition, tool: $0.tool, message: $0.message, signature: $0.signature,
+        lines: $0.lines, exitCode: $0.exitCode)
+    }
   }
 
   var portable: PortableBuild {
@@ -92,6 +106,12 @@ struct ExportLine: Codable {
       },
       contextManifest: contextManifest.map {
         Data(((($0.truncated ? Self.truncatedLine : "") + $0.text)).utf8)
+      },
+      failure: failure.map {
+        StoredFailure(
+          stepPosition: $0.stepPosition, tool: $0.tool, message: $0.message,
+          signature: $0.signature,
+          lines: $0.lines, exitCode: $0.exitCode)
       })
   }
 

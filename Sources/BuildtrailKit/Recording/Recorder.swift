@@ -98,7 +98,7 @@ public struct Recorder: Sendable {
     }
     let single = log.builds.count == 1
     let builds = log.builds.enumerated().map { index, build in
-      NewBuild(
+      var new = NewBuild(
         parsed: build, logSHA256: digest, buildIndex: index, recordedAt: now,
         startedAt: single ? started : nil, endedAt: single ? ended : nil,
         exitCode: single ? exitCode.map(Int.init) : nil, logPath: path == "-" ? nil : path,
@@ -107,6 +107,8 @@ public struct Recorder: Sendable {
         labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
         inputs: metadata.inputs, contextManifest: metadata.contextManifest,
         daemonImageIDs: metadata.daemonImageIDs)
+      new.failure = FailureExtractor.storedFailure(of: new)
+      return new
     }
     let results = try store.record(builds)
     return RecordReport(

@@ -43,6 +43,9 @@ public struct ExplanationRenderer: Sendable {
     var count: Int?
     var reference: String?
     var mounts: [MountWarmth]?
+    var rewrite: [String]?
+    var build: Int64?
+    var commit: String?
 
     init(_ cause: MissCause) {
       kind = cause.kind
@@ -51,6 +54,10 @@ public struct ExplanationRenderer: Sendable {
       case .dependencies(let file, let changes):
         self.file = file
         self.changes = changes
+      case .dependenciesUnchanged(let file, let rewrite):
+        self.file = file
+        self.changes = []
+        self.rewrite = rewrite
       case .dockerignore(let file, let added, let removed, let before, let after):
         self.file = file
         self.added = added
@@ -73,6 +80,9 @@ public struct ExplanationRenderer: Sendable {
         self.after = after
       case .cacheLost(let mounts):
         self.mounts = mounts
+      case .failedEarlier(let build, let commit):
+        self.build = build
+        self.commit = commit
       case .noBaseline:
         break
       }
@@ -106,6 +116,7 @@ public struct ExplanationRenderer: Sendable {
     var rebuiltSteps: Int
     var costSeconds: Double
     var failedStep: StepJSON?
+    var failure: FailureRenderer.FailureJSON?
     var rootMisses: [RootJSON]
     var notes: [String]
   }
@@ -122,6 +133,7 @@ public struct ExplanationRenderer: Sendable {
             commits: e.commits,
             rebuiltSteps: e.rebuiltSteps, costSeconds: (e.costSeconds * 1000).rounded() / 1000,
             failedStep: e.failedStep.map(StepJSON.init),
+            failure: e.failure.map(FailureRenderer.FailureJSON.init),
             rootMisses: e.rootMisses.map(RootJSON.init), notes: e.notes)
         ])
     case .csv:
@@ -145,6 +157,9 @@ public struct ExplanationRenderer: Sendable {
     var out =
       terminal.paint(e.verdict, e.rootMisses.isEmpty && e.failedStep == nil ? .green : .bold)
       + "\n\n"
+    if let failure = e.failure {
+      out += FailureRenderer(format: format, terminal: terminal).block(failure) + "\n"
+    }
     out += "Build \(e.build.summary.id)"
     if let b = e.baseline { out += " against build \(b.summary.id)" }
     out += safeLine(" (\(e.baselineReason))")
@@ -178,7 +193,7 @@ public struct ExplanationRenderer: Sendable {
           + safeLine("\(compact(step.name)) (\(formatSeconds(step.durationSeconds)))")
       }
     }
-    if let failed = e.failedStep {
+    if let failed = e.failedStep, e.failure == nil {
       out += "\n" + terminal.paint("  Failed", .red) + safeLine("     \(compact(failed.name))")
       if let error = failed.errorText { out += safeLine("    \(error)") }
     }
@@ -215,7 +230,7 @@ public struct ExplanationRenderer: Sendable {
       for m in mounts {
         for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
       }
-    case .noBaseline:
+    case .noBaseline, .dependenciesUnchanged, .failedEarlier:
       break
     }
     return out

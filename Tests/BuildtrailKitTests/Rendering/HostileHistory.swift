@@ -144,6 +144,10 @@ enum HostileHistory {
       return CacheBreakRenderer(format: format, terminal: terminal).render(
         broke.breaks, branch: broke.branch)
     }
+    try add("failures") {
+      FailureRenderer(format: format, terminal: terminal).render(
+        try FailureHistory(store: store).streaks(branch: nil, target: nil, last: 50), branch: nil)
+    }
     try add("regressions") {
       RegressionRenderer(format: format, terminal: terminal).render(
         try RegressionFinder(store: store).find())
