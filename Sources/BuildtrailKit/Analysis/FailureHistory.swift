@@ -89,13 +89,14 @@ public struct FailureHistory {
       sinceBuild: streak.first.id, sinceCommit: streak.first.commit, builds: streak.builds)
   }
 
-  /// Root misses put down to a lost cache whose step failed in a build between the baseline and
-  /// this one: BuildKit keeps no cache for a failed step, so it runs again until it succeeds.
+  /// Root misses put down to a lost cache, or to a change upstream that an earlier build ran, whose
+  /// step failed in a build between the baseline and this one: BuildKit keeps no cache for a failed
+  /// step, so it runs again until it succeeds, whatever else changed before it.
   func afterFailures(_ misses: [RootMiss], build: BuildDetail, baseline: BuildDetail?) throws
     -> [RootMiss]
   {
     guard let baseline,
-      misses.contains(where: { if case .cacheLost = $0.cause { true } else { false } })
+      misses.contains(where: Self.mayHaveFailedEarlier)
     else {
       return misses
     }
@@ -105,15 +106,21 @@ public struct FailureHistory {
     .filter { $0.id > baseline.summary.id && $0.id < build.summary.id && $0.outcome == .failed }
     let steps = try store.steps(ofBuilds: between.map(\.id))
     return misses.map { miss in
-      guard case .cacheLost = miss.cause,
+      guard Self.mayHaveFailedEarlier(miss),
         let failed = between.last(where: { b in
           steps[b.id]?.contains { $0.key == miss.step.key && $0.status == .error } == true
         })
       else { return miss }
       var changed = miss
       changed.cause = .failedEarlier(build: failed.id, commit: failed.commit)
+      changed.upstream = nil
       return changed
     }
+  }
+
+  private static func mayHaveFailedEarlier(_ miss: RootMiss) -> Bool {
+    if case .cacheLost = miss.cause { return true }
+    return miss.upstream != nil
   }
 
   /// Each failed build's failure: stored, else computed from its failing step's kept output.
