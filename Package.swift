@@ -72,6 +72,6 @@ let package = Package(
     .testTarget(
       name: "BuildtrailKitTests",
       dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator"],
-      exclude: ["Rendering/Snapshots", "Charts/Snapshots"]),
+      exclude: ["Rendering/Snapshots", "Charts/Snapshots", "Dependencies/Snapshots"]),
   ]
 )
