@@ -42,6 +42,9 @@ public struct ExplanationRenderer: Sendable {
     var paths: [String]?
     var count: Int?
     var reference: String?
+    var references: [String]?
+    var inferred: Bool?
+    var suggestion: String?
     var mounts: [MountWarmth]?
 
     init(_ cause: MissCause) {
@@ -73,7 +76,12 @@ public struct ExplanationRenderer: Sendable {
         self.after = after
       case .cacheLost(let mounts):
         self.mounts = mounts
-      case .noBaseline:
+      case .baseImageInferred(let references, let mounts):
+        self.references = references
+        self.mounts = mounts
+        inferred = true
+        suggestion = BaseImageInference.suggestion
+      case .unknown, .noBaseline:
         break
       }
     }
@@ -84,6 +92,7 @@ public struct ExplanationRenderer: Sendable {
     var costSeconds: Double
     var cause: CauseJSON
     var cascade: [StepJSON]
+    var structuralBreaks: [StructuralBreakJSON]?
   }
 
   struct WhyJSON: Encodable {
@@ -116,7 +125,9 @@ public struct ExplanationRenderer: Sendable {
               RootJSON(
                 step: StepJSON($0.step), costSeconds: ($0.costSeconds * 1000).rounded() / 1000,
                 cause: CauseJSON($0.cause),
-                cascade: $0.cascade.map(StepJSON.init))
+                cascade: $0.cascade.map(StepJSON.init),
+                structuralBreaks: $0.structuralBreaks.isEmpty
+                  ? nil : $0.structuralBreaks.map(StructuralBreakJSON.init))
             }, notes: e.notes)
         ])
     case .csv:
@@ -164,6 +175,9 @@ public struct ExplanationRenderer: Sendable {
         : " (\(formatSeconds(miss.step.durationSeconds)) itself, the rest in \(miss.cascade.count) step\(miss.cascade.count == 1 ? "" : "s") it invalidated)\n"
       out += safeLine("    cause    \(miss.cause.summary)")
       out += evidenceLines(miss.cause)
+      for b in miss.structuralBreaks {
+        out += safeLine("    break    " + b.sentence(naming: compact(b.step)))
+      }
       for step in miss.cascade {
         out +=
           terminal.paint("    then     ", .dim)
@@ -207,7 +221,12 @@ public struct ExplanationRenderer: Sendable {
       for m in mounts {
         for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
       }
-    case .noBaseline:
+    case .baseImageInferred(_, let mounts):
+      for m in mounts {
+        for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
+      }
+      out += safeLine("               \(BaseImageInference.suggestion)")
+    case .unknown, .noBaseline:
       break
     }
     return out
@@ -246,17 +265,38 @@ public struct CacheBreakRenderer: Sendable {
     var cause: ExplanationRenderer.CauseJSON?
     var rootStep: String?
     var fixedAt: Int64?
+    var fixedAtCommit: String?
+    var kind: String
+    var structural: StructuralBreakJSON?
+    var alwaysAfter: String?
+    var misses: [MissJSON]
     var series: [CacheBreak.Point]
   }
 
-  public func render(_ breaks: [CacheBreak], branch: String?) -> String {
-    let rows = breaks.map {
+  struct MissJSON: Encodable {
+    var build: Int64
+    var commit: String?
+    var role: String
+    var cause: ExplanationRenderer.CauseJSON?
+  }
+
+  /// Renders the steps that broke; with `all`, every step looked at (those that always run after a broad
+  /// `COPY`, and those that never broke, too).
+  public func render(_ breaks: [CacheBreak], branch: String?, all: Bool = false) -> String {
+    let shown = all ? breaks : breaks.filter(\.isBreak)
+    let rows = shown.map {
       BreakJSON(
         key: $0.key, name: $0.name, broken: $0.isBroken, brokeAt: $0.brokeAt?.id,
         brokeAtCommit: $0.brokeAt?.commit,
         lastGood: $0.lastGood?.id, lastGoodCommit: $0.lastGood?.commit, commits: $0.commits,
         cause: $0.cause.map(ExplanationRenderer.CauseJSON.init), rootStep: $0.rootStep,
-        fixedAt: $0.fixedAt?.id,
+        fixedAt: $0.fixedAt?.id, fixedAtCommit: $0.fixedAt?.commit, kind: $0.kind,
+        structural: $0.structural.map(StructuralBreakJSON.init), alwaysAfter: $0.alwaysAfter,
+        misses: $0.misses.map {
+          MissJSON(
+            build: $0.build.id, commit: $0.build.commit, role: $0.role,
+            cause: $0.cause.map(ExplanationRenderer.CauseJSON.init))
+        },
         series: $0.series)
     }
     switch format {
@@ -277,17 +317,14 @@ public struct CacheBreakRenderer: Sendable {
       return lines.joined(separator: "\n") + "\n"
     case .table:
       var out = ""
-      let found = breaks.filter { $0.brokeAt != nil }
+      let found = breaks.filter(\.isBreak)
       if found.isEmpty {
         out += safeLine(
           "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history")."
         )
       }
       for b in found {
-        out += terminal.paint(compact(b.name), .bold) + "\n"
-        let track = b.series.map { $0.state == "cached" ? "·" : $0.state == "failed" ? "✗" : "█" }
-          .joined()
-        out += "  history  \(track)  (oldest → newest; · cached, █ ran, ✗ failed)\n"
+        out += heading(b)
         if let broke = b.brokeAt, let good = b.lastGood {
           var line = "  broke    at build \(broke.id)"
           if let from = good.commit, let to = broke.commit {
@@ -304,16 +341,68 @@ public struct CacheBreakRenderer: Sendable {
             out += safeLine("           (this step ran because \(root) did)")
           }
         }
+        if let structural = b.structural { out += safeLine("  break    \(structural.summary)") }
         if let fixed = b.fixedAt {
+          let how =
+            b.kind == "structural"
+            ? "by build \(fixed.id), which put it ahead of the copy again" : "at build \(fixed.id)"
           out +=
             terminal.paint("  fixed", .green)
-            + safeLine("    at build \(fixed.id)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")")
+            + safeLine("    \(how)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")")
         } else {
           out += terminal.paint("  still", .red) + "    missing the cache in the latest build\n"
         }
+        out += misses(b)
         out += "\n"
+      }
+      if all {
+        for b in breaks where !b.isBreak {
+          out += heading(b)
+          if let copy = b.alwaysAfter {
+            out += safeLine(
+              "  not broken: it always runs after `\(copy)`, so every source change reruns it")
+          } else if b.kind == "broad-copy" {
+            out +=
+              "  not broken: it copies the whole build context, so every source change reruns it\n"
+          } else if !b.misses.isEmpty {
+            out += "  not broken: each miss has a one-off cause\n"
+            out += misses(b)
+          } else {
+            out += "  not broken\n"
+          }
+          out += "\n"
+        }
       }
       return out
     }
+  }
+
+  /// The step's name and its cached/ran history.
+  private func heading(_ b: CacheBreak) -> String {
+    let track = b.series.map { $0.state == "cached" ? "·" : $0.state == "failed" ? "✗" : "█" }
+      .joined()
+    return terminal.paint(compact(b.name), .bold) + "\n"
+      + "  history  \(track)  (oldest → newest; · cached, █ ran, ✗ failed)\n"
+  }
+
+  /// The misses of the stretch, one line each, with each build's own cause.
+  private func misses(_ b: CacheBreak) -> String {
+    guard b.misses.count > 1 || b.kind != "structural" else { return "" }
+    var out = "  misses   (each build's own cause)\n"
+    let roles = [
+      "break": "the break", "after-break": "after the break", "one-off": "one-off",
+      "other": "other",
+    ]
+    let shown = b.misses.suffix(12)
+    let width = shown.map { String($0.build.id).count }.max() ?? 0
+    for m in shown {
+      let id = String(m.build.id)
+      let role = roles[m.role] ?? m.role
+      out += safeLine(
+        "    build \(id)\(String(repeating: " ", count: width - id.count))  \(role): \(m.cause?.summary ?? "unknown")"
+      )
+    }
+    if b.misses.count > shown.count { out += "    … and \(b.misses.count - shown.count) earlier\n" }
+    return out
   }
 }
