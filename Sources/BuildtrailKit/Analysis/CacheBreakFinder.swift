@@ -36,6 +36,8 @@ public struct CacheBreak: Sendable {
   public var alwaysAfter: String?
   /// Each build of the stretch in which the step missed, with that build's own cause.
   public var misses: [Miss] = []
+  /// Misses of the stretch left out of `misses` (each one is a `why`): all but the first and the latest.
+  public var missesLeftOut = 0
 
   /// One build in which the step missed, and why (as `why` gives it for that build).
   public struct Miss: Sendable {
@@ -117,7 +119,9 @@ public struct CacheBreakFinder {
           found.fixedBy.flatMap { fix in points.firstIndex { $0.summary.id == fix.id } }
           ?? points.count
         let start = points.firstIndex { $0.summary.id == found.since.id } ?? end
-        result.misses = (start..<end).filter { points[$0].step.status.ranOrFailed }.map { i in
+        let missed = (start..<end).filter { points[$0].step.status.ranOrFailed }
+        result.missesLeftOut = missed.count - Self.sample(missed).count
+        result.misses = Self.sample(missed).map { i in
           let (cause, root) = causes.of(step.key, in: points[i].summary.id)
           let role =
             i == start
@@ -138,7 +142,8 @@ public struct CacheBreakFinder {
         continue
       } else if let (start, end) = Self.brokenStretch(points.map { $0.step.status.ranOrFailed }) {
         let missed = (start..<(end ?? points.count)).filter { points[$0].step.status.ranOrFailed }
-        result.misses = missed.map { i in
+        result.missesLeftOut = missed.count - Self.sample(missed).count
+        result.misses = Self.sample(missed).map { i in
           let cause = causes.of(step.key, in: points[i].summary.id).cause
           // A change to the files the step (or a step before it) reads is expected to rerun it.
           let expected = Self.isOneOff(cause) || cause?.kind == "files"
@@ -174,6 +179,15 @@ public struct CacheBreakFinder {
       breaks.append(result)
     }
     return (branchName, breaks)
+  }
+
+  /// How many misses of a stretch are explained, at most: the first and the latest.
+  public static let explainedMisses = 40
+
+  /// The first and the latest misses, `explainedMisses` in all.
+  static func sample(_ missed: [Int]) -> [Int] {
+    guard missed.count > explainedMisses, let first = missed.first else { return missed }
+    return [first] + missed.suffix(explainedMisses - 1)
   }
 
   /// Causes that explain one build's miss and say nothing of the next.

@@ -153,14 +153,9 @@ public struct CacheExplainer {
       guard let target = targets.first else { continue }
       let output = try store.stepOutput(buildID: build.summary.id, position: step.position)
       guard let warmth = MountWarmth.read(output: output, target: target) else { continue }
-      // One line per mount: the step that installs the dependencies (the most packages) tells its state,
-      // not the step that installs the project itself, which always prepares its one local package.
+      // One line per mount, read from the step that installs the dependencies.
       if let i = result.firstIndex(where: { $0.target == target && $0.tool == warmth.tool }) {
-        if ((warmth.total ?? 0), (warmth.fetched ?? 0)) > (
-          (result[i].total ?? 0), (result[i].fetched ?? 0)
-        ) {
-          result[i] = warmth
-        }
+        if warmth.installsMoreThan(result[i]) { result[i] = warmth }
       } else {
         result.append(warmth)
       }

@@ -175,6 +175,13 @@ public struct MountWarmth: Sendable, Codable, Equatable {
     }
   }
 
+  /// Whether this reading comes from the step that installs the dependencies rather than `other`'s: it
+  /// installed more packages. The step that installs the project itself always prepares its one local
+  /// package, so its mount looks cold however warm the dependencies' were.
+  public func installsMoreThan(_ other: MountWarmth) -> Bool {
+    ((total ?? 0), (fetched ?? 0)) > ((other.total ?? 0), (other.fetched ?? 0))
+  }
+
   /// Reads uv (`Prepared P packages`, `Installed I packages`) or pip (`Downloading`, `Using cached`) output.
   public static func read(output: [String], target: String) -> MountWarmth? {
     func count(_ line: String, after word: String) -> Int? {

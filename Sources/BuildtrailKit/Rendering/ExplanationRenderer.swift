@@ -270,6 +270,7 @@ public struct CacheBreakRenderer: Sendable {
     var structural: StructuralBreakJSON?
     var alwaysAfter: String?
     var misses: [MissJSON]
+    var missesLeftOut: Int
     var series: [CacheBreak.Point]
   }
 
@@ -296,7 +297,7 @@ public struct CacheBreakRenderer: Sendable {
           MissJSON(
             build: $0.build.id, commit: $0.build.commit, role: $0.role,
             cause: $0.cause.map(ExplanationRenderer.CauseJSON.init))
-        },
+        }, missesLeftOut: $0.missesLeftOut,
         series: $0.series)
     }
     switch format {
@@ -402,7 +403,8 @@ public struct CacheBreakRenderer: Sendable {
         "    build \(id)\(String(repeating: " ", count: width - id.count))  \(role): \(m.cause?.summary ?? "unknown")"
       )
     }
-    if b.misses.count > shown.count { out += "    … and \(b.misses.count - shown.count) earlier\n" }
+    let earlier = b.misses.count - shown.count + b.missesLeftOut
+    if earlier > 0 { out += "    … and \(earlier) earlier\n" }
     return out
   }
 }
