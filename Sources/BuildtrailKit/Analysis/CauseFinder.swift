@@ -73,10 +73,12 @@ struct CauseFinder {
     }) {
       return describe(between)
     }
-    // A step that moved, was added or removed ahead of this one in the stage changed its parent chain.
+    // An instruction of the step's chain that moved, was added or removed ahead of it changed its parents.
     let oldLine = oldDockerfile.stages.first { $0.displayName == stage.displayName }?.steps
       .first { $0.instruction.stepText == step.instruction.stepText }?.instruction.line
+    let chained: Set<String> = ["RUN", "COPY", "ADD", "WORKDIR", "ENV", "ARG", "USER", "SHELL"]
     if let ahead = changes.first(where: { change in
+      guard chained.contains((change.new ?? change.old)?.keyword ?? "") else { return false }
       if let new = change.new?.line, new < step.instruction.line, change.kind != .changed {
         return true
       }
