@@ -31,11 +31,19 @@ struct Broke: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
       "Find when caching broke: the build at which each step went from cached to always executed.",
-    discussion: "buildtrail broke --step 'uv sync'")
+    discussion: """
+      buildtrail broke --step 'uv sync'
+      buildtrail broke --all       # also the steps that always run after a broad COPY
+      """)
 
   @Option(name: .long, help: "Only steps whose name contains this text.") var step: String?
   @Option(name: .long, help: "The branch (default: the latest build's).") var branch: String?
   @Option(name: .long, help: "How many recent builds to look at.") var limit = 200
+  @Flag(
+    name: .long,
+    help:
+      "Also show steps that did not break: those that always run after a broad COPY, and the rest.")
+  var all = false
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
@@ -48,7 +56,7 @@ struct Broke: ParsableCommand {
       let result = try CacheBreakFinder(store: history).find(
         stepPattern: step, branch: branch, limit: limit)
       return CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(
-        result.breaks, branch: result.branch)
+        result.breaks, branch: result.branch, all: all)
     }
   }
 }

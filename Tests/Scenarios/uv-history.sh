@@ -2,16 +2,17 @@
 # A scripted git history of a small "Python backend with uv" project, built one commit at a time
 # with the real local BuildKit as an end-to-end scenario (see uv-history.md beside this file).
 #
-#   Tests/Scenarios/uv-history.sh base-image N   # docker import local/uv-base:1 (busybox + fake uv);
+#   Tests/Scenarios/uv-history.sh base-image N   # docker import local/uv-base:1 (busybox, fake uv
+#                                                # and fake python3);
 #                                                # N (1, 2, ...) changes /etc/uv-base-release, so the
 #                                                # image (and its layer) differ between N values
 #   Tests/Scenarios/uv-history.sh init DIR       # write the project into DIR, git init -b main, commit
 #   Tests/Scenarios/uv-history.sh apply DIR STEP # make change STEP in DIR and commit it
 #   Tests/Scenarios/uv-history.sh steps          # print the STEP names in order, one per line
 #
-# Steps `prune` and `base-image` change no file and make no commit (they print "nothing to commit"
-# and exit 0): the test runs `docker builder prune -af`, or `uv-history.sh base-image 2`, itself
-# before building that step.
+# Steps `prune`, `base-image` and `reimport-base` change no file and make no commit (they print
+# "nothing to commit" and exit 0): the test runs `docker builder prune -af`, or
+# `uv-history.sh base-image 2` (3 for reimport-base), itself before building that step.
 #
 # Same rules as make-project.sh: the daemon comes from ../shared/tools/dockerd-start --busybox,
 # nothing is ever pulled, base images are made only with `docker import`. Build with
@@ -35,6 +36,12 @@ steps=(
   prune
   base-image
   failing-run
+  import-check
+  undeclared-import
+  replace-import
+  restore-order
+  app-code-after-fix
+  reimport-base
 )
 
 usage() {
@@ -215,6 +222,87 @@ FAKEUV
   chmod 0755 "$1"
 }
 
+# ---------------------------------------------------------------------------------------------
+# The fake `python3` placed at /usr/local/bin/python3 in local/uv-base:1 (POSIX sh, busybox only).
+# ---------------------------------------------------------------------------------------------
+write_fake_python() {
+  cat > "$1" <<'FAKEPYTHON'
+#!/bin/sh
+# Fake `python3` for buildtrail's scenario tests. It only runs `python3 -c "import MODULE"`: it
+# follows the `import X` and `from X import ...` lines of the project's own modules (folders of the
+# working directory), finds third-party modules in the virtual environment's site-packages, and
+# prints Python's traceback when one is missing.
+set -eu
+
+case "${1:-}" in
+  --version | -V)
+    echo "Python 3.12.3 (buildtrail fake)"
+    exit 0
+    ;;
+  -c) code=${2:-} ;;
+  *)
+    echo "this fake python3 only runs: python3 -c \"import MODULE\"" >&2
+    exit 2
+    ;;
+esac
+case "$code" in
+  'import '*) start=${code#import } ;;
+  *)
+    echo "this fake python3 only runs: python3 -c \"import MODULE\"" >&2
+    exit 2
+    ;;
+esac
+
+site=${VIRTUAL_ENV:-$PWD/.venv}/lib/python3.12/site-packages
+stdlib=" __future__ abc asyncio base64 collections dataclasses datetime enum functools hashlib hmac json logging os pathlib re secrets sys time typing uuid "
+
+# missing MODULE FRAMES: print the traceback for a module that cannot be found, and exit 1.
+missing() {
+  echo "Traceback (most recent call last):" >&2
+  echo '  File "<string>", line 1, in <module>' >&2
+  printf '%s' "$2" >&2
+  echo "ModuleNotFoundError: No module named '$1'" >&2
+  exit 1
+}
+
+# load MODULE FRAMES: import MODULE; FRAMES are the traceback lines of the imports that led here.
+load() {
+  top=${1%%.*}
+  if [ -d "$PWD/$top" ]; then
+    file="$PWD/$(echo "$1" | tr . /).py"
+    [ -f "$file" ] || file="$PWD/$(echo "$1" | tr . /)/__init__.py"
+    [ -f "$file" ] || missing "$1" "$2"
+    n=0
+    # The import lines of FILE, numbered, read before recursing (the loop's variables are global).
+    imports=$(while IFS= read -r line || [ -n "$line" ]; do
+      n=$((n + 1))
+      case "$line" in
+        'import '* | 'from '*' import '*) echo "$n $line" ;;
+      esac
+    done < "$file")
+    printf '%s\n' "$imports" | while read -r number statement; do
+      [ -n "$number" ] || continue
+      case "$statement" in
+        'import '*) module=${statement#import } ;;
+        *) module=${statement#from }; module=${module%% import *} ;;
+      esac
+      module=${module%% *}
+      module=${module%%,*}
+      load "$module" "$2  File \"$file\", line $number, in <module>
+    $statement
+"
+    done
+    return 0
+  fi
+  case "$stdlib" in *" $top "*) return 0 ;; esac
+  [ -d "$site/$top" ] || missing "$1" "$2"
+}
+
+load "$start" ""
+FAKEPYTHON
+  chmod 0755 "$1"
+}
+
 cmd_base_image() {
   local n=$1 root applet
   case "$n" in
@@ -234,6 +322,7 @@ cmd_base_image() {
     esac
   done < <("$busybox" --list)
   write_fake_uv "$root/usr/local/bin/uv"
+  write_fake_python "$root/usr/local/bin/python3"
   printf 'uv-base %s\n' "$n" > "$root/etc/uv-base-release"
   printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
   printf 'root:x:0:\n' > "$root/etc/group"
@@ -270,8 +359,9 @@ commit() {
   git -C "$dir" rev-parse HEAD
 }
 
+# write_dockerfile DIR ORDER [EXTRA]: EXTRA is a last instruction appended after the syncs.
 write_dockerfile() {
-  local dir=$1 order=$2
+  local dir=$1 order=$2 extra=${3:-}
   if [ "$order" = "lock-first" ]; then
     cat > "$dir/Dockerfile" <<'DOCKERFILE'
 FROM local/uv-base:1
@@ -297,7 +387,10 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen
 DOCKERFILE
   fi
+  if [ -n "$extra" ]; then echo "$extra" >> "$dir/Dockerfile"; fi
 }
+
+import_check='RUN python3 -c "import app.main"'
 
 write_dockerignore() {
   local dir=$1 with_venv=$2
@@ -479,13 +572,47 @@ PY
       sed -i 's/^app = FastAPI(title="app")$/app = FastAPI(title="app", version="0.1.1")/' "$dir/app/main.py"
       commit "$dir" "$index" "app-code-after-reorder: set the API version"
       ;;
-    prune | base-image)
+    prune | base-image | reimport-base)
       # No change and no commit: the test prunes the builder cache, or re-imports the base image.
       echo "nothing to commit for step $step"
       ;;
     failing-run)
       echo 'RUN echo "running checks" && echo "check failed: lint" && exit 2' >> "$dir/Dockerfile"
       commit "$dir" "$index" "failing-run: add a checks step"
+      ;;
+    import-check)
+      write_dockerfile "$dir" copy-first "$import_check"
+      commit "$dir" "$index" "import-check: check that the app imports, instead of the lint step"
+      ;;
+    undeclared-import)
+      sed -i '1i import itsdangerous' "$dir/app/api.py"
+      cat >> "$dir/app/api.py" <<'PY'
+
+
+def sign(value: str) -> str:
+    return itsdangerous.URLSafeSerializer("dev").dumps(value)
+PY
+      commit "$dir" "$index" "undeclared-import: sign values with itsdangerous"
+      ;;
+    replace-import)
+      sed -i 's/^import itsdangerous$/import hmac/' "$dir/app/api.py"
+      sed -i 's/^    return itsdangerous.URLSafeSerializer("dev").dumps(value)$/    return hmac.new(b"dev", value.encode(), "sha256").hexdigest()/' \
+        "$dir/app/api.py"
+      commit "$dir" "$index" "replace-import: sign values with hmac from the standard library"
+      ;;
+    restore-order)
+      write_dockerfile "$dir" lock-first "$import_check"
+      commit "$dir" "$index" "restore-order: install dependencies before COPY . /app again"
+      ;;
+    app-code-after-fix)
+      cat >> "$dir/app/api.py" <<'PY'
+
+
+@router.get("/version")
+def version() -> dict[str, str]:
+    return {"version": "0.1.1"}
+PY
+      commit "$dir" "$index" "app-code-after-fix: add GET /version"
       ;;
   esac
 }

@@ -23,11 +23,36 @@ public struct CacheBreak: Sendable {
   /// The cause as `why` gives it for the build at the boundary, and the root step it names.
   public var cause: MissCause?
   public var rootStep: String?
-  /// The first build that hit the cache again and kept hitting it.
+  /// The first build that hit the cache again and kept hitting it; for a structural break, the build of the
+  /// commit that put the step ahead of the broad copy again.
   public var fixedAt: BuildSummary?
+  /// `structural` (a Dockerfile change put a broad COPY ahead of the step), `persistent` (it kept missing for
+  /// causes other than one-off ones), `after-broad-copy` (it always ran after a broad COPY: written that way,
+  /// not broken), `broad-copy` (it copies the whole context, so every source change reruns it), or `none`.
+  public var kind: String = "none"
+  /// The structural break, when `kind` is `structural`.
+  public var structural: StructuralBreak?
+  /// The broad COPY it always ran after, when `kind` is `after-broad-copy`.
+  public var alwaysAfter: String?
+  /// Each build of the stretch in which the step missed, with that build's own cause.
+  public var misses: [Miss] = []
+  /// Misses of the stretch left out of `misses` (each one is a `why`): all but the first and the latest.
+  public var missesLeftOut = 0
+
+  /// One build in which the step missed, and why (as `why` gives it for that build).
+  public struct Miss: Sendable {
+    public var build: BuildSummary
+    /// `break` (the change that broke it), `after-break` (a change that did not touch the step's inputs,
+    /// which reran it only because of the break), `one-off` (a cause of its own: cache lost, base image,
+    /// lockfile, a change to the files it reads), or `other`.
+    public var role: String
+    public var cause: MissCause?
+  }
 
   /// Whether the step misses the cache as of the latest build.
   public var isBroken: Bool { brokeAt != nil && fixedAt == nil }
+  /// Whether `broke` lists it without `--all`.
+  public var isBreak: Bool { brokeAt != nil && (kind == "structural" || kind == "persistent") }
 }
 
 /// Finds where caching broke, step by step, over a branch's history.
@@ -37,15 +62,20 @@ public struct CacheBreakFinder {
   /// Share of builds after the boundary that must miss for the step to count as broken.
   public static let brokenShare = 0.8
 
-  public init(store: BuildStore, environment: [String: String] = ProcessInfo.processInfo.environment) {
+  public init(
+    store: BuildStore, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
     self.store = store
     self.environment = environment
   }
 
   /// Looks at the last `limit` builds of `branch` (the latest build's branch when nil), for steps whose
   /// name contains `stepPattern` (all cacheable steps when nil).
-  public func find(stepPattern: String?, branch: String?, limit: Int = 200) throws -> (branch: String?, breaks: [CacheBreak]) {
-    guard let latestID = try store.latestBuildID(), let latest = try store.build(id: latestID) else {
+  public func find(stepPattern: String?, branch: String?, limit: Int = 200) throws -> (
+    branch: String?, breaks: [CacheBreak]
+  ) {
+    guard let latestID = try store.latestBuildID(), let latest = try store.build(id: latestID)
+    else {
       throw StoreError.emptyHistory(path: store.path)
     }
     let branchName = branch ?? latest.summary.branch
@@ -53,39 +83,95 @@ public struct CacheBreakFinder {
     let steps = try store.steps(ofBuilds: builds.map(\.id))
     let lastSteps = builds.last.flatMap { steps[$0.id] } ?? latest.steps
     let wanted = lastSteps.filter { step in
-      step.kind.isCacheable && (stepPattern.map { step.name.localizedCaseInsensitiveContains($0) } ?? true)
+      step.kind.isCacheable
+        && (stepPattern.map { step.name.localizedCaseInsensitiveContains($0) } ?? true)
     }
     guard !wanted.isEmpty || stepPattern == nil else {
       throw BuildtrailError.invalidArgument(
-        "no step of build \(builds.last?.id ?? latestID) matches '\(stepPattern ?? "")'; `buildtrail show` lists its steps")
+        "no step of build \(builds.last?.id ?? latestID) matches '\(stepPattern ?? "")'; `buildtrail show` lists its steps"
+      )
     }
     var breaks: [CacheBreak] = []
-    let explainer = CacheExplainer(store: store, environment: environment)
+    var causes = BuildCauses(explainer: CacheExplainer(store: store, environment: environment))
     for step in wanted {
       var points: [(summary: BuildSummary, step: StoredStep)] = []
       for build in builds {
-        if let s = steps[build.id]?.first(where: { $0.key == step.key }) { points.append((build, s)) }
+        if let s = steps[build.id]?.first(where: { $0.key == step.key }) {
+          points.append((build, s))
+        }
       }
-      let missed = points.map { $0.step.status.ranOrFailed }
       var result = CacheBreak(
         key: step.key, name: step.name,
         series: points.map {
           CacheBreak.Point(
             build: $0.summary.id, commit: $0.summary.commit,
-            state: $0.step.status == .cached ? "cached" : $0.step.status == .error ? "failed" : "ran")
+            state: $0.step.status == .cached
+              ? "cached" : $0.step.status == .error ? "failed" : "ran")
         }, brokeAt: nil, lastGood: nil, commits: [], cause: nil, rootStep: nil, fixedAt: nil)
-      guard let (start, end) = Self.brokenStretch(missed) else {
+      let structural = StructuralBreak.find(key: step.key, builds: builds, steps: steps)
+      if let found = structural.breaks.last {
+        result.kind = "structural"
+        result.structural = found
+        result.brokeAt = found.since
+        result.lastGood = found.before
+        result.fixedAt = found.fixedBy
+        let end =
+          found.fixedBy.flatMap { fix in points.firstIndex { $0.summary.id == fix.id } }
+          ?? points.count
+        let start = points.firstIndex { $0.summary.id == found.since.id } ?? end
+        let missed = (start..<end).filter { points[$0].step.status.ranOrFailed }
+        result.missesLeftOut = missed.count - Self.sample(missed).count
+        result.misses = Self.sample(missed).map { i in
+          let (cause, root) = causes.of(step.key, in: points[i].summary.id)
+          let role =
+            i == start
+            ? "break"
+            : root.map(StructuralBreak.isBroadCopy) == true && !Self.isOneOff(cause)
+              ? "after-break" : "one-off"
+          return CacheBreak.Miss(build: points[i].summary, role: role, cause: cause)
+        }
+      } else if let copy = structural.always {
+        result.kind = "after-broad-copy"
+        result.alwaysAfter = copy
+        breaks.append(result)
+        continue
+      } else if StructuralBreak.isBroadCopy(step) {
+        // It copies the whole context: every source change reruns it, by design.
+        result.kind = "broad-copy"
+        breaks.append(result)
+        continue
+      } else if let (start, end) = Self.brokenStretch(points.map { $0.step.status.ranOrFailed }) {
+        let missed = (start..<(end ?? points.count)).filter { points[$0].step.status.ranOrFailed }
+        result.missesLeftOut = missed.count - Self.sample(missed).count
+        result.misses = Self.sample(missed).map { i in
+          let cause = causes.of(step.key, in: points[i].summary.id).cause
+          // A change to the files the step (or a step before it) reads is expected to rerun it.
+          let expected = Self.isOneOff(cause) || cause?.kind == "files"
+          return CacheBreak.Miss(
+            build: points[i].summary, role: expected ? "one-off" : "other", cause: cause)
+        }
+        // One-off causes (a lost cache, a base image, a lockfile change) are not a break.
+        guard let first = result.misses.firstIndex(where: { $0.role == "other" }),
+          let at = points.firstIndex(where: { $0.summary.id == result.misses[first].build.id }),
+          at > 0
+        else {
+          breaks.append(result)
+          continue
+        }
+        result.misses[first].role = "break"
+        result.kind = "persistent"
+        result.brokeAt = points[at].summary
+        result.lastGood = points[at - 1].summary
+        if let end { result.fixedAt = points[end].summary }
+      } else {
         breaks.append(result)
         continue
       }
-      let broke = points[start].summary
-      let good = points[start - 1].summary
-      result.brokeAt = broke
-      result.lastGood = good
-      if let end { result.fixedAt = points[end].summary }
-      if let explanation = try? explainer.explain(buildID: broke.id, against: good.id) {
+      if let broke = result.brokeAt, let explanation = causes.explanation(of: broke.id) {
         result.commits = explanation.commits
-        if let miss = explanation.rootMisses.first(where: { $0.step.key == step.key || $0.cascade.contains { $0.key == step.key } }) {
+        if let miss = explanation.rootMisses.first(where: {
+          $0.step.key == step.key || $0.cascade.contains { $0.key == step.key }
+        }) {
           result.cause = miss.cause
           result.rootStep = miss.step.key == step.key ? nil : miss.step.name
         }
@@ -95,13 +181,31 @@ public struct CacheBreakFinder {
     return (branchName, breaks)
   }
 
+  /// How many misses of a stretch are explained, at most: the first and the latest.
+  public static let explainedMisses = 40
+
+  /// The first and the latest misses, `explainedMisses` in all.
+  static func sample(_ missed: [Int]) -> [Int] {
+    guard missed.count > explainedMisses, let first = missed.first else { return missed }
+    return [first] + missed.suffix(explainedMisses - 1)
+  }
+
+  /// Causes that explain one build's miss and say nothing of the next.
+  static func isOneOff(_ cause: MissCause?) -> Bool {
+    guard let cause else { return true }
+    return ["cache-lost", "base-image", "dependencies", "no-baseline", "unknown", "failed-earlier"].contains(
+      cause.kind)
+  }
+
   /// The stretch where the step broke: a miss after a hit that starts a run of mostly misses to the end
   /// (end nil), or else the latest run of two or more misses that hits were seen after (end = first hit).
   static func brokenStretch(_ missed: [Bool]) -> (start: Int, end: Int?)? {
     guard missed.count >= 3 else { return nil }
     for i in 1..<missed.count where missed[i] && !missed[i - 1] {
       let rest = missed[i...]
-      if rest.count >= 2, Double(rest.filter { $0 }.count) / Double(rest.count) >= brokenShare { return (i, nil) }
+      if rest.count >= 2, Double(rest.filter { $0 }.count) / Double(rest.count) >= brokenShare {
+        return (i, nil)
+      }
     }
     var i = missed.count - 1
     while i > 0 {

@@ -99,12 +99,14 @@ public struct CacheExplainer {
         (cause, upstream) = (found.cause, found.change)
       }
       if case .cacheLost = cause {
-        cause = .cacheLost(mounts: try mountWarmth(of: [group.root] + group.cascade, build: build, dockerfile: newDockerfile))
+        let mounts = try mountWarmth(of: [group.root] + group.cascade, build: build, dockerfile: newDockerfile)
+        cause = BaseImageInference(build: build, dockerfile: newDockerfile, evidence: evidence.source)
+          .cause(root: group.root, mounts: mounts)
       }
       explanation.notes += notes.filter { !explanation.notes.contains($0) }
       roots.append(RootMiss(step: group.root, cause: cause, cascade: group.cascade, upstream: upstream))
     }
-    explanation.rootMisses = roots
+    explanation.rootMisses = try StructuralBreak.annotate(roots, of: build, store: store)
     return explanation
   }
 
@@ -124,9 +126,9 @@ public struct CacheExplainer {
       guard let target = targets.first else { continue }
       let output = try store.stepOutput(buildID: build.summary.id, position: step.position)
       guard let warmth = MountWarmth.read(output: output, target: target) else { continue }
-      // One line per mount: the step that fetched the most from it tells its state.
+      // One line per mount, read from the step that installs the dependencies.
       if let i = result.firstIndex(where: { $0.target == target && $0.tool == warmth.tool }) {
-        if (warmth.fetched ?? 0) > (result[i].fetched ?? 0) { result[i] = warmth }
+        if warmth.installsMoreThan(result[i]) { result[i] = warmth }
       } else {
         result.append(warmth)
       }

@@ -70,6 +70,8 @@ public struct RootMiss: Sendable {
   public var summary: String {
     upstream?.summary(of: cause) ?? cause.summary
   }
+  /// For a broad `COPY`: the steps of its cascade that a Dockerfile change put after it in an earlier build.
+  public var structuralBreaks: [StructuralBreak] = []
   /// Its time plus its cascade's.
   public var costSeconds: Double {
     (step.durationSeconds ?? 0) + cascade.reduce(0) { $0 + ($1.durationSeconds ?? 0) }
@@ -93,6 +95,11 @@ public enum MissCause: Sendable {
   case baseImage(reference: String, before: String?, after: String?)
   /// No input changed: the builder's cache was lost; for RUN steps with cache mounts, their warmth.
   case cacheLost(mounts: [MountWarmth])
+  /// Inferred, the log showing no image digest: a stage missed from its first step, no input changed,
+  /// and no cache mount was cold, so the FROM image (or the builder) changed. See ``BaseImageInference``.
+  case baseImageInferred(references: [String], mounts: [MountWarmth])
+  /// Nothing was recorded to compare (no git, no input snapshots): what would make it known.
+  case unknown(String)
   /// Nothing to compare with (no baseline, or the step is new).
   case noBaseline(String)
   /// The step failed in a build after the baseline, and a failed step leaves nothing in the cache.
@@ -124,6 +131,10 @@ public enum MissCause: Sendable {
     case .cacheLost(let mounts):
       let warmth = mounts.map(\.summary).joined(separator: ", ")
       return "no input changed: the builder's cache was lost" + (warmth.isEmpty ? "" : " (\(warmth))")
+    case .baseImageInferred(let references, let mounts):
+      return BaseImageInference.summary(references: references, mounts: mounts)
+    case .unknown(let why):
+      return why
     case .noBaseline(let why):
       return why
     case .failedEarlier(let build, let commit):
@@ -132,15 +143,17 @@ public enum MissCause: Sendable {
     }
   }
 
-  /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image`, `cache-lost`, `no-baseline`.
+  /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image` (also when
+  /// inferred), `cache-lost`, `unknown`, `no-baseline`.
   public var kind: String {
     switch self {
     case .dependencies, .dependenciesUnchanged: return "dependencies"
     case .dockerignore: return "dockerignore"
     case .dockerfile: return "dockerfile"
     case .files: return "files"
-    case .baseImage: return "base-image"
+    case .baseImage, .baseImageInferred: return "base-image"
     case .cacheLost: return "cache-lost"
+    case .unknown: return "unknown"
     case .noBaseline: return "no-baseline"
     case .failedEarlier: return "failed-earlier"
     }
@@ -167,6 +180,13 @@ public struct MountWarmth: Sendable, Codable, Equatable {
     case .partial: return "\(tool) cache mount \(target) partly warm: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
     case .unknown: return "\(tool) cache mount \(target): warmth unknown"
     }
+  }
+
+  /// Whether this reading comes from the step that installs the dependencies rather than `other`'s: it
+  /// installed more packages. The step that installs the project itself always prepares its one local
+  /// package, so its mount looks cold however warm the dependencies' were.
+  public func installsMoreThan(_ other: MountWarmth) -> Bool {
+    ((total ?? 0), (fetched ?? 0)) > ((other.total ?? 0), (other.fetched ?? 0))
   }
 
   /// Reads uv (`Prepared P packages`, `Installed I packages`) or pip (`Downloading`, `Using cached`) output.

@@ -31,6 +31,7 @@ struct CauseFinder {
       if ["COPY", "ADD"].contains(instruction.keyword), instruction.copyFrom == nil, let ignore = dockerignoreChange() {
         return ignore
       }
+      if let moved = copiedDockerfileChange(under: sources, copy: instruction) { return moved }
       if let files = changedFiles(under: sources, label: instruction.keyword + " " + (instruction.sources + [instruction.destination].compactMap { $0 }).joined(separator: " ")) {
         return files
       }
@@ -58,7 +59,39 @@ struct CauseFinder {
     }) {
       return describe(between)
     }
+    // An instruction of the step's chain that moved, was added or removed ahead of it changed its parents.
+    let oldLine = oldDockerfile.stages.first { $0.displayName == stage.displayName }?.steps
+      .first { $0.instruction.stepText == step.instruction.stepText }?.instruction.line
+    let chained: Set<String> = ["RUN", "COPY", "ADD", "WORKDIR", "ENV", "ARG", "USER", "SHELL"]
+    if let ahead = changes.first(where: { change in
+      guard chained.contains((change.new ?? change.old)?.keyword ?? "") else { return false }
+      if let new = change.new?.line, new < step.instruction.line, change.kind != .changed { return true }
+      if let old = change.old?.line, let oldLine, old < oldLine, change.kind == .removed || change.kind == .moved {
+        return true
+      }
+      return false
+    }) {
+      return describe(ahead)
+    }
     return nil
+  }
+
+  /// The instruction wins over the file: when `COPY .` copies the Dockerfile and one of its instructions
+  /// moved or changed, that change is the cause, not "the Dockerfile changed under COPY".
+  private func copiedDockerfileChange(under sources: [String], copy: Instruction) -> MissCause? {
+    guard ["COPY", "ADD"].contains(copy.keyword), copy.copyFrom == nil, let dockerfile, let oldDockerfile,
+      let changed = evidence.changedContextFiles
+    else { return nil }
+    let copied = changed.filter { path in sources.contains { covers($0, path) } }
+    guard copied.contains(where: { $0 == dockerfilePath || dockerfilePath.hasSuffix("/" + $0) }),
+      let first = DockerfileDiff.changes(from: oldDockerfile, to: dockerfile).first
+    else { return nil }
+    guard case .dockerfile(let file, let change, let before, let after, let line) = describe(first) else { return nil }
+    let others = copied.count - 1
+    let also = others > 0 ? ", and \(others) other file\(others == 1 ? "" : "s") it copies changed" : ""
+    let label = short(copy.keyword + " " + (copy.sources + [copy.destination].compactMap { $0 }).joined(separator: " "))
+    return .dockerfile(
+      file: file, change: "\(change); \(label) copies the Dockerfile\(also)", before: before, after: after, line: line)
   }
 
   private func describe(_ change: DockerfileDiff.Change) -> MissCause {

@@ -42,6 +42,9 @@ public struct ExplanationRenderer: Sendable {
     var paths: [String]?
     var count: Int?
     var reference: String?
+    var references: [String]?
+    var inferred: Bool?
+    var suggestion: String?
     var mounts: [MountWarmth]?
     var rewrite: [String]?
     var build: Int64?
@@ -83,7 +86,12 @@ public struct ExplanationRenderer: Sendable {
       case .failedEarlier(let build, let commit):
         self.build = build
         self.commit = commit
-      case .noBaseline:
+      case .baseImageInferred(let references, let mounts):
+        self.references = references
+        self.mounts = mounts
+        inferred = true
+        suggestion = BaseImageInference.suggestion
+      case .unknown, .noBaseline:
         break
       }
     }
@@ -95,6 +103,7 @@ public struct ExplanationRenderer: Sendable {
     var cause: CauseJSON
     var cascade: [StepJSON]
     var upstream: UpstreamJSON?
+    var structuralBreaks: [StructuralBreakJSON]?
 
     init(_ miss: RootMiss) {
       step = StepJSON(miss.step)
@@ -103,6 +112,8 @@ public struct ExplanationRenderer: Sendable {
       cause.summary = miss.summary
       cascade = miss.cascade.map(StepJSON.init)
       upstream = miss.upstream.map(UpstreamJSON.init)
+      structuralBreaks =
+        miss.structuralBreaks.isEmpty ? nil : miss.structuralBreaks.map(StructuralBreakJSON.init)
     }
   }
 
@@ -187,6 +198,9 @@ public struct ExplanationRenderer: Sendable {
         out += safeLine("    via      \(compact(upstream.step.name)) (cached in this build)")
       }
       out += evidenceLines(miss.cause)
+      for b in miss.structuralBreaks {
+        out += safeLine("    break    " + b.sentence(naming: compact(b.step)))
+      }
       for step in miss.cascade {
         out +=
           terminal.paint("    then     ", .dim)
@@ -230,7 +244,12 @@ public struct ExplanationRenderer: Sendable {
       for m in mounts {
         for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
       }
-    case .noBaseline, .dependenciesUnchanged, .failedEarlier:
+    case .baseImageInferred(_, let mounts):
+      for m in mounts {
+        for line in m.evidence { out += safeLine("               \(m.tool): \(line)") }
+      }
+      out += safeLine("               \(BaseImageInference.suggestion)")
+    case .unknown, .noBaseline, .dependenciesUnchanged, .failedEarlier:
       break
     }
     return out
@@ -269,17 +288,39 @@ public struct CacheBreakRenderer: Sendable {
     var cause: ExplanationRenderer.CauseJSON?
     var rootStep: String?
     var fixedAt: Int64?
+    var fixedAtCommit: String?
+    var kind: String
+    var structural: StructuralBreakJSON?
+    var alwaysAfter: String?
+    var misses: [MissJSON]
+    var missesLeftOut: Int
     var series: [CacheBreak.Point]
   }
 
-  public func render(_ breaks: [CacheBreak], branch: String?) -> String {
-    let rows = breaks.map {
+  struct MissJSON: Encodable {
+    var build: Int64
+    var commit: String?
+    var role: String
+    var cause: ExplanationRenderer.CauseJSON?
+  }
+
+  /// Renders the steps that broke; with `all`, every step looked at (those that always run after a broad
+  /// `COPY`, and those that never broke, too).
+  public func render(_ breaks: [CacheBreak], branch: String?, all: Bool = false) -> String {
+    let shown = all ? breaks : breaks.filter(\.isBreak)
+    let rows = shown.map {
       BreakJSON(
         key: $0.key, name: $0.name, broken: $0.isBroken, brokeAt: $0.brokeAt?.id,
         brokeAtCommit: $0.brokeAt?.commit,
         lastGood: $0.lastGood?.id, lastGoodCommit: $0.lastGood?.commit, commits: $0.commits,
         cause: $0.cause.map(ExplanationRenderer.CauseJSON.init), rootStep: $0.rootStep,
-        fixedAt: $0.fixedAt?.id,
+        fixedAt: $0.fixedAt?.id, fixedAtCommit: $0.fixedAt?.commit, kind: $0.kind,
+        structural: $0.structural.map(StructuralBreakJSON.init), alwaysAfter: $0.alwaysAfter,
+        misses: $0.misses.map {
+          MissJSON(
+            build: $0.build.id, commit: $0.build.commit, role: $0.role,
+            cause: $0.cause.map(ExplanationRenderer.CauseJSON.init))
+        }, missesLeftOut: $0.missesLeftOut,
         series: $0.series)
     }
     switch format {
@@ -300,17 +341,14 @@ public struct CacheBreakRenderer: Sendable {
       return lines.joined(separator: "\n") + "\n"
     case .table:
       var out = ""
-      let found = breaks.filter { $0.brokeAt != nil }
+      let found = breaks.filter(\.isBreak)
       if found.isEmpty {
         out += safeLine(
           "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history")."
         )
       }
       for b in found {
-        out += terminal.paint(compact(b.name), .bold) + "\n"
-        let track = b.series.map { $0.state == "cached" ? "·" : $0.state == "failed" ? "✗" : "█" }
-          .joined()
-        out += "  history  \(track)  (oldest → newest; · cached, █ ran, ✗ failed)\n"
+        out += heading(b)
         if let broke = b.brokeAt, let good = b.lastGood {
           var line = "  broke    at build \(broke.id)"
           if let from = good.commit, let to = broke.commit {
@@ -327,16 +365,69 @@ public struct CacheBreakRenderer: Sendable {
             out += safeLine("           (this step ran because \(root) did)")
           }
         }
+        if let structural = b.structural { out += safeLine("  break    \(structural.summary)") }
         if let fixed = b.fixedAt {
+          let how =
+            b.kind == "structural"
+            ? "by build \(fixed.id), which put it ahead of the copy again" : "at build \(fixed.id)"
           out +=
             terminal.paint("  fixed", .green)
-            + safeLine("    at build \(fixed.id)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")")
+            + safeLine("    \(how)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")")
         } else {
           out += terminal.paint("  still", .red) + "    missing the cache in the latest build\n"
         }
+        out += misses(b)
         out += "\n"
+      }
+      if all {
+        for b in breaks where !b.isBreak {
+          out += heading(b)
+          if let copy = b.alwaysAfter {
+            out += safeLine(
+              "  not broken: it always runs after `\(copy)`, so every source change reruns it")
+          } else if b.kind == "broad-copy" {
+            out +=
+              "  not broken: it copies the whole build context, so every source change reruns it\n"
+          } else if !b.misses.isEmpty {
+            out += "  not broken: each miss has a one-off cause\n"
+            out += misses(b)
+          } else {
+            out += "  not broken\n"
+          }
+          out += "\n"
+        }
       }
       return out
     }
+  }
+
+  /// The step's name and its cached/ran history.
+  private func heading(_ b: CacheBreak) -> String {
+    let track = b.series.map { $0.state == "cached" ? "·" : $0.state == "failed" ? "✗" : "█" }
+      .joined()
+    return terminal.paint(compact(b.name), .bold) + "\n"
+      + "  history  \(track)  (oldest → newest; · cached, █ ran, ✗ failed)\n"
+  }
+
+  /// The misses of the stretch, one line each, with each build's own cause.
+  private func misses(_ b: CacheBreak) -> String {
+    guard b.misses.count > 1 || b.kind != "structural" else { return "" }
+    var out = "  misses   (each build's own cause)\n"
+    let roles = [
+      "break": "the break", "after-break": "after the break", "one-off": "one-off",
+      "other": "other",
+    ]
+    let shown = b.misses.suffix(12)
+    let width = shown.map { String($0.build.id).count }.max() ?? 0
+    for m in shown {
+      let id = String(m.build.id)
+      let role = roles[m.role] ?? m.role
+      out += safeLine(
+        "    build \(id)\(String(repeating: " ", count: width - id.count))  \(role): \(m.cause?.summary ?? "unknown")"
+      )
+    }
+    let earlier = b.misses.count - shown.count + b.missesLeftOut
+    if earlier > 0 { out += "    … and \(earlier) earlier\n" }
+    return out
   }
 }

@@ -77,9 +77,26 @@ import Testing
       (6, ["dockerfile"], "Dockerfile changed: COPY . /app moved (line 8 → 4)"),
       (7, ["files"], "1 file changed under COPY . /app: app/main.py"),
       (8, ["cache-lost"], "uv cache mount /root/.cache/uv cold: fetched 8 of 8 packages"),
-      // Recorded from a file, the local image ID is unknown: a base image change looks like a lost cache.
-      (9, ["cache-lost"], "no input changed"),
-      (10, ["files"], "failed at [stage-0 6/6] RUN echo \"running checks\""),
+      // Recorded from a file, the image ID is unknown: the warm uv cache mount tells a new base image
+      // from the lost cache of build 8.
+      (
+        9, ["base-image"],
+        "the base image (or the builder) changed: the stage FROM docker.io/local/uv-base:1"
+      ),
+      // The instruction wins over the file: COPY . /app copies the Dockerfile, but the added RUN is the cause.
+      (10, ["dockerfile"], "failed at [stage-0 6/6] RUN echo \"running checks\""),
+      (
+        11, ["dockerfile"],
+        "Dockerfile changed: RUN python3 -c \"import app.main\" added (line 10); COPY . /app copies the Dockerfile"
+      ),
+      (
+        12, ["files"],
+        "failed at [stage-0 6/6] RUN python3 -c \"import app.main\": ModuleNotFoundError: No module named 'itsdangerous'; rebuilt 4 steps"
+      ),
+      (13, ["files"], "1 file changed under COPY . /app: app/api.py"),
+      (14, ["dockerfile"], "--mount=type=bind… moved (line 5 → 4)"),
+      (15, ["files"], "rebuilt 3 steps"),
+      (16, ["base-image"], "the base image (or the builder) changed"),
     ]
     for (build, causes, text) in expected {
       let why = try Self.why(history, build)
@@ -103,12 +120,155 @@ import Testing
     #expect((dependency["commits"] as? [[String: Any]])?.count == 1)
   }
 
+  /// Point 6: with no digest in the log, a warm dependency mount means a new base image, a cold one a lost cache.
+  @Test func aFailureOnAnUndeclaredImportNamesTheImportAndItsFile() throws {
+    let history = try Self.record()
+    let why = try Self.why(history, 12)
+    let failure = try #require(why["failure"] as? [String: Any], "\(why["verdict"] ?? "")")
+    #expect(failure["tool"] as? String == "python")
+    #expect(
+      (failure["error_lines"] as? [String])?.last
+        == "ModuleNotFoundError: No module named 'itsdangerous'")
+    let change = try #require(failure["related_change"] as? [String: Any])
+    #expect(change["kind"] as? String == "undeclared-import")
+    #expect(change["file"] as? String == "app/api.py")
+    #expect(change["package"] as? String == "itsdangerous")
+  }
+
+  @Test func aBaseImageIsInferredFromAWarmMountAndMarkedSo() throws {
+    let history = try Self.record()
+    for build in [9, 16] {
+      let why = try Self.why(history, build)
+      let root = try #require((why["root_misses"] as? [[String: Any]])?.first)
+      let cause = try #require(root["cause"] as? [String: Any])
+      #expect(cause["kind"] as? String == "base-image")
+      #expect(cause["inferred"] as? Bool == true)
+      #expect(cause["references"] as? [String] == ["docker.io/local/uv-base:1"])
+      #expect((cause["suggestion"] as? String)?.contains("record -- docker build") == true)
+      let mounts = try #require(cause["mounts"] as? [[String: Any]])
+      #expect(mounts.map { $0["state"] as? String } == ["warm"])
+      #expect(
+        mounts.map { $0["total"] as? Int } == [8],
+        "read from the dependency step, not the project's")
+      #expect(
+        (root["step"] as? [String: Any])?["name"] as? String
+          == "[stage-0 2/\(build == 9 ? 5 : 6)] WORKDIR /app")
+      #expect(
+        (why["verdict"] as? String)?.contains("no input changed: the builder's cache was lost")
+          == false)
+    }
+    let pruned = try Self.why(history, 8)
+    #expect(Self.causes(pruned) == ["cache-lost"])
+    #expect((pruned["verdict"] as? String)?.contains("the builder's cache was lost") == true)
+  }
+
+  /// Point 7: without git and without recorded inputs nothing can be compared: unknown, never "no input changed".
+  @Test func withoutRecordedInputsTheCauseIsUnknown() throws {
+    let history = try Self.record(skipMetadata: true)
+    for build in [8, 9, 16] {
+      let why = try Self.why(history, build)
+      #expect(Self.causes(why) == ["unknown"], "build \(build): \(why["verdict"] ?? "")")
+      #expect(
+        (why["verdict"] as? String)?.contains(
+          "no inputs were recorded for this build; record with --context or from the repository to explain it"
+        ) == true)
+      #expect((why["verdict"] as? String)?.contains("no input changed") == false)
+    }
+  }
+
+  /// Point 10: inside the stretch the reorder made, `why` names the break for the dependency step.
+  @Test func whyInsideTheStretchNamesTheReorder() throws {
+    let history = try Self.record()
+    for build in [7, 10, 12, 13] {
+      let why = try Self.why(history, build)
+      let root = try #require((why["root_misses"] as? [[String: Any]])?.first)
+      #expect(
+        (root["step"] as? [String: Any])?["name"] as? String
+          == "[stage-0 3/\(build == 7 ? 5 : 6)] COPY . /app")
+      let breaks = try #require(root["structural_breaks"] as? [[String: Any]], "build \(build)")
+      #expect(breaks.count == 1)
+      #expect(breaks.first?["since_build"] as? Int == 6)
+      #expect((breaks.first?["since_commit"] as? String)?.hasPrefix("2b75642") == true)
+      #expect(
+        breaks.first?["summary"] as? String
+          == "since 2b756427, `COPY . /app` runs before this step, so every source change reruns it"
+      )
+      #expect((breaks.first?["step"] as? String)?.contains("--no-install-project") == true)
+    }
+    // The reorder itself, and the builds after the fix, have no such note.
+    for build in [6, 15] {
+      let roots = try Self.why(history, build)["root_misses"] as? [[String: Any]] ?? []
+      #expect(roots.allSatisfy { $0["structural_breaks"] == nil }, "build \(build)")
+    }
+    let table = try CLI.run(["why", "7", "--db", history.db])
+    #expect(
+      table.stdout.contains(
+        "    break    since 2b756427, `COPY . /app` runs before [stage-0 4/5] RUN --mount=type=cache,target=/root/.cache/uv"
+      ))
+  }
+
+  /// Point 10: `broke` names the reorder and the fix, splits the stretch into each build's own cause, and
+  /// leaves out steps that always run after a broad COPY unless asked with --all.
+  @Test func brokeNamesTheReorderAndTheFix() throws {
+    let history = try Self.record()
+    let r = try CLI.run(["broke", "--db", history.db, "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let rows = try #require(
+      (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["broke"]
+        as? [[String: Any]])
+    #expect(rows.count == 1, "only the dependency step broke: \(rows.map { $0["name"] ?? "" })")
+    let entry = try #require(rows.first)
+    #expect((entry["name"] as? String)?.contains("--no-install-project") == true)
+    #expect(entry["kind"] as? String == "structural")
+    #expect(entry["broke_at"] as? Int == 6)
+    #expect((entry["broke_at_commit"] as? String)?.hasPrefix("2b75642") == true)
+    #expect(entry["last_good"] as? Int == 5)
+    #expect(entry["fixed_at"] as? Int == 14)
+    #expect((entry["fixed_at_commit"] as? String)?.hasPrefix("a84e18f") == true)
+    #expect(entry["broken"] as? Bool == false)
+    let misses = try #require(entry["misses"] as? [[String: Any]])
+    #expect(misses.map { $0["build"] as? Int } == [6, 7, 8, 9, 10, 11, 12, 13])
+    #expect(
+      misses.map { $0["role"] as? String } == [
+        "break", "after-break", "one-off", "one-off", "after-break", "after-break", "after-break",
+        "after-break",
+      ])
+    #expect(
+      misses.map { ($0["cause"] as? [String: Any])?["kind"] as? String } == [
+        "dockerfile", "files", "cache-lost", "base-image", "dockerfile", "dockerfile", "files",
+        "files",
+      ])
+
+    let all = try CLI.run(["broke", "--all", "--db", history.db, "--format", "json"])
+    let allRows =
+      (try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any])?["broke"]
+      as? [[String: Any]]
+      ?? []
+    let kinds = Dictionary(
+      allRows.map { (($0["name"] as? String) ?? "", ($0["kind"] as? String) ?? "") }
+    ) { a, _ in a }
+    #expect(
+      kinds["[stage-0 5/6] RUN --mount=type=cache,target=/root/.cache/uv uv sync --frozen"]
+        == "after-broad-copy")
+    #expect(kinds["[stage-0 4/6] COPY . /app"] == "broad-copy")
+    #expect(kinds["[stage-0 2/6] WORKDIR /app"] == "none")
+    let table = try CLI.run(["broke", "--all", "--db", history.db])
+    #expect(
+      table.stdout.contains(
+        "not broken: it always runs after `COPY . /app`, so every source change reruns it"))
+    #expect(
+      table.stdout.contains(
+        "not broken: it copies the whole build context, so every source change reruns it"))
+  }
+
   @Test func tablesMatchTheirGoldenFiles() throws {
     let history = try Self.record()
     for (arguments, name) in [
       (["why", "3"], "why-3.table"), (["why", "4"], "why-4.table"), (["why", "6"], "why-6.table"),
       (["why", "8"], "why-8.table"), (["why", "10"], "why-10.table"),
       (["broke", "--step", "no-install-project"], "broke.table"),
+      (["why", "9"], "why-9.table"), (["why", "13"], "why-13.table"),
+      (["broke", "--all"], "broke-all.table"),
       (["diff", "2", "3"], "diff-2-3.table"),
     ] {
       let r = try CLI.run(arguments + ["--db", history.db])
@@ -211,14 +371,15 @@ import Testing
     #expect(r.stdout.contains("broke    at build 6"))
     #expect(r.stdout.contains("cause    Dockerfile changed: COPY . /app moved (line 8 → 4)"))
     #expect(r.stdout.contains("(this step ran because [stage-0 3/5] COPY . /app did)"))
-    #expect(r.stdout.contains("still    missing the cache in the latest build"))
+    #expect(
+      r.stdout.contains("fixed    by build 14, which put it ahead of the copy again (a84e18f2)"))
   }
 
   @Test func brokeOnAStepThatDoesNotExist() throws {
     let history = try Self.record()
     let r = try CLI.run(["broke", "--step", "npm ci", "--db", history.db])
     #expect(r.status == 1)
-    #expect(r.stderr.contains("no step of build 10 matches 'npm ci'"))
+    #expect(r.stderr.contains("no step of build 16 matches 'npm ci'"))
   }
 
   @Test func diffShowsTheContextBalloon() throws {
