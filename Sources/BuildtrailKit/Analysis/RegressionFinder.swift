@@ -2,33 +2,6 @@ import BuildLog
 import BuildStore
 import Foundation
 
-/// A change point in one of a branch's series that made builds slower or cache less.
-public struct Regression: Sendable {
-  public enum Kind: String, Sendable, Codable {
-    /// The total build duration (successful builds).
-    case duration
-    /// One step's duration, over the builds where it executed.
-    case stepDuration = "step-duration"
-    /// The share of cacheable steps that hit the cache.
-    case cacheRate = "cache-rate"
-    /// One step started missing the cache.
-    case stepCache = "step-cache"
-  }
-
-  public var kind: Kind
-  /// What the series measures: `total duration`, `cache hit ratio`, or the step's name.
-  public var series: String
-  public var key: String?
-  public var branch: String?
-  public var target: String?
-  /// The first build of the new regime, and the one before it in the series.
-  public var build: BuildSummary
-  public var previous: BuildSummary?
-  public var change: ChangePoint
-  /// The cause as `why` gives it for `build` against `previous`.
-  public var cause: String?
-}
-
 /// Finds regressions by change-point detection over each branch's series: total duration, cache hit
 /// ratio, and for every step its executed duration and its cache hits. Executed durations are compared
 /// only with executed ones, so a step that starts missing the cache is a cache regression, not a
@@ -45,7 +18,8 @@ public struct RegressionFinder {
   public var minimumSeconds = 1.0
 
   public init(
-    store: BuildStore, window: Int = 500, environment: [String: String] = ProcessInfo.processInfo.environment
+    store: BuildStore, window: Int = 500,
+    environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
     self.store = store
     self.window = window
@@ -55,7 +29,9 @@ public struct RegressionFinder {
   }
 
   /// Regressions on `branch` (every branch when nil) and `target` (every target when nil), newest first.
-  public func find(branch: String? = nil, target: String? = nil, explain: Bool = true) throws -> [Regression] {
+  public func find(branch: String? = nil, target: String? = nil, explain: Bool = true) throws
+    -> [Regression]
+  {
     var groups = try store.branchesAndTargets()
     if let branch { groups = groups.filter { $0.branch == branch } }
     if let target { groups = groups.filter { $0.target == target } }
@@ -70,53 +46,46 @@ public struct RegressionFinder {
   }
 
   /// Regressions in one series of builds (oldest first); `steps` when the caller has them loaded already.
-  func find(in builds: [BuildSummary], steps loaded: [Int64: [StoredStep]]? = nil, branch: String?, target: String?) throws
+  func find(
+    in builds: [BuildSummary], steps loaded: [Int64: [StoredStep]]? = nil, branch: String?,
+    target: String?
+  ) throws
     -> [Regression]
   {
     guard builds.count >= 2 * configuration.minSegment else { return [] }
-    var found: [Regression] = []
-    func add(_ kind: Regression.Kind, _ series: String, _ key: String?, _ points: [(BuildSummary, Double)], rate: Bool) {
-      let values = points.map(\.1)
-      let changes = rate
-        ? ChangePointDetector.detectRateShift(values, configuration: rateConfiguration)
-        : ChangePointDetector.detect(values, configuration: configuration)
-      for change in changes {
-        let worse = rate ? change.medianAfter < change.medianBefore : change.medianAfter > change.medianBefore
-        guard worse, change.index > 0, change.index < points.count else { continue }
-        if !rate && change.medianAfter - change.medianBefore < minimumSeconds { continue }
-        found.append(
-          Regression(
-            kind: kind, series: series, key: key, branch: branch, target: target, build: points[change.index].0,
-            previous: points[change.index - 1].0, change: change, cause: nil))
-      }
-    }
-    let successful = builds.filter { $0.outcome == .success }
-    add(.duration, "total duration", nil, successful.map { ($0, $0.seconds) }, rate: false)
-    let withSteps = builds.filter { $0.stepsTotal > 0 }
-    add(.cacheRate, "cache hit ratio", nil, withSteps.map { ($0, $0.cacheHitRatio ?? 0) }, rate: true)
-
     let steps = try loaded ?? store.steps(ofBuilds: builds.map(\.id))
-    var byKey: [String: (name: String, executed: [(BuildSummary, Double)], hits: [(BuildSummary, Double)])] = [:]
-    var order: [String] = []
-    for build in builds {
-      for step in steps[build.id] ?? [] where step.kind.isCacheable {
-        if byKey[step.key] == nil {
-          byKey[step.key] = (step.name, [], [])
-          order.append(step.key)
-        }
-        byKey[step.key]?.name = step.name
-        if step.status == .done, let seconds = step.durationSeconds { byKey[step.key]?.executed.append((build, seconds)) }
-        if step.status == .done || step.status == .cached {
-          byKey[step.key]?.hits.append((build, step.status == .cached ? 1 : 0))
-        }
-      }
+    let input = builds.map { build in
+      RegressionSearch.Build(
+        successful: build.outcome == .success, seconds: build.seconds,
+        cacheHitRatio: build.cacheHitRatio,
+        cacheableSteps: build.stepsTotal,
+        steps: (steps[build.id] ?? []).filter { $0.kind.isCacheable }.map { step in
+          RegressionSearch.Step(
+            key: step.key, name: step.name,
+            executedSeconds: step.status == .done ? step.durationSeconds : nil,
+            hit: step.status == .cached ? true : step.status == .done ? false : nil)
+        })
     }
-    for key in order {
-      guard let s = byKey[key] else { continue }
-      add(.stepDuration, s.name, key, s.executed, rate: false)
-      add(.stepCache, s.name, key, s.hits, rate: true)
+    var settings = RegressionSearch.Settings()
+    settings.durations = configuration
+    settings.rates = rateConfiguration
+    settings.minimumSeconds = minimumSeconds
+    let points = RegressionSearch.run(input, settings: settings)
+    return points.map { point in
+      Regression(
+        kind: point.kind, series: point.series, key: point.key, branch: branch, target: target,
+        build: builds[point.position], previous: builds[point.previousPosition],
+        change: point.change, cause: nil,
+        explainedBy: point.explainedBy.map { indices in
+          indices.map { i in
+            Regression.Reference(
+              kind: points[i].kind, key: points[i].key, series: points[i].series,
+              build: builds[points[i].position].id,
+              contribution: point.kind == .duration ? points[i].secondsImpact : points[i].rateImpact
+            )
+          }
+        })
     }
-    return found
   }
 
   /// Adds the cause as `why` gives it: the root miss behind a step, or the build's verdict.

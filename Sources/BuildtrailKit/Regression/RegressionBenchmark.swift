@@ -32,7 +32,9 @@ public enum RegressionBenchmark {
       return z ^ (z >> 31)
     }
 
-    private static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    private static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
+      (x << k) | (x >> (64 - k))
+    }
 
     /// The next 64 random bits.
     public mutating func next() -> UInt64 {
@@ -135,7 +137,8 @@ public enum RegressionBenchmark {
   }
 
   /// Injected shift positions: `count` indices in `gap...(length − gap)`, pairwise at least `gap` apart.
-  static func shiftPositions(count: Int, length: Int, gap: Int, using rng: inout Generator) -> [Int] {
+  static func shiftPositions(count: Int, length: Int, gap: Int, using rng: inout Generator) -> [Int]
+  {
     var wanted = count
     while wanted > 0 {
       let lowest = gap
@@ -144,7 +147,9 @@ public enum RegressionBenchmark {
         for _ in 0..<1000 {
           var positions = (0..<wanted).map { _ in rng.integer(lowest...highest) }
           positions.sort()
-          if zip(positions, positions.dropFirst()).allSatisfy({ $1 - $0 >= gap }) { return positions }
+          if zip(positions, positions.dropFirst()).allSatisfy({ $1 - $0 >= gap }) {
+            return positions
+          }
         }
       }
       wanted -= 1
@@ -153,7 +158,9 @@ public enum RegressionBenchmark {
   }
 
   /// One duration series drawn from `model`.
-  public static func durationSeries(_ model: DurationModel, using rng: inout Generator) -> SyntheticSeries {
+  public static func durationSeries(_ model: DurationModel, using rng: inout Generator)
+    -> SyntheticSeries
+  {
     let length = rng.integer(model.length)
     let logBaseline = rng.uniform(log(model.baseline.lowerBound)...log(model.baseline.upperBound))
     let shifts = shiftPositions(
@@ -242,7 +249,9 @@ public enum RegressionBenchmark {
   }
 
   /// Scores `detected` against `injected`: a detection within ±`tolerance` builds of an unmatched shift is a true positive.
-  public static func score(detected: [Int], injected: [Int], builds: Int = 0, tolerance: Int = 3) -> Score {
+  public static func score(detected: [Int], injected: [Int], builds: Int = 0, tolerance: Int = 3)
+    -> Score
+  {
     let points = detected.sorted()
     var used = [Bool](repeating: false, count: points.count)
     var matched = 0
@@ -257,7 +266,8 @@ public enum RegressionBenchmark {
         matched += 1
       }
     }
-    return Score(injected: injected.count, detected: points.count, truePositives: matched, builds: builds)
+    return Score(
+      injected: injected.count, detected: points.count, truePositives: matched, builds: builds)
   }
 
   // MARK: Scenarios
@@ -295,6 +305,13 @@ public enum RegressionBenchmark {
     public var score: Score
     /// Wall-clock seconds spent in the detector (generation excluded).
     public var seconds: Double
+
+    /// Creates a result.
+    public init(scenario: Scenario, score: Score, seconds: Double) {
+      self.scenario = scenario
+      self.score = score
+      self.seconds = seconds
+    }
   }
 
   /// The benchmark's rows, each with `series` series.
@@ -318,7 +335,8 @@ public enum RegressionBenchmark {
       Scenario(name: "durations: no shift, 1,000 builds", series: series, model: .durations(flat)),
       Scenario(name: "cache flags: 0.9 ↔ 0–0.5, 0–3 shifts", series: series, model: .rates(flags)),
       Scenario(name: "cache ratios (20 steps): 0.9 ↔ 0–0.5", series: series, model: .rates(ratios)),
-      Scenario(name: "cache flags: no shift (0.9), 1,000 builds", series: series, model: .rates(healthy)),
+      Scenario(
+        name: "cache flags: no shift (0.9), 1,000 builds", series: series, model: .rates(healthy)),
     ]
   }
 
@@ -334,7 +352,8 @@ public enum RegressionBenchmark {
 
   /// The `index`-th series of `scenario` for run `seed`.
   public static func series(_ scenario: Scenario, index: Int, seed: UInt64) -> SyntheticSeries {
-    var state = seed ^ salt(scenario.name) ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03)
+    var state =
+      seed ^ salt(scenario.name) ^ (UInt64(truncatingIfNeeded: index) &* 0xD1B5_4A32_D192_ED03)
     var rng = Generator(seed: Generator.splitMix(&state))
     switch scenario.model {
     case .durations(let model): return durationSeries(model, using: &rng)
@@ -358,7 +377,9 @@ public enum RegressionBenchmark {
     for item in batch {
       let (points, elapsed) = timed { detect(item.values, model: scenario.model) }
       seconds += elapsed
-      total = total + score(detected: points.map(\.index), injected: item.shifts, builds: item.values.count)
+      total =
+        total
+        + score(detected: points.map(\.index), injected: item.shifts, builds: item.values.count)
     }
     return ScenarioResult(scenario: scenario, score: total, seconds: seconds)
   }
@@ -397,7 +418,9 @@ public enum RegressionBenchmark {
 
   /// Times `ChangePointDetector.detect` on `series` duration series of exactly `length` builds (0–3 shifts),
   /// spread over `threads` threads.
-  public static func measureSpeed(series count: Int = 10_000, length: Int = 200, seed: UInt64 = 1, threads: Int = 1)
+  public static func measureSpeed(
+    series count: Int = 10_000, length: Int = 200, seed: UInt64 = 1, threads: Int = 1
+  )
     -> SpeedResult
   {
     var model = DurationModel()
@@ -415,7 +438,8 @@ public enum RegressionBenchmark {
         tally.add(found)
       }
     }
-    return SpeedResult(series: count, length: length, threads: workers, detections: tally.value, seconds: seconds)
+    return SpeedResult(
+      series: count, length: length, threads: workers, detections: tally.value, seconds: seconds)
   }
 
   static func timed<T>(_ body: () -> T) -> (T, Double) {

@@ -1,0 +1,46 @@
+import BuildStore
+import Foundation
+
+/// A change point in one of a branch's series that made builds slower or cache less.
+public struct Regression: Sendable {
+  public enum Kind: String, Sendable, Codable {
+    /// The total build duration (successful builds).
+    case duration
+    /// One step's duration, over the builds where it executed.
+    case stepDuration = "step-duration"
+    /// The share of cacheable steps that hit the cache.
+    case cacheRate = "cache-rate"
+    /// One step started missing the cache.
+    case stepCache = "step-cache"
+  }
+
+  /// A step regression that accounts for (part of) a total one.
+  public struct Reference: Sendable, Equatable {
+    public var kind: Kind
+    public var key: String?
+    public var series: String
+    /// The first build of the step's new regime.
+    public var build: Int64
+    /// What the step adds to the total: seconds for `duration`, hit-ratio points (0…1) for `cache-rate`.
+    public var contribution: Double
+  }
+
+  public var kind: Kind
+  /// What the series measures: `total duration`, `cache hit ratio`, or the step's name.
+  public var series: String
+  public var key: String?
+  public var branch: String?
+  public var target: String?
+  /// The first build of the new regime, and the one before it in the series.
+  public var build: BuildSummary
+  public var previous: BuildSummary?
+  public var change: ChangePoint
+  /// The cause as `why` gives it for `build` against `previous`.
+  public var cause: String?
+  /// For total kinds: the step regressions within a few builds that account for the shift, so the total is
+  /// their consequence; empty when no step explains it. Nil for step kinds.
+  public var explainedBy: [Reference]?
+
+  /// A total point that step points account for: shown with them, not as a regression of its own.
+  public var isConsequence: Bool { !(explainedBy?.isEmpty ?? true) }
+}

@@ -1,0 +1,221 @@
+import Foundation
+
+/// The regression search over one branch's builds, free of storage: change points in the total duration,
+/// the cache hit ratio, and each step's executed duration and cache hits; then each total point is tied to
+/// the step points within a few builds that account for it.
+///
+/// A total shift is a consequence, not a regression of its own, when the step points within
+/// `explanationWindow` builds account for at least `explainedShare` of it: a step-duration point adds its
+/// slowdown times the share of builds that ran the step; a step-cache point adds its drop in hits times the
+/// step's median executed duration (for the total duration) or divided by the build's cacheable steps (for the
+/// cache hit ratio). A total point that they do not account for keeps an empty `explainedBy`.
+public enum RegressionSearch {
+  /// One cacheable step of a build.
+  public struct Step: Sendable, Equatable {
+    /// Identity across builds.
+    public var key: String
+    /// Display name.
+    public var name: String
+    /// Seconds when it executed successfully; nil when cached or failed.
+    public var executedSeconds: Double?
+    /// `true` cached, `false` executed, nil when it failed (neither).
+    public var hit: Bool?
+
+    /// Creates a step.
+    public init(key: String, name: String, executedSeconds: Double?, hit: Bool?) {
+      self.key = key
+      self.name = name
+      self.executedSeconds = executedSeconds
+      self.hit = hit
+    }
+  }
+
+  /// One build, oldest first in the series.
+  public struct Build: Sendable, Equatable {
+    /// Only successful builds enter the total-duration series.
+    public var successful: Bool
+    /// Its total duration in seconds.
+    public var seconds: Double
+    /// Share of cacheable steps that hit; nil when it had none.
+    public var cacheHitRatio: Double?
+    /// Number of cacheable steps (the denominator of `cacheHitRatio`).
+    public var cacheableSteps: Int
+    /// Its cacheable steps.
+    public var steps: [Step]
+
+    /// Creates a build.
+    public init(
+      successful: Bool, seconds: Double, cacheHitRatio: Double?, cacheableSteps: Int, steps: [Step]
+    ) {
+      self.successful = successful
+      self.seconds = seconds
+      self.cacheHitRatio = cacheHitRatio
+      self.cacheableSteps = cacheableSteps
+      self.steps = steps
+    }
+  }
+
+  /// A change point that made builds slower or hit the cache less.
+  public struct Point: Sendable, Equatable {
+    /// Which series.
+    public var kind: Regression.Kind
+    /// `total duration`, `cache hit ratio`, or the step's name.
+    public var series: String
+    /// The step's key (step series only).
+    public var key: String?
+    /// Position (in the builds searched) of the first build of the new regime, and of the one before it.
+    public var position: Int
+    public var previousPosition: Int
+    /// The detector's figures.
+    public var change: ChangePoint
+    /// Estimated seconds added to an average build (step points only).
+    public var secondsImpact: Double
+    /// Estimated drop of the build's cache hit ratio (step-cache points only).
+    public var rateImpact: Double
+    /// For total points: indices (into the result) of the step points that account for it; empty when none does.
+    public var explainedBy: [Int]?
+  }
+
+  /// Thresholds of the search.
+  public struct Settings: Sendable, Equatable {
+    /// Detector settings for duration series.
+    public var durations = DetectorConfiguration.default
+    /// Detector settings for cache-hit series.
+    public var rates = DetectorConfiguration.rates
+    /// Duration shifts under this many seconds are not reported.
+    public var minimumSeconds = 1.0
+    /// How many builds apart a step point may be from the total point it explains: the total of builds that
+    /// miss the cache now and then is bimodal, and its split lands up to this far from the steps' own.
+    public var explanationWindow = 16
+    /// Share of a total shift that step points must account for to explain it.
+    public var explainedShare = 0.5
+    /// `false` leaves every total point unexplained (the behaviour before attribution, for the benchmark).
+    public var attributes = true
+
+    /// The defaults.
+    public init() {}
+  }
+
+  /// Every regression in `builds` (oldest first), total points first, then steps in order of first appearance.
+  public static func run(_ builds: [Build], settings: Settings = Settings()) -> [Point] {
+    guard builds.count >= 2 * settings.durations.minSegment else { return [] }
+    var found: [Point] = []
+    func add(_ kind: Regression.Kind, _ series: String, _ key: String?, _ points: [(Int, Double)])
+      -> [Point]
+    {
+      let rate = kind == .cacheRate || kind == .stepCache
+      let values = points.map(\.1)
+      let changes =
+        rate
+        ? ChangePointDetector.detectRateShift(values, configuration: settings.rates)
+        : ChangePointDetector.detect(values, configuration: settings.durations)
+      var result: [Point] = []
+      for change in changes {
+        let worse =
+          rate ? change.medianAfter < change.medianBefore : change.medianAfter > change.medianBefore
+        guard worse, change.index > 0, change.index < points.count else { continue }
+        if !rate && change.medianAfter - change.medianBefore < settings.minimumSeconds { continue }
+        result.append(
+          Point(
+            kind: kind, series: series, key: key, position: points[change.index].0,
+            previousPosition: points[change.index - 1].0, change: change, secondsImpact: 0,
+            rateImpact: 0,
+            explainedBy: nil))
+      }
+      return result
+    }
+    let indexed = Array(builds.enumerated())
+    found += add(
+      .duration, "total duration", nil,
+      indexed.filter { $0.element.successful }.map { ($0.offset, $0.element.seconds) })
+    found += add(
+      .cacheRate, "cache hit ratio", nil,
+      indexed.filter { $0.element.cacheableSteps > 0 }.map {
+        ($0.offset, $0.element.cacheHitRatio ?? 0)
+      })
+
+    var byKey: [String: (name: String, executed: [(Int, Double)], hits: [(Int, Double)])] = [:]
+    var order: [String] = []
+    for (position, build) in indexed {
+      for step in build.steps {
+        if byKey[step.key] == nil {
+          byKey[step.key] = (step.name, [], [])
+          order.append(step.key)
+        }
+        byKey[step.key]?.name = step.name
+        if let seconds = step.executedSeconds {
+          byKey[step.key]?.executed.append((position, seconds))
+        }
+        if let hit = step.hit { byKey[step.key]?.hits.append((position, hit ? 1 : 0)) }
+      }
+    }
+    let meanCacheable =
+      Double(builds.reduce(0) { $0 + $1.cacheableSteps }) / Double(max(1, builds.count))
+    for key in order {
+      guard let s = byKey[key] else { continue }
+      for var point in add(.stepDuration, s.name, key, s.executed) {
+        let ran = s.hits.filter { $0.0 >= point.position }.prefix(30)
+        let share = ran.isEmpty ? 1 : Double(ran.filter { $0.1 == 0 }.count) / Double(ran.count)
+        point.secondsImpact = (point.change.medianAfter - point.change.medianBefore) * share
+        found.append(point)
+      }
+      for var point in add(.stepCache, s.name, key, s.hits) {
+        let drop = point.change.medianBefore - point.change.medianAfter
+        point.secondsImpact = drop * BuildCheck.median(s.executed.map(\.1))
+        point.rateImpact = meanCacheable > 0 ? drop / meanCacheable : 0
+        found.append(point)
+      }
+    }
+    guard settings.attributes else { return found }
+    // The time outside cacheable steps (export, context, overhead) locates a shift that no step explains:
+    // the total of builds that miss the cache now and then is bimodal, and its own split is imprecise.
+    let residual = indexed.filter { $0.element.successful }.map { item in
+      (
+        item.offset,
+        max(
+          0, item.element.seconds - item.element.steps.reduce(0) { $0 + ($1.executedSeconds ?? 0) })
+      )
+    }
+    let outside = ChangePointDetector.detect(residual.map(\.1), configuration: settings.durations)
+      .filter {
+        $0.medianAfter - $0.medianBefore >= settings.minimumSeconds && $0.index > 0
+      }.map { residual[$0.index].0 }
+    var result = attribute(found, settings: settings)
+    for i in result.indices where result[i].kind == .duration && result[i].explainedBy == [] {
+      let position = result[i].position
+      if let nearest = outside.min(by: { abs($0 - position) < abs($1 - position) }),
+        abs(nearest - position) <= settings.explanationWindow, nearest > 0
+      {
+        result[i].position = nearest
+        result[i].previousPosition = residual.last { $0.0 < nearest }?.0 ?? nearest - 1
+      }
+    }
+    return result
+  }
+
+  /// Fills `explainedBy` on total points: the step points within the window, when they account for enough.
+  static func attribute(_ points: [Point], settings: Settings) -> [Point] {
+    var result = points
+    for (i, total) in points.enumerated() where total.key == nil {
+      let near = points.indices.filter {
+        points[$0].key != nil
+          && abs(points[$0].position - total.position) <= settings.explanationWindow
+      }
+      let shift: Double
+      let covered: Double
+      if total.kind == .duration {
+        shift = total.change.medianAfter - total.change.medianBefore
+        covered = near.reduce(0) { $0 + max(0, points[$1].secondsImpact) }
+      } else {
+        shift = total.change.medianBefore - total.change.medianAfter
+        covered = near.reduce(0) { $0 + max(0, points[$1].rateImpact) }
+      }
+      let explaining = near.filter {
+        total.kind == .duration ? points[$0].secondsImpact > 0 : points[$0].rateImpact > 0
+      }
+      result[i].explainedBy =
+        shift > 0 && covered >= settings.explainedShare * shift ? explaining : []
+    }
+    return result
+  }
+}

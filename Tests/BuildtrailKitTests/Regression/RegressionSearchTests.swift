@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import BuildtrailKit
+
+/// Total points tied to the step points that account for them, on small histories with fixed seeds.
+@Suite struct RegressionSearchTests {
+  /// Four steps that run in every build, plus `exporting` seconds outside any cacheable step;
+  /// `slow(step, t)` is the factor on a step at build `t`; `broken(t)` makes steps 2… of the first four miss.
+  static func history(
+    seed: UInt64, length: Int = 120, exporting: (Int) -> Double = { _ in 5 },
+    slow: (Int, Int) -> Double = { _, _ in 1 },
+    brokenFrom: Int? = nil
+  ) -> [RegressionSearch.Build] {
+    var rng = RegressionBenchmark.Generator(seed: seed)
+    let base = [3.0, 40, 25, 60, 20, 30]
+    return (0..<length).map { t in
+      var seconds = exporting(t) * exp(0.1 * rng.normal())
+      var cached = 0
+      let steps = base.indices.map { i -> RegressionSearch.Step in
+        let hits = i < 4 && !(brokenFrom.map { t >= $0 && i >= 1 } ?? false) && !rng.bernoulli(0.1)
+        if hits {
+          cached += 1
+          return .init(key: "s\(i)", name: "RUN step \(i)", executedSeconds: nil, hit: true)
+        }
+        let d = base[i] * slow(i, t) * exp(0.1 * rng.normal())
+        seconds += d
+        return .init(key: "s\(i)", name: "RUN step \(i)", executedSeconds: d, hit: false)
+      }
+      return .init(
+        successful: true, seconds: seconds, cacheHitRatio: Double(cached) / 6, cacheableSteps: 6,
+        steps: steps)
+    }
+  }
+
+  @Test(arguments: [UInt64(1), 2, 3])
+  func twoCloseStepSlowdownsExplainTheTotal(seed: UInt64) {
+    // Steps 4 and 5 always run (the cache filter above only keeps the first four): +60 % at 60, +80 % at 64.
+    let builds = Self.history(
+      seed: seed, slow: { i, t in i == 5 && t >= 60 ? 1.6 : i == 4 && t >= 64 ? 1.8 : 1 })
+    let points = RegressionSearch.run(builds)
+    let steps = points.filter { $0.key != nil }
+    #expect(
+      Set(steps.compactMap { $0.key }) == ["s5", "s4"],
+      "seed \(seed): \(points.map { ($0.kind, $0.key, $0.position) })")
+    let totals = points.filter { $0.kind == .duration }
+    #expect(totals.count == 1, "seed \(seed)")
+    let explained = totals.first?.explainedBy ?? []
+    #expect(
+      Set(explained.compactMap { points[$0].key }) == ["s5", "s4"], "seed \(seed): \(totals)")
+    let standalone = points.filter { $0.key == nil && ($0.explainedBy ?? []).isEmpty }
+    #expect(standalone.isEmpty, "seed \(seed)")
+  }
+
+  @Test(arguments: [UInt64(4), 5])
+  func aTotalThatNoStepExplainsStays(seed: UInt64) {
+    let builds = Self.history(seed: seed, exporting: { $0 >= 70 ? 60 : 5 })
+    let points = RegressionSearch.run(builds)
+    #expect(
+      points.filter { $0.key != nil }.isEmpty, "seed \(seed): \(points.map { ($0.kind, $0.key) })")
+    let total = points.first { $0.kind == .duration }
+    #expect(total.map { abs($0.position - 70) <= 1 } == true, "seed \(seed)")
+    #expect(total?.explainedBy == [], "seed \(seed)")
+  }
+
+  @Test func aSmallStepNearALargeUnexplainedShiftDoesNotExplainIt() {
+    let builds = Self.history(
+      seed: 6, exporting: { $0 >= 70 ? 80 : 5 }, slow: { i, t in i == 4 && t >= 72 ? 2 : 1 })
+    let points = RegressionSearch.run(builds)
+    #expect(
+      points.contains { $0.key == "s4" && $0.kind == .stepDuration },
+      "seed 6: \(points.map { ($0.kind, $0.key) })")
+    #expect(points.first { $0.kind == .duration }?.explainedBy == [], "seed 6")
+  }
+
+  @Test func aCascadingCacheBreakExplainsTheCacheRatioAndTheDuration() {
+    let builds = Self.history(seed: 7, brokenFrom: 50)
+    let points = RegressionSearch.run(builds)
+    let breaks = points.indices.filter { points[$0].kind == .stepCache }
+    #expect(
+      Set(breaks.compactMap { points[$0].key }) == ["s1", "s2", "s3"],
+      "seed 7: \(points.map { ($0.kind, $0.key) })")
+    for kind in [Regression.Kind.cacheRate, .duration] {
+      let total = points.first { $0.kind == kind }
+      #expect(total.map { Set($0.explainedBy ?? []) == Set(breaks) } == true, "seed 7, \(kind)")
+    }
+    var off = RegressionSearch.Settings()
+    off.attributes = false
+    #expect(RegressionSearch.run(builds, settings: off).allSatisfy { $0.explainedBy == nil })
+  }
+
+  @Test func historiesAreDeterministicAndTheirTruthNamesRealSeries() {
+    let model = HistoryBenchmark.Model()
+    for index in 0..<20 {
+      let a = HistoryBenchmark.history(model, name: "test", index: index, seed: 9)
+      let b = HistoryBenchmark.history(model, name: "test", index: index, seed: 9)
+      #expect(a.builds == b.builds && a.truth == b.truth, "index \(index)")
+      let keys = Set(a.builds.flatMap { $0.steps.map(\.key) })
+      #expect(a.truth.allSatisfy { $0.key.map(keys.contains) ?? true }, "index \(index)")
+      #expect(
+        a.truth.allSatisfy { $0.position > 20 && $0.position < a.builds.count - 20 },
+        "index \(index)")
+    }
+  }
+
+  /// A small run of the history benchmark (the full figures are the benchmark's, see the README).
+  @Test func smallHistoryRunMeetsTheTargets() {
+    let scenarios = HistoryBenchmark.standardScenarios(histories: 40)
+    for seed in UInt64(21)...22 {
+      let result = HistoryBenchmark.run(scenarios[0], seed: seed)
+      #expect(result.score.injected > 40)
+      #expect((result.score.precision ?? 0) >= 0.9, "seed \(seed): \(result.score)")
+      #expect((result.score.recall ?? 0) >= 0.9, "seed \(seed): \(result.score)")
+      let before = HistoryBenchmark.run(scenarios[1], seed: seed)
+      #expect(
+        before.score.detected > result.score.detected,
+        "seed \(seed): attribution removes total points")
+    }
+  }
+}
