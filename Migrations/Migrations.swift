@@ -22,6 +22,10 @@ public enum BuildtrailMigrations {
       "0004_compact_history",
       String(decoding: PackageResources._004_compact_history_sql, as: UTF8.self)
     ),
+    (
+      "0007_build_arguments",
+      String(decoding: PackageResources._007_build_arguments_sql, as: UTF8.self)
+    ),
   ]
 
   /// Why a history's schema cannot be brought up to date.

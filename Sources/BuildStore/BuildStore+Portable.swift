@@ -50,11 +50,14 @@ extension BuildStore {
       var buildRow = BuildRow(row)
       buildRow.wallSeconds = detail.summary.wallSeconds
       buildRow.stepSeconds = detail.summary.stepSeconds
-      return PortableBuild(
+      var portable = PortableBuild(
         id: id, row: buildRow, labels: detail.labels, warnings: detail.warnings,
         baseImages: detail.baseImages, contextEntries: entries, steps: detail.steps,
         outputs: outputs, inputs: inputs,
         contextManifest: try Self.contextManifest(buildID: id, db))
+      portable.buildArguments = detail.buildArguments
+      portable.cachePlumbing = detail.cachePlumbing
+      return portable
     }
   }
 
@@ -95,6 +98,7 @@ extension BuildStore {
     if let manifest = b.contextManifest {
       try insertContextTree(ContextTree(manifestText: manifest), buildID: id, db)
     }
+    try insertInvocation(buildID: id, arguments: b.buildArguments, plumbing: b.cachePlumbing, db)
     return .recorded(id: id)
   }
 }

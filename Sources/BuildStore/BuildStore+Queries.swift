@@ -193,7 +193,7 @@ extension BuildStore {
           path: $0[0], role: InputFact.Role(rawValue: $0[1]) ?? .manifest, sha256: $0[2],
           bytes: $0[3])
       }
-      return BuildDetail(
+      var detail = BuildDetail(
         summary: summary, logSHA256: row["log_sha256"], builderName: row["builder_name"],
         driver: row["driver"],
         imageDigest: row["image_digest"], errorMessage: row["error_message"],
@@ -202,6 +202,9 @@ extension BuildStore {
         command: row["command"],
         job: row["job"], git: git, ci: ci, labels: labels, steps: steps,
         baseImages: baseImages, warnings: warnings, inputs: inputs)
+      detail.buildArguments = try Self.buildArguments(buildID: id, db)
+      detail.cachePlumbing = try Self.cachePlumbing(buildID: id, db)
+      return detail
     }
   }
 

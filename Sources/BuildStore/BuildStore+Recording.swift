@@ -94,6 +94,9 @@ extension BuildStore {
     if let manifest = b.contextManifest {
       try insertContextTree(ContextTree(manifestText: manifest), buildID: buildID, db)
     }
+    try insertInvocation(
+      buildID: buildID, arguments: b.buildArguments,
+      plumbing: (b.cachePlumbing ?? CachePlumbingFact(commandKnown: false)).with(log: p), db)
     return .recorded(id: buildID)
   }
 

@@ -29,6 +29,11 @@ public struct NewBuild: Sendable {
   /// Local image IDs of FROM references (normalised, `docker.io/library/python:3.12`), read from the
   /// Docker daemon, for FROM steps whose log shows no digest.
   public var daemonImageIDs: [String: String]
+  /// The build arguments it was given (wrapped command, `record --build-arg`).
+  public var buildArguments: [BuildArgumentFact] = []
+  /// The wrapped command's cache flags; nil when the log was recorded from a file (the log's own
+  /// evidence of the builder and cache imports is added when the build is stored).
+  public var cachePlumbing: CachePlumbingFact?
 
   public init(
     parsed: ParsedBuild, logSHA256: String, buildIndex: Int = 0, recordedAt: Date = Date(),

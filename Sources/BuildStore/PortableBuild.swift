@@ -35,6 +35,10 @@ public struct PortableBuild: Sendable, Equatable {
   public var inputs: [Input]
   /// The build context's file list (`sha256 size path` lines, after a `# truncated` line when cut short).
   public var contextManifest: Data?
+  /// The build arguments (schema 7).
+  public var buildArguments: [BuildArgumentFact] = []
+  /// The cache plumbing (schema 7); nil for builds recorded before.
+  public var cachePlumbing: CachePlumbingFact?
 
   public init(
     id: Int64, row: BuildRow, labels: [String: String], warnings: [String],

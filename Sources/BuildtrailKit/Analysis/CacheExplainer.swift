@@ -89,7 +89,11 @@ public struct CacheExplainer {
     for group in group(executed, in: build, dockerfile: newDockerfile) {
       var notes: [String] = []
       var cause = context.cause(of: group.root, notes: &notes)
-      if case .cacheLost = cause {
+      if let invocation = try invocationCause(
+        of: group, given: cause, build: build, baseline: baseline, dockerfile: newDockerfile)
+      {
+        cause = invocation
+      } else if case .cacheLost = cause {
         cause = .cacheLost(mounts: try mountWarmth(of: [group.root] + group.cascade, build: build, dockerfile: newDockerfile))
       }
       explanation.notes += notes.filter { !explanation.notes.contains($0) }

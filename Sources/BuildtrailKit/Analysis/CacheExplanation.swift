@@ -30,7 +30,7 @@ public struct CacheExplanation: Sendable {
   /// Steps that missed the cache, root misses and cascades.
   public var rebuiltSteps: Int { rootMisses.reduce(0) { $0 + 1 + $1.cascade.count } }
   /// The failing step, if the build failed.
-  public var failedStep: StoredStep? { build.steps.first { $0.status == .error } }
+  public var failedStep: StoredStep? { build.steps.first { $0.status == .error && $0.kind != .cacheImport } }
 
   /// The one-line answer: what was rebuilt, how long it took, and why.
   public var verdict: String {
@@ -81,6 +81,10 @@ public enum MissCause: Sendable {
   case cacheLost(mounts: [MountWarmth])
   /// Nothing to compare with (no baseline, or the step is new).
   case noBaseline(String)
+  /// An `ARG` in the step's cache key changed (or, inferred, changes on nearly every build).
+  case buildArgument(BuildArgumentChange)
+  /// No input changed and the cache plumbing says why: `--no-cache`, a new builder, a failed import.
+  case cachePlumbing(CachePlumbingFinding)
 
   /// The cause in a few words, for the verdict line.
   public var summary: String {
@@ -107,10 +111,15 @@ public enum MissCause: Sendable {
       return "no input changed: the builder's cache was lost" + (warmth.isEmpty ? "" : " (\(warmth))")
     case .noBaseline(let why):
       return why
+    case .buildArgument(let change):
+      return change.summary
+    case .cachePlumbing(let finding):
+      return finding.summary
     }
   }
 
-  /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image`, `cache-lost`, `no-baseline`.
+  /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image`, `cache-lost`,
+  /// `no-baseline`, `build-arg`, `no-cache`, `new-builder`, `cache-import-failed`, `cache-import-missed`.
   public var kind: String {
     switch self {
     case .dependencies: return "dependencies"
@@ -120,6 +129,8 @@ public enum MissCause: Sendable {
     case .baseImage: return "base-image"
     case .cacheLost: return "cache-lost"
     case .noBaseline: return "no-baseline"
+    case .buildArgument: return "build-arg"
+    case .cachePlumbing(let finding): return finding.kind.rawValue
     }
   }
 }

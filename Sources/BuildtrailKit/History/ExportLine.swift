@@ -46,6 +46,9 @@ struct ExportLine: Codable {
   var outputs: [Output]
   var inputs: [Input]
   var contextManifest: Manifest?
+  /// Left out when the build has none (and in exports from before schema 7).
+  var buildArguments: [BuildArgumentFact]?
+  var cachePlumbing: CachePlumbingFact?
 
   init(_ b: PortableBuild) {
     buildtrailExport = Self.currentFormat
@@ -64,6 +67,8 @@ struct ExportLine: Codable {
     inputs = b.inputs.map {
       Input(path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes, content: $0.content)
     }
+    buildArguments = b.buildArguments.isEmpty ? nil : b.buildArguments
+    cachePlumbing = b.cachePlumbing
     contextManifest = b.contextManifest.map {
       let text = String(decoding: $0, as: UTF8.self)
       let truncated = text.hasPrefix(Self.truncatedLine)
@@ -78,7 +83,7 @@ struct ExportLine: Codable {
     for label in labels { labelsByKey[label.key] = label.value }
     var outputsByPosition: [Int: [String]] = [:]
     for output in outputs { outputsByPosition[output.position] = output.lines }
-    return PortableBuild(
+    var portable = PortableBuild(
       id: id, row: build, labels: labelsByKey, warnings: warnings,
       baseImages: baseImages.map {
         StoredBaseImage(
@@ -93,6 +98,9 @@ struct ExportLine: Codable {
       contextManifest: contextManifest.map {
         Data(((($0.truncated ? Self.truncatedLine : "") + $0.text)).utf8)
       })
+    portable.buildArguments = buildArguments ?? []
+    portable.cachePlumbing = cachePlumbing
+    return portable
   }
 
   /// The line's bytes, without its newline.

@@ -15,6 +15,10 @@ public struct RecordMetadata: Sendable {
   public var contextManifest: Data?
   /// Local image IDs of FROM references, from the Docker daemon.
   public var daemonImageIDs: [String: String] = [:]
+  /// The build arguments (wrapped command and `record --build-arg`).
+  public var buildArguments: [BuildArgumentFact] = []
+  /// The wrapped command's cache flags; nil when no command was run.
+  public var cachePlumbing: CachePlumbingFact?
 
   public init(
     target: String? = nil, labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
@@ -97,7 +101,7 @@ public struct Recorder: Sendable {
     }
     let single = log.builds.count == 1
     let builds = log.builds.enumerated().map { index, build in
-      NewBuild(
+      var new = NewBuild(
         parsed: build, logSHA256: digest, buildIndex: index, recordedAt: now,
         startedAt: single ? started : nil, endedAt: single ? ended : nil,
         exitCode: single ? exitCode.map(Int.init) : nil, logPath: path == "-" ? nil : path,
@@ -106,6 +110,9 @@ public struct Recorder: Sendable {
         labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
         inputs: metadata.inputs, contextManifest: metadata.contextManifest,
         daemonImageIDs: metadata.daemonImageIDs)
+      new.buildArguments = metadata.buildArguments
+      new.cachePlumbing = metadata.cachePlumbing
+      return new
     }
     let results = try store.record(builds)
     return RecordReport(

@@ -43,6 +43,9 @@ public struct ExplanationRenderer: Sendable {
     var count: Int?
     var reference: String?
     var mounts: [MountWarmth]?
+    var buildArg: BuildArgumentChange?
+    var cachePlumbing: CachePlumbingFinding?
+    var advice: String?
 
     init(_ cause: MissCause) {
       kind = cause.kind
@@ -75,6 +78,12 @@ public struct ExplanationRenderer: Sendable {
         self.mounts = mounts
       case .noBaseline:
         break
+      case .buildArgument(let change):
+        buildArg = change
+        advice = change.advice
+      case .cachePlumbing(let finding):
+        cachePlumbing = finding
+        advice = finding.advice
       }
     }
   }
@@ -209,6 +218,10 @@ public struct ExplanationRenderer: Sendable {
       }
     case .noBaseline:
       break
+    case .buildArgument(let change):
+      out += safeLine("    change   \(change.advice)")
+    case .cachePlumbing(let finding):
+      out += safeLine("    change   \(finding.advice)")
     }
     return out
   }
