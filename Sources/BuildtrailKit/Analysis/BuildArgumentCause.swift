@@ -80,7 +80,7 @@ struct BuildArgumentCause {
   /// The changed argument the step depends on, from recorded values; nil when none changed or unknown.
   func recordedChange(for step: StoredStep, stepsRan: Int) -> BuildArgumentChange? {
     guard let located = dockerfile?.step(matching: step.name) else { return nil }
-    for declaration in declarations(before: located.step, in: located.stage) {
+    for declaration in Self.declarations(before: located.step, in: located.stage, of: dockerfile) {
       guard let now = value(of: declaration, in: build),
         let then = value(of: declaration, in: baseline),
         now.hash != then.hash
@@ -98,10 +98,11 @@ struct BuildArgumentCause {
   func inferredChange(for step: StoredStep, stepsRan: Int) throws -> BuildArgumentChange? {
     guard let located = dockerfile?.step(matching: step.name) else { return nil }
     let previous = located.stage.steps.last { $0.index < located.step.index }
-    let candidates = declarations(before: located.step, in: located.stage).filter { declaration in
-      (previous.map { $0.instruction.line < declaration.line } ?? true)
-        && !isKnown(declaration.name, in: build) && !isKnown(declaration.name, in: baseline)
-    }
+    let candidates = Self.declarations(before: located.step, in: located.stage, of: dockerfile)
+      .filter { declaration in
+        (previous.map { $0.instruction.line < declaration.line } ?? true)
+          && !isKnown(declaration.name, in: build) && !isKnown(declaration.name, in: baseline)
+      }
     guard let declaration = candidates.first, let index = step.index else { return nil }
     let summaries = try store.timeline(
       branch: build.summary.branch, target: build.summary.target, limit: Self.historyLimit * 3
@@ -132,7 +133,9 @@ struct BuildArgumentCause {
   }
 
   /// The `ARG`s declared in `stage` before `step` that are part of its cache key, in file order.
-  func declarations(before step: NumberedStep, in stage: Stage) -> [Declaration] {
+  static func declarations(before step: NumberedStep, in stage: Stage, of dockerfile: Dockerfile?)
+    -> [Declaration]
+  {
     let globals =
       dockerfile?.globalArgs.flatMap { argument in
         argument.words.map { word in (Dockerfile.Assembler.splitAssignment(word), argument.line) }

@@ -6,6 +6,8 @@ import Foundation
 /// its cache plumbing (`--no-cache`, `--cache-from`, the builder booted, cache imports and how they ended).
 struct InvocationLines {
   var detail: BuildDetail
+  /// The terminal's width: an import's error is cut to it.
+  var width: Int
 
   /// One build argument in `show --format json`: a secret's value is `sha256:<hex>`, an unset one null.
   struct ArgumentJSON: Encodable {
@@ -47,7 +49,9 @@ struct InvocationLines {
       case .failed: how = "FAILED" + (cacheImport.error.map { ": \($0)" } ?? "")
       case .unfinished: how = "unfinished"
       }
-      out += safeLine("  import   \(cacheImport.reference): \(how)")
+      out +=
+        truncate(TerminalText.sanitized("  import   \(cacheImport.reference): \(how)"), to: width)
+        + "\n"
     }
     return out
   }
