@@ -89,3 +89,58 @@ import Testing
         ParsedStep(vertex: 3, name: "importing cache manifest from r/a:c", status: .done)))
   }
 }
+
+/// The same rule in the tty and rawjson formats: a cache import's error leaves the build successful.
+@Suite struct NonFatalCacheImportTests {
+  @Test func ttyFrameWithAFailedImportIsASuccess() {
+    let text = """
+      [+] Building 3.1s (8/8) FINISHED
+       => [internal] load build definition from Dockerfile                         0.0s
+       => => transferring dockerfile: 245B                                         0.0s
+       => [internal] load .dockerignore                                            0.0s
+       => [internal] load metadata for docker.io/local/busybox:1                   0.4s
+       => ERROR importing cache manifest from ghcr.io/acme/app:buildcache           0.6s
+       => [1/3] FROM docker.io/local/busybox:1                                      0.1s
+       => [2/3] WORKDIR /app                                                        0.1s
+       => [3/3] RUN echo built                                                      0.2s
+       => exporting to image                                                        0.2s
+      ------
+       > importing cache manifest from ghcr.io/acme/app:buildcache:
+      ------
+
+      """
+    let log = LogParser.parse(Array(text.utf8))
+    #expect(log.builds.count == 1)
+    guard let build = log.builds.first else { return }
+    #expect(build.format == .tty)
+    #expect(build.outcome == .success)
+    #expect(BuilderEvidence(scanning: build).cacheImports.map(\.outcome) == [.failed])
+  }
+
+  @Test func rawjsonWithAFailedImportIsASuccess() {
+    let vertex = { (digest: Character, name: String, extra: String) in
+      "{\"vertexes\":[{\"digest\":\"sha256:\(String(repeating: digest, count: 64))\",\"name\":\"\(name)\","
+        + "\"started\":\"2025-03-01T10:00:00.1Z\",\"completed\":\"2025-03-01T10:00:00.9Z\"\(extra)}]}"
+    }
+    let text =
+      [
+        vertex("1", "[internal] load build definition from Dockerfile", ""),
+        vertex(
+          "2", "importing cache manifest from ghcr.io/acme/app:buildcache",
+          ",\"error\":\"ghcr.io/acme/app:buildcache: not found\""),
+        vertex("3", "[1/2] FROM docker.io/local/busybox:1", ""),
+        vertex("4", "[2/2] RUN echo built", ""),
+      ].joined(separator: "\n") + "\n"
+    let log = LogParser.parse(Array(text.utf8))
+    #expect(log.builds.count == 1)
+    guard let build = log.builds.first else { return }
+    #expect(build.format == .rawjson)
+    #expect(build.outcome == .success)
+    #expect(
+      BuilderEvidence(scanning: build).cacheImports == [
+        BuilderEvidence.CacheImport(
+          reference: "ghcr.io/acme/app:buildcache", outcome: .failed,
+          error: "ghcr.io/acme/app:buildcache: not found")
+      ])
+  }
+}
