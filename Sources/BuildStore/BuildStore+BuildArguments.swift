@@ -4,6 +4,8 @@ import GRDB
 
 extension BuildStore {
   /// Stores a build's arguments and cache plumbing (schema 7), in the recording or import transaction.
+  /// Plumbing with nothing in it (a log from a file that shows no builder boot, import or export) is
+  /// not stored: it reads back as nil, like a build recorded before schema 7.
   static func insertInvocation(
     buildID: Int64, arguments: [BuildArgumentFact], plumbing: CachePlumbingFact?, _ db: Database
   ) throws {
@@ -19,7 +21,7 @@ extension BuildStore {
           argument.secret, argument.source.rawValue, argument.fromEnvironment,
         ])
     }
-    guard let plumbing else { return }
+    guard let plumbing, plumbing != CachePlumbingFact(commandKnown: false) else { return }
     try run(
       db,
       sql: """

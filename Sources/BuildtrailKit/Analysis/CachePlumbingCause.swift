@@ -108,7 +108,7 @@ struct CachePlumbingCause {
         return CachePlumbingFinding(kind: .noCache, builder: builder, driver: driver, stage: stage)
       }
     }
-    let imports = plumbing?.cacheImports ?? []
+    let imports = plumbing?.cacheImports ?? Self.importsFromSteps(of: build)
     if let failed = imports.first(where: { $0.outcome == .failed }),
       !imports.contains(where: { $0.outcome == .imported })
     {
@@ -124,10 +124,29 @@ struct CachePlumbingCause {
     return CachePlumbingFinding(kind: .newBuilder, builder: builder, driver: driver)
   }
 
+  /// For builds recorded before schema 7: the cache imports read again from the stored steps.
+  static func importsFromSteps(of build: BuildDetail) -> [BuilderEvidence.CacheImport] {
+    build.steps.filter { $0.kind == .cacheImport }.map { step in
+      let prefix = "importing cache manifest from "
+      let text =
+        step.name.range(of: prefix).map { String(step.name[$0.upperBound...]) } ?? step.name
+      let outcome: BuilderEvidence.ImportOutcome =
+        step.status == .error
+        ? .failed : step.status == .done || step.status == .cached ? .imported : .unfinished
+      return BuilderEvidence.CacheImport(reference: text, outcome: outcome, error: step.errorText)
+    }
+  }
+
   /// buildx booted the builder for this build, or the build ran on another instance than the baseline
   /// with a driver that keeps its cache per instance (not the Docker daemon's own builder).
   private var isNewBuilder: Bool {
-    if build.cachePlumbing?.bootedBuilder == true { return true }
+    if build.cachePlumbing?.bootedBuilder
+      ?? build.steps.contains(where: {
+        $0.kind == .internal && $0.name.hasSuffix("booting buildkit")
+      })
+    {
+      return true
+    }
     guard let now = build.builderName, let then = baseline.builderName, now != then else {
       return false
     }

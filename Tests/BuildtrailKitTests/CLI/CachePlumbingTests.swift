@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// `why` on builds whose cache was lost with no input changed, told apart by their cache plumbing: buildx
@@ -79,5 +80,27 @@ import Testing
     #expect(
       show.stdout.contains(
         "  import   buildargs-fx-nonexistent:cache: FAILED: failed to do request: Head "))
+  }
+
+  /// A history recorded before schema 7 has no plumbing rows: the booted builder and the failed import
+  /// are read again from the stored steps.
+  @Test func buildsRecordedBeforeTheSchemaAreReadFromTheirSteps() throws {
+    let p = try BuildArgumentTests.project()
+    for name in ["buildx-container-warm-baseline.log", "buildx-container-import-failed.log"] {
+      let r = try CLI.run(
+        [
+          "record", Self.fixtures.appendingPathComponent(name).path, "--db", p.db, "--context", ".",
+        ],
+        in: p.dir)
+      try #require(r.status == 0, "\(name): \(r.stderr)")
+    }
+    try DatabaseQueue(path: p.db).write { db in
+      try db.execute(sql: "DELETE FROM build_cache_import")
+      try db.execute(sql: "DELETE FROM build_cache_plumbing")
+    }
+    let why = try #require(
+      try BuildArgumentTests.json(["why", "2"], db: p.db)["why"] as? [String: Any])
+    let cause = (why["root_misses"] as? [[String: Any]])?.first?["cause"] as? [String: Any]
+    #expect(cause?["kind"] as? String == "cache-import-failed")
   }
 }
