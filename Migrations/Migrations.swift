@@ -28,6 +28,10 @@ public enum BuildtrailMigrations {
       "0007_failure_signature",
       String(decoding: PackageResources._007_failure_signature_sql, as: UTF8.self)
     ),
+    (
+      "0008_build_arguments",
+      String(decoding: PackageResources._008_build_arguments_sql, as: UTF8.self)
+    ),
   ]
 
   /// Work in Swift that a migration needs after its SQL, by migration identifier: moving rows into a

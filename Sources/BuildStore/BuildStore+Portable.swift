@@ -42,13 +42,16 @@ extension BuildStore {
       }
       var outputs: [Int: [String]] = [:]
       for position in record.outputs.keys { outputs[position] = record.lines(at: position) }
-      return PortableBuild(
+      var portable = PortableBuild(
         id: id, row: buildRow, labels: try Self.labels(id, db), warnings: record.warnings,
         baseImages: record.baseImages,
         contextEntries: record.contextEntries.sorted { $0.name < $1.name }, steps: record.steps,
         outputs: outputs, inputs: inputs,
         contextManifest: try Self.contextManifest(buildID: id, record: record, db),
         failure: try Self.failures(buildIDs: [id], db)[id])
+      portable.buildArguments = try Self.buildArguments(buildID: id, db)
+      portable.cachePlumbing = try Self.cachePlumbing(buildID: id, db)
+      return portable
     }
   }
 

@@ -110,7 +110,7 @@ extension BuildStore {
           bytes: record.contextBytes ?? 0,
           entries: record.contextEntries.sorted { ($0.bytes, $1.name) > ($1.bytes, $0.name) })
       }
-      return BuildDetail(
+      var detail = BuildDetail(
         summary: summary, logSHA256: Self.hex(row["log_sha256"]), builderName: record.builderName,
         driver: record.driver, imageDigest: record.imageDigest, errorMessage: record.errorMessage,
         contextTransferBytes: record.contextTransferBytes, context: context,
@@ -118,6 +118,9 @@ extension BuildStore {
         command: record.command, job: record.job, git: git, ci: ci,
         labels: try Self.labels(id, db), steps: record.steps, baseImages: record.baseImages,
         warnings: record.warnings, inputs: record.inputs)
+      detail.buildArguments = try Self.buildArguments(buildID: id, db)
+      detail.cachePlumbing = try Self.cachePlumbing(buildID: id, db)
+      return detail
     }
   }
 

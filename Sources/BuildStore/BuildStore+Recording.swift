@@ -75,13 +75,16 @@ extension BuildStore {
           stage: name.stage, reference: image.reference, digest: fromLog ?? fromDaemon,
           source: fromDaemon == nil ? "log" : "daemon", position: position))
     }
-    return PortableBuild(
+    var portable = PortableBuild(
       id: 0, row: row, labels: b.labels, warnings: p.warnings, baseImages: images,
       contextEntries: b.context?.entries ?? [], steps: steps, outputs: outputs,
       inputs: b.inputs.map {
         PortableBuild.Input(
           path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes, content: $0.content)
       }, contextManifest: b.contextManifest, failure: b.failure)
+    portable.buildArguments = b.buildArguments
+    portable.cachePlumbing = (b.cachePlumbing ?? CachePlumbingFact(commandKnown: false)).with(log: p)
+    return portable
   }
 
   /// Stores one build (recorded or imported): its row, labels, input contents and record. One
@@ -101,6 +104,7 @@ extension BuildStore {
         arguments: [id, key, value])
     }
     try insertFailure(b.failure, buildID: id, db)
+    try insertInvocation(buildID: id, arguments: b.buildArguments, plumbing: b.cachePlumbing, db)
     var record = BuildRecord(row: b.row)
     record.steps = b.steps
     record.outputs = b.outputs.filter { !$0.value.isEmpty }.mapValues {

@@ -31,6 +31,11 @@ public struct NewBuild: Sendable {
   public var daemonImageIDs: [String: String]
   /// What the build failed on (its failure signature), found by the caller in the failing step's output.
   public var failure: StoredFailure?
+  /// The build arguments it was given (wrapped command, `record --build-arg`).
+  public var buildArguments: [BuildArgumentFact] = []
+  /// The wrapped command's cache flags; nil when the log was recorded from a file (the log's own
+  /// evidence of the builder and cache imports is added when the build is stored).
+  public var cachePlumbing: CachePlumbingFact?
 
   public init(
     parsed: ParsedBuild, logSHA256: String, buildIndex: Int = 0, recordedAt: Date = Date(),

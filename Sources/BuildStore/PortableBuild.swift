@@ -37,6 +37,10 @@ public struct PortableBuild: Sendable, Equatable {
   public var contextManifest: Data?
   /// What the build failed on, when recorded.
   public var failure: StoredFailure?
+  /// The build arguments (schema 7).
+  public var buildArguments: [BuildArgumentFact] = []
+  /// The cache plumbing (schema 7); nil for builds recorded before.
+  public var cachePlumbing: CachePlumbingFact?
 
   public init(
     id: Int64, row: BuildRow, labels: [String: String], warnings: [String],

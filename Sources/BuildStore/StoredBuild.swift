@@ -111,6 +111,10 @@ public struct BuildDetail: Sendable, Equatable, Codable {
   public var baseImages: [StoredBaseImage]
   public var warnings: [String]
   public var inputs: [StoredInput]
+  /// The build arguments recorded with it (schema 7).
+  public var buildArguments: [BuildArgumentFact] = []
+  /// Its cache plumbing (schema 7); nil for builds recorded before.
+  public var cachePlumbing: CachePlumbingFact?
 }
 
 /// What recording one build did.

@@ -35,6 +35,14 @@ struct Record: ParsableCommand {
     help: "The Dockerfile (default: from the wrapped command, else CONTEXT/Dockerfile).")
   var file: String?
 
+  @Option(
+    name: .customLong("build-arg"),
+    help: ArgumentHelp(
+      "A build argument NAME=VALUE the build was given, or NAME to read it from the environment (repeatable).",
+      discussion:
+        "Names with TOKEN, PASSWORD, SECRET or KEY in them keep only a SHA-256 of the value."))
+  var buildArg: [String] = []
+
   @Flag(name: .long, help: "Do not read git, CI or the working tree; record the log alone.")
   var noMetadata = false
 
@@ -54,6 +62,10 @@ struct Record: ParsableCommand {
     for l in label where !l.contains("=") || l.hasPrefix("=") {
       throw ValidationError("--label takes key=value, got '\(TerminalText.sanitized(l))'")
     }
+    for word in buildArg where !BuildArgumentReader.isValid(word) {
+      throw ValidationError(
+        "--build-arg takes NAME=VALUE or NAME, got '\(TerminalText.sanitized(word))'")
+    }
     if let file, !RecordRequest.isUsableDockerfile(file) {
       throw ValidationError(
         "--file \(TerminalText.sanitized(file)) is not a regular file (a FIFO, device, socket or folder); pass the Dockerfile"
@@ -65,7 +77,8 @@ struct Record: ParsableCommand {
     let request = RecordRequest(
       logPath: log, command: command, labels: parseLabels(label), target: target, commit: commit,
       branch: branch,
-      contextPath: context, dockerfilePath: file, collectMetadata: !noMetadata)
+      contextPath: context, dockerfilePath: file, buildArguments: buildArg,
+      collectMetadata: !noMetadata)
     if !command.isEmpty { return try runBuild(request) }
     let terminal = Terminal.standardOutput()
     let outcome: RecordOutcome

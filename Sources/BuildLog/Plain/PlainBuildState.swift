@@ -101,6 +101,13 @@ final class PlainBuildState {
 
   var hasVertices: Bool { !order.isEmpty }
 
+  /// The build's own display starts after buildx's boot display: its `#1` is a new vertex, not the boot's.
+  func restartNumbering() {
+    byNumber = []
+    beyond = [:]
+    continuingVertex = nil
+  }
+
   /// Only buildx's `[internal] booting buildkit` display so far (it comes before `#0`).
   var isOnlyBootDisplay: Bool {
     order.allSatisfy { $0.name.hasSuffix("booting buildkit") }
@@ -156,7 +163,7 @@ final class PlainBuildState {
   func build() -> ParsedBuild {
     let steps = order.map { $0.step() }
     var outcome: BuildOutcome
-    let anyError = steps.contains { $0.status == .error }
+    let anyError = steps.contains { $0.status == .error && !BuilderEvidence.isNonFatal($0) }
     if anyError {
       outcome = .failed
     } else if let message = errorMessage {

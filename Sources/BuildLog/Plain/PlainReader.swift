@@ -35,6 +35,7 @@ final class PlainReader {
       if payload.hasPrefix("building with ") {
         if let c = current, c.hasVertices, !c.isOnlyBootDisplay || c.closed { close(c) }
         let build = openBuild(lineNumber: lineNumber)
+        if build.hasVertices, build.isOnlyBootDisplay { build.restartNumbering() }
         readBuilder(payload.string, into: build)
       } else {
         _ = openBuild(lineNumber: lineNumber)

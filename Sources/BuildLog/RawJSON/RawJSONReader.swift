@@ -413,7 +413,7 @@ extension RawJSONReader {
             canceled = true
           } else {
             status = .error
-            failed = true
+            failed = failed || StepName(vertex.name).kind != .cacheImport
           }
         } else if vertex.cached {
           status = .cached

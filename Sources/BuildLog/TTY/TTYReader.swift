@@ -466,7 +466,9 @@ extension TTYReader {
         steps[failing[0]].errorText = String(text)
       }
       let outcome: BuildOutcome
-      if steps.contains(where: { $0.status == .error }) || !errorBlocks.isEmpty {
+      if steps.contains(where: { $0.status == .error && !BuilderEvidence.isNonFatal($0) })
+        || errorBlocks.contains(where: { StepName($0.name).kind != .cacheImport })
+      {
         outcome = .failed
       } else if let message = errorMessage {
         outcome = message.hasSuffix("context canceled") ? .canceled : .failed

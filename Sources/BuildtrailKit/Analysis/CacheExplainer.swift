@@ -98,7 +98,11 @@ public struct CacheExplainer {
       {
         (cause, upstream) = (found.cause, found.change)
       }
-      if case .cacheLost = cause {
+      if let invocation = try invocationCause(
+        of: group, given: cause, build: build, baseline: baseline, dockerfile: newDockerfile)
+      {
+        cause = invocation
+      } else if case .cacheLost = cause {
         let mounts = try mountWarmth(of: [group.root] + group.cascade, build: build, dockerfile: newDockerfile)
         cause = BaseImageInference(build: build, dockerfile: newDockerfile, evidence: evidence.source)
           .cause(root: group.root, mounts: mounts)

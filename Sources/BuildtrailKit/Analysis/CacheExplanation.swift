@@ -32,7 +32,7 @@ public struct CacheExplanation: Sendable {
   /// The failing step's decisive lines, and the change they point to (failed builds only).
   public var failure: FailureExplanation? = nil
   /// The failing step, if the build failed.
-  public var failedStep: StoredStep? { build.steps.first { $0.status == .error } }
+  public var failedStep: StoredStep? { build.steps.first { $0.status == .error && $0.kind != .cacheImport } }
 
   /// The one-line answer: what was rebuilt, how long it took, and why.
   public var verdict: String {
@@ -104,6 +104,10 @@ public enum MissCause: Sendable {
   case noBaseline(String)
   /// The step failed in a build after the baseline, and a failed step leaves nothing in the cache.
   case failedEarlier(build: Int64, commit: String?)
+  /// An `ARG` in the step's cache key changed (or, inferred, changes on nearly every build).
+  case buildArgument(BuildArgumentChange)
+  /// No input changed and the cache plumbing says why: `--no-cache`, a new builder, a failed import.
+  case cachePlumbing(CachePlumbingFinding)
 
   /// The cause in a few words, for the verdict line.
   public var summary: String {
@@ -140,11 +144,16 @@ public enum MissCause: Sendable {
     case .failedEarlier(let build, let commit):
       let at = commit.map { " (\($0.prefix(8)))" } ?? ""
       return "this step failed in build \(build)\(at), and a failed step leaves nothing in the cache"
+    case .buildArgument(let change):
+      return change.summary
+    case .cachePlumbing(let finding):
+      return finding.summary
     }
   }
 
   /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image` (also when
-  /// inferred), `cache-lost`, `unknown`, `no-baseline`.
+  /// inferred), `cache-lost`, `unknown`, `no-baseline`, `failed-earlier`, `build-arg`, `no-cache`, `new-builder`,
+  /// `cache-import-failed`, `cache-import-missed`.
   public var kind: String {
     switch self {
     case .dependencies, .dependenciesUnchanged: return "dependencies"
@@ -156,6 +165,8 @@ public enum MissCause: Sendable {
     case .unknown: return "unknown"
     case .noBaseline: return "no-baseline"
     case .failedEarlier: return "failed-earlier"
+    case .buildArgument: return "build-arg"
+    case .cachePlumbing(let finding): return finding.kind.rawValue
     }
   }
 }

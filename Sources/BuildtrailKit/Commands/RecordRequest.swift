@@ -13,6 +13,8 @@ public struct RecordRequest: Sendable, Codable, Equatable {
   public var branch: String?
   public var contextPath: String?
   public var dockerfilePath: String?
+  /// `record --build-arg` words (`NAME=VALUE` or `NAME`); nil in spools written before they existed.
+  public var buildArguments: [String]?
   /// Read git, CI and the working tree for metadata.
   public var collectMetadata: Bool
   public var workingDirectory: String
@@ -21,7 +23,7 @@ public struct RecordRequest: Sendable, Codable, Equatable {
   public init(
     logPath: String?, command: [String] = [], labels: [String: String] = [:], target: String? = nil,
     commit: String? = nil, branch: String? = nil, contextPath: String? = nil,
-    dockerfilePath: String? = nil,
+    dockerfilePath: String? = nil, buildArguments: [String] = [],
     collectMetadata: Bool = true,
     workingDirectory: String = FileManager.default.currentDirectoryPath,
     environment: [String: String] = ProcessInfo.processInfo.environment
@@ -34,6 +36,7 @@ public struct RecordRequest: Sendable, Codable, Equatable {
     self.branch = branch
     self.contextPath = contextPath
     self.dockerfilePath = dockerfilePath
+    self.buildArguments = buildArguments.isEmpty ? nil : buildArguments
     self.collectMetadata = collectMetadata
     self.workingDirectory = workingDirectory
     self.environment = environment

@@ -55,6 +55,9 @@ struct ExportLine: Codable {
   var inputs: [Input]
   var contextManifest: Manifest?
   var failure: Failure?
+  /// Left out when the build has none (and in exports from before schema 7).
+  var buildArguments: [BuildArgumentFact]?
+  var cachePlumbing: CachePlumbingFact?
 
   init(_ b: PortableBuild) {
     buildtrailExport = Self.currentFormat
@@ -73,6 +76,8 @@ struct ExportLine: Codable {
     inputs = b.inputs.map {
       Input(path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes, content: $0.content)
     }
+    buildArguments = b.buildArguments.isEmpty ? nil : b.buildArguments
+    cachePlumbing = b.cachePlumbing
     contextManifest = b.contextManifest.map {
       let text = String(decoding: $0, as: UTF8.self)
       let truncated = text.hasPrefix(Self.truncatedLine)
@@ -92,7 +97,7 @@ struct ExportLine: Codable {
     for label in labels { labelsByKey[label.key] = label.value }
     var outputsByPosition: [Int: [String]] = [:]
     for output in outputs { outputsByPosition[output.position] = output.lines }
-    return PortableBuild(
+    var portable = PortableBuild(
       id: id, row: build, labels: labelsByKey, warnings: warnings,
       baseImages: baseImages.map {
         StoredBaseImage(
@@ -113,6 +118,9 @@ struct ExportLine: Codable {
           signature: $0.signature,
           lines: $0.lines, exitCode: $0.exitCode)
       })
+    portable.buildArguments = buildArguments ?? []
+    portable.cachePlumbing = cachePlumbing
+    return portable
   }
 
   /// The line's bytes, without its newline.

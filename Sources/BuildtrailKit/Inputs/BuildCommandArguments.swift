@@ -34,6 +34,19 @@ public struct BuildCommandArguments: Sendable, Equatable {
   public var progress: String?
   /// Services named on a `compose build` command line.
   public var services: [String]
+  /// `--build-arg` words in order (`K=V`, or `K` to take the value from the environment); buildctl's
+  /// `--opt build-arg:K=V` as `K=V`.
+  public var buildArguments: [String] = []
+  /// `--no-cache` (buildctl: also `--opt no-cache=` with no stage): no step may use the cache.
+  public var noCache: Bool = false
+  /// `--no-cache-filter` stages (buildctl: `--opt no-cache=a,b`): their steps may not use the cache.
+  public var noCacheFilter: [String] = []
+  /// `--cache-from` (buildctl `--import-cache`) values, as written.
+  public var cacheFrom: [String] = []
+  /// `--cache-to` (buildctl `--export-cache`) values, as written.
+  public var cacheTo: [String] = []
+  /// The buildx builder named with `--builder`.
+  public var builder: String?
 
   /// Creates a value; `parse(_:)` is the usual source.
   public init(
@@ -140,7 +153,9 @@ public struct BuildCommandArguments: Sendable, Equatable {
       let buildx = FlagScan(rest, valueFlags: buildxGlobalValueFlags, shortValueFlags: [:], stopAtPositional: true)
       guard let sub = buildx.firstPositional, sub.word == "build" || sub.word == "b" else { return nil }
       rest = Array(rest[(sub.index + 1)...])
-      return dockerBuild(rest, tool: .buildx)
+      var result = dockerBuild(rest, tool: .buildx)
+      if result.builder == nil { result.builder = buildx.values("builder").last }
+      return result
     case "compose":
       return parseCompose(rest)
     default:
@@ -160,6 +175,12 @@ public struct BuildCommandArguments: Sendable, Equatable {
     result.platforms = scan.values("platform").flatMap(splitList)
     result.hasProgressFlag = scan.has("progress")
     result.progress = scan.values("progress").last
+    result.buildArguments = scan.values("build-arg")
+    result.noCache = scan.isSet("no-cache")
+    result.noCacheFilter = scan.values("no-cache-filter").flatMap(splitList)
+    result.cacheFrom = scan.values("cache-from")
+    result.cacheTo = scan.values("cache-to")
+    result.builder = scan.values("builder").last
     if let file = scan.values("file").last {
       result.dockerfilePath = file == "-" ? nil : file
     } else if let context = result.contextPath {
@@ -176,9 +197,13 @@ public struct BuildCommandArguments: Sendable, Equatable {
     let scan = FlagScan(
       Array(arguments[(command.index + 1)...]), valueFlags: composeBuildValueFlags, shortValueFlags: ["m": "memory"])
     let progress = global.values("progress") + scan.values("progress")
-    return BuildCommandArguments(
+    var result = BuildCommandArguments(
       tool: .compose, hasProgressFlag: global.has("progress") || scan.has("progress"), progress: progress.last,
       services: scan.positionals)
+    result.buildArguments = scan.values("build-arg")
+    result.noCache = scan.isSet("no-cache")
+    result.builder = scan.values("builder").last
+    return result
   }
 
   private static func parseBuildctl(_ arguments: [String]) -> BuildCommandArguments? {
@@ -196,9 +221,11 @@ public struct BuildCommandArguments: Sendable, Equatable {
       locals[key] = value
     }
     var options: [String: String] = [:]
+    var buildArguments: [String] = []
     for option in scan.values("opt") {
       let (key, value) = keyValue(option)
       options[key] = value
+      if key.hasPrefix("build-arg:") { buildArguments.append(String(key.dropFirst(10)) + "=" + value) }
     }
     var result = BuildCommandArguments(tool: .buildctl)
     result.contextArgument = locals["context"]
@@ -208,6 +235,11 @@ public struct BuildCommandArguments: Sendable, Equatable {
     result.tags = scan.values("output").flatMap(outputNames)
     result.hasProgressFlag = scan.has("progress")
     result.progress = scan.values("progress").last
+    result.buildArguments = buildArguments
+    result.noCacheFilter = options["no-cache"].map(splitList) ?? []
+    result.noCache = scan.isSet("no-cache") || (options["no-cache"].map { $0.isEmpty } ?? false)
+    result.cacheFrom = scan.values("import-cache")
+    result.cacheTo = scan.values("export-cache")
     if let directory = locals["dockerfile"] ?? locals["context"] {
       result.dockerfilePath = joined(directory, options["filename"] ?? "Dockerfile")
     }
@@ -322,6 +354,13 @@ extension BuildCommandArguments {
 
     func has(_ name: String) -> Bool {
       flags.contains { $0.name == name }
+    }
+
+    /// A boolean flag as pflag reads it: the last `--name` wins; `--name=false` (or `0`) turns it off.
+    func isSet(_ name: String) -> Bool {
+      guard let last = flags.last(where: { $0.name == name }) else { return false }
+      guard let value = last.value?.lowercased() else { return true }
+      return !["false", "0", "f"].contains(value)
     }
   }
 }

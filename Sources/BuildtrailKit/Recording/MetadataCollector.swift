@@ -11,6 +11,12 @@ struct MetadataCollector {
     let cwd = URL(fileURLWithPath: request.workingDirectory)
     let wrapped = request.command.isEmpty ? nil : BuildCommandArguments.parse(request.command)
     if metadata.target == nil { metadata.target = wrapped?.target }
+    metadata.buildArguments = BuildArgumentReader.merged(
+      command: BuildArgumentReader.facts(
+        wrapped?.buildArguments ?? [], source: .command, environment: request.environment),
+      options: BuildArgumentReader.facts(
+        request.buildArguments ?? [], source: .option, environment: request.environment))
+    metadata.cachePlumbing = wrapped.map(Self.cachePlumbing)
 
     let ci = request.collectMetadata ? CIEnvironment.detect(request.environment) : nil
     metadata.ci = ci.map {
@@ -131,6 +137,13 @@ struct MetadataCollector {
       if id.hasPrefix("sha256:") { ids[Dockerfile.normalizedReference(reference)] = id }
     }
     return ids
+  }
+
+  /// The cache flags of a wrapped build command.
+  static func cachePlumbing(_ command: BuildCommandArguments) -> CachePlumbingFact {
+    CachePlumbingFact(
+      commandKnown: true, noCache: command.noCache, noCacheFilter: command.noCacheFilter,
+      cacheFrom: command.cacheFrom, cacheTo: command.cacheTo, builderFlag: command.builder)
   }
 
   /// `url` relative to `root` (`.` for the root itself), or its absolute path when outside it.

@@ -15,6 +15,10 @@ public struct RecordMetadata: Sendable {
   public var contextManifest: Data?
   /// Local image IDs of FROM references, from the Docker daemon.
   public var daemonImageIDs: [String: String] = [:]
+  /// The build arguments (wrapped command and `record --build-arg`).
+  public var buildArguments: [BuildArgumentFact] = []
+  /// The wrapped command's cache flags; nil when no command was run.
+  public var cachePlumbing: CachePlumbingFact?
 
   public init(
     target: String? = nil, labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
@@ -107,6 +111,8 @@ public struct Recorder: Sendable {
         labels: metadata.labels, git: metadata.git, ci: metadata.ci, context: metadata.context,
         inputs: metadata.inputs, contextManifest: metadata.contextManifest,
         daemonImageIDs: metadata.daemonImageIDs)
+      new.buildArguments = metadata.buildArguments
+      new.cachePlumbing = metadata.cachePlumbing
       new.failure = FailureExtractor.storedFailure(of: new)
       return new
     }

@@ -103,6 +103,8 @@ struct BuildDetailJSON: Encodable {
     var inputs: [StoredInput]
     var unrecognizedLines: Int
     var steps: [Step]
+    var buildArguments: [InvocationLines.ArgumentJSON]
+    var cachePlumbing: CachePlumbingFact?
   }
   var build: Detail
 
@@ -127,6 +129,8 @@ struct BuildDetailJSON: Encodable {
           status: $0.status.rawValue, durationSeconds: $0.durationSeconds, startedAt: $0.startedAt,
           completedAt: $0.completedAt, outputLines: $0.outputLines, errorText: $0.errorText,
           digest: $0.digest)
-      })
+      },
+      buildArguments: d.buildArguments.map(InvocationLines.ArgumentJSON.init),
+      cachePlumbing: d.cachePlumbing)
   }
 }

@@ -49,6 +49,9 @@ public struct ExplanationRenderer: Sendable {
     var rewrite: [String]?
     var build: Int64?
     var commit: String?
+    var buildArg: BuildArgumentChange?
+    var cachePlumbing: CachePlumbingFinding?
+    var advice: String?
 
     init(_ cause: MissCause) {
       kind = cause.kind
@@ -93,6 +96,12 @@ public struct ExplanationRenderer: Sendable {
         suggestion = BaseImageInference.suggestion
       case .unknown, .noBaseline:
         break
+      case .buildArgument(let change):
+        buildArg = change
+        advice = change.advice
+      case .cachePlumbing(let finding):
+        cachePlumbing = finding
+        advice = finding.advice
       }
     }
   }
@@ -251,6 +260,10 @@ public struct ExplanationRenderer: Sendable {
       out += safeLine("               \(BaseImageInference.suggestion)")
     case .unknown, .noBaseline, .dependenciesUnchanged, .failedEarlier:
       break
+    case .buildArgument(let change):
+      out += safeLine("    change   \(change.advice)")
+    case .cachePlumbing(let finding):
+      out += safeLine("    change   \(finding.advice)")
     }
     return out
   }

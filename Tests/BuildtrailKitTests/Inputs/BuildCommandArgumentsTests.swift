@@ -37,7 +37,13 @@ struct BuildCommandArgumentsTests {
         "h:1.2.3.4", "--shm-size", "1g", "--ulimit", "nofile=1024", "--attest", "type=sbom", "--annotation", "k=v",
         "--sbom", "true", "--provenance", "mode=max", "--allow", "network.host", "app",
       ],
-      expected: .init(tool: .buildx, contextArgument: "app", contextPath: "app", dockerfilePath: "app/Dockerfile")),
+      expected: .init(tool: .buildx, contextArgument: "app", contextPath: "app", dockerfilePath: "app/Dockerfile")
+        .with {
+          $0.buildArguments = ["X=1"]
+          $0.cacheFrom = ["type=gha"]
+          $0.cacheTo = ["type=gha,mode=max"]
+          $0.builder = "b1"
+        }),
     .init(
       argv: [
         "docker", "buildx", "build", "--platform", "linux/amd64,linux/arm64", "--platform=linux/riscv64", "--push",
@@ -46,13 +52,15 @@ struct BuildCommandArgumentsTests {
       ],
       expected: .init(
         tool: .buildx, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile",
-        tags: ["r/a:1", "r/a:latest"], platforms: ["linux/amd64", "linux/arm64", "linux/riscv64"])),
+        tags: ["r/a:1", "r/a:latest"], platforms: ["linux/amd64", "linux/arm64", "linux/riscv64"]
+      ).with { $0.noCache = true }),
     .init(
       argv: [
         "docker", "--context", "remote", "-H", "ssh://host", "--debug", "buildx", "--builder", "k8s", "b", "-o", "out",
         ".",
       ],
-      expected: .init(tool: .buildx, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")),
+      expected: .init(tool: .buildx, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")
+        .with { $0.builder = "k8s" }),
     .init(
       argv: ["docker", "build", "-f", "-", "."],
       expected: .init(tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: nil)),
@@ -83,10 +91,32 @@ struct BuildCommandArgumentsTests {
       expected: .init(tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")),
     .init(
       argv: ["docker", "compose", "-f", "compose.yml", "--progress", "plain", "build", "--no-cache", "api", "worker"],
-      expected: .init(tool: .compose, hasProgressFlag: true, progress: "plain", services: ["api", "worker"])),
+      expected: .init(tool: .compose, hasProgressFlag: true, progress: "plain", services: ["api", "worker"])
+        .with { $0.noCache = true }),
     .init(
       argv: ["docker-compose", "build", "--build-arg", "A=1"],
-      expected: .init(tool: .compose)),
+      expected: .init(tool: .compose).with { $0.buildArguments = ["A=1"] }),
+    .init(
+      argv: [
+        "docker", "build", "--no-cache=false", "--no-cache-filter", "deps,test", "--no-cache-filter=lint",
+        "--build-arg", "GIT_SHA=3f2a", "--build-arg", "NPM_TOKEN", "--build-arg=EMPTY=", ".",
+      ],
+      expected: .init(tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile").with {
+        $0.noCacheFilter = ["deps", "test", "lint"]
+        $0.buildArguments = ["GIT_SHA=3f2a", "NPM_TOKEN", "EMPTY="]
+      }),
+    .init(
+      argv: [
+        "buildctl", "build", "--frontend", "dockerfile.v0", "--local", "context=.", "--opt", "build-arg:GIT_SHA=9c1d",
+        "--opt", "no-cache=", "--import-cache", "type=registry,ref=r/app:cache", "--export-cache",
+        "type=registry,ref=r/app:cache,mode=max",
+      ],
+      expected: .init(tool: .buildctl, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile").with {
+        $0.buildArguments = ["GIT_SHA=9c1d"]
+        $0.noCache = true
+        $0.cacheFrom = ["type=registry,ref=r/app:cache"]
+        $0.cacheTo = ["type=registry,ref=r/app:cache,mode=max"]
+      }),
     .init(
       argv: [
         "buildctl", "--addr", "tcp://buildkitd:1234", "build", "--frontend", "dockerfile.v0", "--local", "context=.",
@@ -128,5 +158,14 @@ struct BuildCommandArgumentsTests {
   func everyValueFlagConsumesItsValue(_ flag: String) {
     let parsed = BuildCommandArguments.parse(["docker", "buildx", "build", "--\(flag)", "value", "ctx"])
     #expect(parsed?.contextArgument == "ctx")
+  }
+}
+
+extension BuildCommandArguments {
+  /// A copy with `change` applied, for expected values with the fields the initialiser does not take.
+  fileprivate func with(_ change: (inout BuildCommandArguments) -> Void) -> BuildCommandArguments {
+    var copy = self
+    change(&copy)
+    return copy
   }
 }

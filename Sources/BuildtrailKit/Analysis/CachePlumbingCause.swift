@@ -1,0 +1,155 @@
+import BuildLog
+import BuildStore
+import Foundation
+
+/// A step missed with no input changed because of how the build reached its cache: `--no-cache`, a
+/// builder instance that started empty, a cache import that failed or did not hold the step.
+public struct CachePlumbingFinding: Sendable, Equatable, Encodable {
+  /// What went wrong, as the cause kind `why` reports.
+  public enum Kind: String, Sendable, Equatable, Encodable {
+    /// `--no-cache`, or `--no-cache-filter` naming the step's stage.
+    case noCache = "no-cache"
+    /// A new builder instance started with an empty cache and no cache was imported.
+    case newBuilder = "new-builder"
+    /// A cache import failed; the build ran without that cache.
+    case cacheImportFailed = "cache-import-failed"
+    /// The cache was imported but did not hold the step.
+    case cacheImportMissed = "cache-import-missed"
+  }
+
+  public var kind: Kind
+  /// The builder instance and driver, when the log names them.
+  public var builder: String?
+  public var driver: String?
+  /// The cache reference of a failed or missed import.
+  public var reference: String?
+  /// The import's error text.
+  public var error: String?
+  /// The `--no-cache-filter` stage that matched.
+  public var stage: String?
+
+  /// The cause in words.
+  public var summary: String {
+    switch kind {
+    case .noCache:
+      if let stage {
+        return
+          "the build ran with --no-cache-filter \(stage): no step of stage \(stage) could use the cache"
+      }
+      return "the build ran with --no-cache: no step could use the cache"
+    case .newBuilder:
+      return
+        "a new builder instance\(describedBuilder) started with an empty cache and no cache was imported"
+    case .cacheImportFailed:
+      let reason = error.map { ": \(Self.oneLine($0))" } ?? ""
+      return
+        "the cache import from \(reference ?? "the cache") failed\(reason); the builder\(describedBuilder) had no cache for this step"
+    case .cacheImportMissed:
+      return
+        "the cache imported from \(reference ?? "the cache") did not hold this step, and the builder\(describedBuilder) had no cache of its own"
+    }
+  }
+
+  /// What to change.
+  public var advice: String {
+    switch kind {
+    case .noCache:
+      return stage == nil
+        ? "drop --no-cache, or rebuild only what must be fresh with --no-cache-filter STAGE"
+        : "drop --no-cache-filter \(stage ?? "") if the stage need not be rebuilt every time"
+    case .newBuilder:
+      return
+        "import a cache into the new builder (--cache-from type=registry,ref=… or type=gha, with a matching "
+        + "--cache-to …,mode=max on the default branch), or build on a persistent builder"
+    case .cacheImportFailed:
+      return
+        "check that \(reference ?? "the cache") exists and that the build can read it (a first run, a wrong "
+        + "ref or missing credentials), and that a build exports it with --cache-to"
+    case .cacheImportMissed:
+      return
+        "export the cache with --cache-to …,mode=max (mode=min keeps only the final stage's layers) from a build "
+        + "of the same target and branch"
+    }
+  }
+
+  private var describedBuilder: String {
+    switch (builder, driver) {
+    case (let name?, let driver?): return " (\"\(name)\", \(driver) driver)"
+    case (let name?, nil): return " (\"\(name)\")"
+    case (nil, let driver?): return " (\(driver) driver)"
+    case (nil, nil): return ""
+    }
+  }
+
+  private static func oneLine(_ text: String) -> String {
+    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    return flat.count > 160 ? String(flat.prefix(159)) + "…" : flat
+  }
+}
+
+/// Reads a build's cache plumbing for why a step missed with no input changed. A builder whose cache
+/// was pruned keeps its instance (same name, not booted for the build, no import): that stays
+/// "the builder's cache was lost".
+struct CachePlumbingCause {
+  var build: BuildDetail
+  var baseline: BuildDetail
+
+  func finding(for step: StoredStep) -> CachePlumbingFinding? {
+    let plumbing = build.cachePlumbing
+    let builder = build.builderName
+    let driver = build.driver
+    if let plumbing, plumbing.commandKnown {
+      if plumbing.noCache {
+        return CachePlumbingFinding(kind: .noCache, builder: builder, driver: driver)
+      }
+      if let stage = step.stage,
+        plumbing.noCacheFilter.contains(where: { $0.lowercased() == stage.lowercased() })
+      {
+        return CachePlumbingFinding(kind: .noCache, builder: builder, driver: driver, stage: stage)
+      }
+    }
+    let imports = plumbing?.cacheImports ?? Self.importsFromSteps(of: build)
+    if let failed = imports.first(where: { $0.outcome == .failed }),
+      !imports.contains(where: { $0.outcome == .imported })
+    {
+      return CachePlumbingFinding(
+        kind: .cacheImportFailed, builder: builder, driver: driver, reference: failed.reference,
+        error: failed.error)
+    }
+    guard isNewBuilder else { return nil }
+    if let imported = imports.first(where: { $0.outcome == .imported }) {
+      return CachePlumbingFinding(
+        kind: .cacheImportMissed, builder: builder, driver: driver, reference: imported.reference)
+    }
+    return CachePlumbingFinding(kind: .newBuilder, builder: builder, driver: driver)
+  }
+
+  /// For builds recorded before schema 7: the cache imports read again from the stored steps.
+  static func importsFromSteps(of build: BuildDetail) -> [BuilderEvidence.CacheImport] {
+    build.steps.filter { $0.kind == .cacheImport }.map { step in
+      let prefix = "importing cache manifest from "
+      let text =
+        step.name.range(of: prefix).map { String(step.name[$0.upperBound...]) } ?? step.name
+      let outcome: BuilderEvidence.ImportOutcome =
+        step.status == .error
+        ? .failed : step.status == .done || step.status == .cached ? .imported : .unfinished
+      return BuilderEvidence.CacheImport(reference: text, outcome: outcome, error: step.errorText)
+    }
+  }
+
+  /// buildx booted the builder for this build, or the build ran on another instance than the baseline
+  /// with a driver that keeps its cache per instance (not the Docker daemon's own builder).
+  private var isNewBuilder: Bool {
+    if build.cachePlumbing?.bootedBuilder
+      ?? build.steps.contains(where: {
+        $0.kind == .internal && $0.name.hasSuffix("booting buildkit")
+      })
+    {
+      return true
+    }
+    guard let now = build.builderName, let then = baseline.builderName, now != then else {
+      return false
+    }
+    return build.driver != "docker"
+  }
+}
