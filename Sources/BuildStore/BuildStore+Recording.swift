@@ -83,7 +83,8 @@ extension BuildStore {
           path: $0.path, role: $0.role, sha256: $0.sha256, bytes: $0.bytes, content: $0.content)
       }, contextManifest: b.contextManifest, failure: b.failure)
     portable.buildArguments = b.buildArguments
-    portable.cachePlumbing = (b.cachePlumbing ?? CachePlumbingFact(commandKnown: false)).with(log: p)
+    portable.cachePlumbing = (b.cachePlumbing ?? CachePlumbingFact(commandKnown: false)).with(
+      log: p)
     return portable
   }
 

@@ -5,7 +5,8 @@ import Foundation
 
 struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Compare two builds step by step: cache state, durations, context, base images, inputs.",
+    abstract:
+      "Compare two builds step by step: cache state, durations, context, base images, inputs.",
     discussion: "buildtrail diff 41 42")
 
   @Argument(help: "The older build.") var before: Int64
@@ -17,7 +18,8 @@ struct Diff: ParsableCommand {
   func run() throws {
     try store.render { history in
       let diff = try BuildComparison(store: history).diff(before, after)
-      return BuildDiffRenderer(format: output.format, terminal: .standardOutput(), showAll: all).render(diff)
+      return BuildDiffRenderer(format: output.format, terminal: .standardOutput(), showAll: all)
+        .render(diff)
     }
   }
 }

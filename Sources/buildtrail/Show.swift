@@ -12,14 +12,17 @@ struct Show: ParsableCommand {
       """)
 
   @Argument(help: "The build id (default: the latest build).") var build: Int64?
-  @Option(name: .long, help: "Print one step's kept output: its vertex number, or text its name contains.")
+  @Option(
+    name: .long, help: "Print one step's kept output: its vertex number, or text its name contains."
+  )
   var step: String?
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
     try store.render { history in
-      try BuildView(store: history, terminal: .standardOutput(), format: output.format).render(buildID: build, step: step)
+      try BuildView(store: history, terminal: .standardOutput(), format: output.format).render(
+        buildID: build, step: step)
     }
   }
 }

@@ -61,7 +61,10 @@ package final class OutputTail {
 
   /// The lines, oldest first.
   package var lines: [String] {
-    let order = storage.count < limit ? Array(0..<storage.count) : Array(next..<limit) + Array(0..<next)
-    return order.map { String(decoding: UnsafeBufferPointer(start: storage[$0], count: lengths[$0]), as: UTF8.self) }
+    let order =
+      storage.count < limit ? Array(0..<storage.count) : Array(next..<limit) + Array(0..<next)
+    return order.map {
+      String(decoding: UnsafeBufferPointer(start: storage[$0], count: lengths[$0]), as: UTF8.self)
+    }
   }
 }

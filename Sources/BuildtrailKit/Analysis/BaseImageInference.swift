@@ -23,7 +23,9 @@ struct BaseImageInference {
     guard evidence != .none else { return .unknown(Self.noInputs) }
     // A digest in the log (or from the daemon) was compared already: the image did not change.
     let images = build.baseImages.filter { $0.stage == root.stage }
-    if !images.isEmpty, images.allSatisfy({ $0.digest != nil }) { return .cacheLost(mounts: mounts) }
+    if !images.isEmpty, images.allSatisfy({ $0.digest != nil }) {
+      return .cacheLost(mounts: mounts)
+    }
     guard !mounts.contains(where: { $0.state == .cold }),
       let references = stageReferences(startingAt: root)
     else { return .cacheLost(mounts: mounts) }

@@ -29,7 +29,9 @@ public struct BuildDiff: Sendable {
     /// The step's name in the newer build, else in the older.
     public var name: String { after?.name ?? before?.name ?? key }
     /// Seconds more (positive) or less in the newer build; executed steps only.
-    public var secondsDelta: Double { (after?.durationSeconds ?? 0) - (before?.durationSeconds ?? 0) }
+    public var secondsDelta: Double {
+      (after?.durationSeconds ?? 0) - (before?.durationSeconds ?? 0)
+    }
   }
 
   public struct BaseImageChange: Sendable, Codable, Equatable {
@@ -67,8 +69,10 @@ public struct BuildDiff: Sendable {
     steps = deltas
 
     var images: [BaseImageChange] = []
-    let oldImages = Dictionary(before.baseImages.map { ($0.reference, $0.digest) }, uniquingKeysWith: { a, _ in a })
-    let newImages = Dictionary(after.baseImages.map { ($0.reference, $0.digest) }, uniquingKeysWith: { a, _ in a })
+    let oldImages = Dictionary(
+      before.baseImages.map { ($0.reference, $0.digest) }, uniquingKeysWith: { a, _ in a })
+    let newImages = Dictionary(
+      after.baseImages.map { ($0.reference, $0.digest) }, uniquingKeysWith: { a, _ in a })
     for reference in Set(oldImages.keys).union(newImages.keys).sorted() {
       let b = oldImages[reference] ?? nil
       let a = newImages[reference] ?? nil
@@ -85,7 +89,9 @@ public struct BuildDiff: Sendable {
       let b = oldInputs[path]
       let a = newInputs[path]
       if b?.sha256 != a?.sha256 {
-        changes.append(InputChange(path: path, role: (a ?? b)?.role.rawValue ?? "", before: b?.sha256, after: a?.sha256))
+        changes.append(
+          InputChange(
+            path: path, role: (a ?? b)?.role.rawValue ?? "", before: b?.sha256, after: a?.sha256))
       }
     }
     inputs = changes

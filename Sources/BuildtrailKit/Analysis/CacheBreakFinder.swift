@@ -193,8 +193,9 @@ public struct CacheBreakFinder {
   /// Causes that explain one build's miss and say nothing of the next.
   static func isOneOff(_ cause: MissCause?) -> Bool {
     guard let cause else { return true }
-    return ["cache-lost", "base-image", "dependencies", "no-baseline", "unknown", "failed-earlier"].contains(
-      cause.kind)
+    return ["cache-lost", "base-image", "dependencies", "no-baseline", "unknown", "failed-earlier"]
+      .contains(
+        cause.kind)
   }
 
   /// The stretch where the step broke: a miss after a hit that starts a run of mostly misses to the end

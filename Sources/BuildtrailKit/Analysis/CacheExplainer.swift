@@ -8,14 +8,18 @@ public struct CacheExplainer {
   public var store: BuildStore
   public var environment: [String: String]
 
-  public init(store: BuildStore, environment: [String: String] = ProcessInfo.processInfo.environment) {
+  public init(
+    store: BuildStore, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) {
     self.store = store
     self.environment = environment
   }
 
   /// Explains build `buildID` (the latest when nil) against `against` (chosen when nil).
   public func explain(buildID: Int64? = nil, against: Int64? = nil) throws -> CacheExplanation {
-    guard let id = try buildID ?? store.latestBuildID() else { throw StoreError.emptyHistory(path: store.path) }
+    guard let id = try buildID ?? store.latestBuildID() else {
+      throw StoreError.emptyHistory(path: store.path)
+    }
     guard let build = try store.build(id: id) else { throw StoreError.noSuchBuild(String(id)) }
     let (baseline, reason) = try chooseBaseline(for: build, against: against)
     var explanation = try explain(build, against: baseline, reason: reason)
@@ -29,16 +33,23 @@ public struct CacheExplainer {
   /// The latest earlier successful build of the same target on the same branch, else on the default branch.
   func chooseBaseline(for build: BuildDetail, against: Int64?) throws -> (BuildDetail?, String) {
     if let against {
-      guard let chosen = try store.build(id: against) else { throw StoreError.noSuchBuild(String(against)) }
+      guard let chosen = try store.build(id: against) else {
+        throw StoreError.noSuchBuild(String(against))
+      }
       return (chosen, "build \(against), as asked (--against)")
     }
     let target = build.summary.target
     let what = target.map { "target \($0)" } ?? "the default target"
     let branch = build.summary.branch
-    let git = build.git?.root.flatMap { try? GitHistory(root: URL(fileURLWithPath: $0), environment: environment) }
+    let git = build.git?.root.flatMap {
+      try? GitHistory(root: URL(fileURLWithPath: $0), environment: environment)
+    }
     let picker = BaselinePicker(store: store, build: build, git: git)
     if let choice = try picker.pick(branch: branch, target: target, preferAncestor: false) {
-      return (choice.build, "build \(choice.build.summary.id): the latest earlier successful build of \(choice.stages ?? what) on \(branch ?? "any branch")")
+      return (
+        choice.build,
+        "build \(choice.build.summary.id): the latest earlier successful build of \(choice.stages ?? what) on \(branch ?? "any branch")"
+      )
     }
     var defaults = ["main", "master"]
     if let name = git?.defaultBranch() {
@@ -47,25 +58,39 @@ public struct CacheExplainer {
     for name in defaults where name != branch {
       if let choice = try picker.pick(branch: name, target: target, preferAncestor: true) {
         let ancestor = choice.isAncestor ? " whose commit is an ancestor of this build's" : ""
-        return (choice.build, "build \(choice.build.summary.id): no earlier successful build on \(branch ?? "this branch"); the latest of \(choice.stages ?? what)\(ancestor) on the default branch \(name)")
+        return (
+          choice.build,
+          "build \(choice.build.summary.id): no earlier successful build on \(branch ?? "this branch"); the latest of \(choice.stages ?? what)\(ancestor) on the default branch \(name)"
+        )
       }
     }
-    return (nil, "no earlier successful build of \(what) on \(branch ?? "any branch") or the default branch")
+    return (
+      nil,
+      "no earlier successful build of \(what) on \(branch ?? "any branch") or the default branch"
+    )
   }
 
-  func explain(_ build: BuildDetail, against baseline: BuildDetail?, reason: String) throws -> CacheExplanation {
+  func explain(_ build: BuildDetail, against baseline: BuildDetail?, reason: String) throws
+    -> CacheExplanation
+  {
     var explanation = CacheExplanation(
-      build: build, baseline: baseline, baselineReason: reason, evidence: .none, commits: [], rootMisses: [], notes: [])
+      build: build, baseline: baseline, baselineReason: reason, evidence: .none, commits: [],
+      rootMisses: [], notes: [])
     let executed = build.steps.filter { $0.kind.isCacheable && $0.status.ranOrFailed }
     guard let baseline else {
       guard !executed.isEmpty else { return explanation }
-      explanation.notes.append("no baseline build: record a successful build of this target first, or pass --against BUILD")
+      explanation.notes.append(
+        "no baseline build: record a successful build of this target first, or pass --against BUILD"
+      )
       explanation.rootMisses = groupWithoutDockerfile(executed, in: build).map {
-        RootMiss(step: $0.root, cause: .noBaseline("no earlier build to compare with"), cascade: $0.cascade)
+        RootMiss(
+          step: $0.root, cause: .noBaseline("no earlier build to compare with"), cascade: $0.cascade
+        )
       }
       return explanation
     }
-    let evidence = InputEvidence(store: store, before: baseline, after: build, environment: environment)
+    let evidence = InputEvidence(
+      store: store, before: baseline, after: build, environment: environment)
     explanation.evidence = evidence.source
     explanation.commits = evidence.commits
     explanation.notes += evidence.notes
@@ -82,10 +107,12 @@ public struct CacheExplainer {
     }
     if newDockerfile == nil {
       explanation.notes.append(
-        "no Dockerfile found for build \(build.summary.id) (record with --file, or keep the clone); steps are grouped by stage from the log alone")
+        "no Dockerfile found for build \(build.summary.id) (record with --file, or keep the clone); steps are grouped by stage from the log alone"
+      )
     }
     let context = CauseFinder(
-      build: build, baseline: baseline, evidence: evidence, dockerfile: newDockerfile, oldDockerfile: oldDockerfile,
+      build: build, baseline: baseline, evidence: evidence, dockerfile: newDockerfile,
+      oldDockerfile: oldDockerfile,
       dockerfilePath: dockerfilePath ?? "Dockerfile", store: store)
     var roots: [RootMiss] = []
     for group in group(executed, in: build, dockerfile: newDockerfile) {
@@ -103,19 +130,25 @@ public struct CacheExplainer {
       {
         cause = invocation
       } else if case .cacheLost = cause {
-        let mounts = try mountWarmth(of: [group.root] + group.cascade, build: build, dockerfile: newDockerfile)
-        cause = BaseImageInference(build: build, dockerfile: newDockerfile, evidence: evidence.source)
-          .cause(root: group.root, mounts: mounts)
+        let mounts = try mountWarmth(
+          of: [group.root] + group.cascade, build: build, dockerfile: newDockerfile)
+        cause = BaseImageInference(
+          build: build, dockerfile: newDockerfile, evidence: evidence.source
+        )
+        .cause(root: group.root, mounts: mounts)
       }
       explanation.notes += notes.filter { !explanation.notes.contains($0) }
-      roots.append(RootMiss(step: group.root, cause: cause, cascade: group.cascade, upstream: upstream))
+      roots.append(
+        RootMiss(step: group.root, cause: cause, cascade: group.cascade, upstream: upstream))
     }
     explanation.rootMisses = try StructuralBreak.annotate(roots, of: build, store: store)
     return explanation
   }
 
   /// For RUN steps with cache mounts: how warm each mount was, from the tool's output.
-  func mountWarmth(of steps: [StoredStep], build: BuildDetail, dockerfile: Dockerfile?) throws -> [MountWarmth] {
+  func mountWarmth(of steps: [StoredStep], build: BuildDetail, dockerfile: Dockerfile?) throws
+    -> [MountWarmth]
+  {
     var result: [MountWarmth] = []
     for step in steps where step.kind == .run {
       let instruction = dockerfile?.step(matching: step.name)?.step.instruction
@@ -124,7 +157,8 @@ public struct CacheExplainer {
         let spec = step.name[range.upperBound...].prefix { $0 != " " }
         targets = spec.split(separator: ",").compactMap { part in
           let kv = part.split(separator: "=", maxSplits: 1)
-          return kv.count == 2 && ["target", "dst", "destination"].contains(String(kv[0])) ? String(kv[1]) : nil
+          return kv.count == 2 && ["target", "dst", "destination"].contains(String(kv[0]))
+            ? String(kv[1]) : nil
         }
       }
       guard let target = targets.first else { continue }
@@ -147,7 +181,9 @@ public struct CacheExplainer {
 
   /// Root misses and their cascades: within a stage the first executed step is a root and later ones
   /// cascade; a stage built FROM a missed stage, or copying from it, cascades from that stage's root.
-  func group(_ executed: [StoredStep], in build: BuildDetail, dockerfile: Dockerfile?) -> [MissGroup] {
+  func group(_ executed: [StoredStep], in build: BuildDetail, dockerfile: Dockerfile?)
+    -> [MissGroup]
+  {
     guard let dockerfile else { return groupWithoutDockerfile(executed, in: build) }
     var located: [(stage: Int, index: Int, step: StoredStep)] = []
     var unplaced: [StoredStep] = []
@@ -170,8 +206,10 @@ public struct CacheExplainer {
           continue
         }
         let instruction = stage.steps.first { $0.index == entry.index }?.instruction
-        let fromStages = ([instruction?.copyFrom] + (instruction?.mounts.map(\.from) ?? [])).compactMap { $0 }
-        if let source = fromStages.compactMap({ name in self.stageIndex(name, in: dockerfile) }).first(where: { dirtyStage[$0] != nil }),
+        let fromStages = ([instruction?.copyFrom] + (instruction?.mounts.map(\.from) ?? []))
+          .compactMap { $0 }
+        if let source = fromStages.compactMap({ name in self.stageIndex(name, in: dockerfile) })
+          .first(where: { dirtyStage[$0] != nil }),
           let root = dirtyStage[source]
         {
           groups[root].cascade.append(entry.step)
@@ -195,7 +233,9 @@ public struct CacheExplainer {
   func groupWithoutDockerfile(_ executed: [StoredStep], in build: BuildDetail) -> [MissGroup] {
     var groups: [MissGroup] = []
     var byStage: [String: Int] = [:]
-    for step in executed.sorted(by: { ($0.stage ?? "", $0.index ?? 0, $0.position) < ($1.stage ?? "", $1.index ?? 0, $1.position) }) {
+    for step in executed.sorted(by: {
+      ($0.stage ?? "", $0.index ?? 0, $0.position) < ($1.stage ?? "", $1.index ?? 0, $1.position)
+    }) {
       let stage = [step.service, step.platform, step.stage].compactMap { $0 }.joined(separator: " ")
       if let root = byStage[stage] {
         groups[root].cascade.append(step)

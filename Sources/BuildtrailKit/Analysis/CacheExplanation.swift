@@ -32,7 +32,9 @@ public struct CacheExplanation: Sendable {
   /// The failing step's decisive lines, and the change they point to (failed builds only).
   public var failure: FailureExplanation? = nil
   /// The failing step, if the build failed.
-  public var failedStep: StoredStep? { build.steps.first { $0.status == .error && $0.kind != .cacheImport } }
+  public var failedStep: StoredStep? {
+    build.steps.first { $0.status == .error && $0.kind != .cacheImport }
+  }
 
   /// The one-line answer: what was rebuilt, how long it took, and why.
   public var verdict: String {
@@ -46,14 +48,17 @@ public struct CacheExplanation: Sendable {
       if baseline == nil && cacheable.allSatisfy({ $0.status == .cached }) == false {
         parts.append("no baseline to compare with; \(build.summary.stepsExecuted) steps ran")
       } else {
-        parts.append("no step lost its cache (\(build.summary.stepsCached) of \(build.summary.stepsTotal) cached)")
+        parts.append(
+          "no step lost its cache (\(build.summary.stepsCached) of \(build.summary.stepsTotal) cached)"
+        )
       }
       return parts.joined(separator: "; ")
     }
     let steps = rebuiltSteps == 1 ? "1 step" : "\(rebuiltSteps) steps"
     var causes: [String] = []
     for miss in rootMisses where !causes.contains(miss.summary) { causes.append(miss.summary) }
-    parts.append("rebuilt \(steps) (+\(formatSeconds(costSeconds))): " + causes.joined(separator: "; "))
+    parts.append(
+      "rebuilt \(steps) (+\(formatSeconds(costSeconds))): " + causes.joined(separator: "; "))
     return parts.joined(separator: "; ")
   }
 }
@@ -86,7 +91,8 @@ public enum MissCause: Sendable {
   /// (`reordered`, `regrouped`, `comments`, `hashes`, `rewritten`).
   case dependenciesUnchanged(file: String, rewrite: [String])
   /// `.dockerignore` changed: patterns added and removed, and the context size before and after.
-  case dockerignore(file: String, added: [String], removed: [String], contextBefore: Int64?, contextAfter: Int64?)
+  case dockerignore(
+    file: String, added: [String], removed: [String], contextBefore: Int64?, contextAfter: Int64?)
   /// The Dockerfile changed at this step (or an ENV/ARG before it): the instruction before and after.
   case dockerfile(file: String, change: String, before: String?, after: String?, line: Int?)
   /// Files the step copies or mounts changed (the first few, and how many in all).
@@ -115,7 +121,8 @@ public enum MissCause: Sendable {
     case .dependencies(let file, let changes):
       guard !changes.isEmpty else { return "\(file) changed" }
       let shown = changes.prefix(4).map(\.summary).joined(separator: ", ")
-      return "\(file) changed: \(shown)" + (changes.count > 4 ? ", and \(changes.count - 4) more" : "")
+      return "\(file) changed: \(shown)"
+        + (changes.count > 4 ? ", and \(changes.count - 4) more" : "")
     case .dependenciesUnchanged(let file, let rewrite):
       let how = rewrite.isEmpty ? "" : " (\(rewrite.joined(separator: ", ")))"
       return "\(file) changed, but no package changed" + how
@@ -123,18 +130,22 @@ public enum MissCause: Sendable {
       var what = (removed.map { "-\($0)" } + added.map { "+\($0)" }).joined(separator: " ")
       if what.isEmpty { what = "reworded" }
       var text = "\(file) changed: \(what)"
-      if let before, let after { text += " (context \(formatBytes(before)) → \(formatBytes(after)))" }
+      if let before, let after {
+        text += " (context \(formatBytes(before)) → \(formatBytes(after)))"
+      }
       return text
     case .dockerfile(let file, let change, _, _, _):
       return "\(file) changed: \(change)"
     case .files(let source, let paths, let count):
       let listed = paths.prefix(3).joined(separator: ", ")
-      return "\(count) file\(count == 1 ? "" : "s") changed under \(source): \(listed)" + (count > 3 ? ", …" : "")
+      return "\(count) file\(count == 1 ? "" : "s") changed under \(source): \(listed)"
+        + (count > 3 ? ", …" : "")
     case .baseImage(let reference, let before, let after):
       return "base image \(reference) changed: \(shortDigest(before)) → \(shortDigest(after))"
     case .cacheLost(let mounts):
       let warmth = mounts.map(\.summary).joined(separator: ", ")
-      return "no input changed: the builder's cache was lost" + (warmth.isEmpty ? "" : " (\(warmth))")
+      return "no input changed: the builder's cache was lost"
+        + (warmth.isEmpty ? "" : " (\(warmth))")
     case .baseImageInferred(let references, let mounts):
       return BaseImageInference.summary(references: references, mounts: mounts)
     case .unknown(let why):
@@ -143,7 +154,8 @@ public enum MissCause: Sendable {
       return why
     case .failedEarlier(let build, let commit):
       let at = commit.map { " (\($0.prefix(8)))" } ?? ""
-      return "this step failed in build \(build)\(at), and a failed step leaves nothing in the cache"
+      return
+        "this step failed in build \(build)\(at), and a failed step leaves nothing in the cache"
     case .buildArgument(let change):
       return change.summary
     case .cachePlumbing(let finding):
@@ -186,9 +198,14 @@ public struct MountWarmth: Sendable, Codable, Equatable {
   public var summary: String {
     let packages = (total ?? 0) == 1 ? "package" : "packages"
     switch state {
-    case .cold: return "\(tool) cache mount \(target) cold: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
-    case .warm: return "\(tool) cache mount \(target) warm: \(total ?? 0) \(packages) from the cache"
-    case .partial: return "\(tool) cache mount \(target) partly warm: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
+    case .cold:
+      return
+        "\(tool) cache mount \(target) cold: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
+    case .warm:
+      return "\(tool) cache mount \(target) warm: \(total ?? 0) \(packages) from the cache"
+    case .partial:
+      return
+        "\(tool) cache mount \(target) partly warm: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
     case .unknown: return "\(tool) cache mount \(target): warmth unknown"
     }
   }
@@ -221,19 +238,24 @@ public struct MountWarmth: Sendable, Codable, Equatable {
         evidence.append(t)
       } else if t.hasPrefix("Using cached ") {
         cached += 1
-      } else if t.hasPrefix("Downloading ") && (t.hasSuffix(".whl") || t.hasSuffix(".tar.gz") || t.contains(".whl ")) {
+      } else if t.hasPrefix("Downloading ")
+        && (t.hasSuffix(".whl") || t.hasSuffix(".tar.gz") || t.contains(".whl "))
+      {
         downloading += 1
       }
     }
     if let installed {
       let p = prepared ?? 0
-      let state: State = installed == 0 ? .unknown : p == 0 ? .warm : p >= installed ? .cold : .partial
-      return MountWarmth(target: target, tool: "uv", state: state, fetched: p, total: installed, evidence: evidence)
+      let state: State =
+        installed == 0 ? .unknown : p == 0 ? .warm : p >= installed ? .cold : .partial
+      return MountWarmth(
+        target: target, tool: "uv", state: state, fetched: p, total: installed, evidence: evidence)
     }
     if downloading + cached > 0 {
       let state: State = downloading == 0 ? .warm : cached == 0 ? .cold : .partial
       return MountWarmth(
-        target: target, tool: "pip", state: state, fetched: downloading, total: downloading + cached,
+        target: target, tool: "pip", state: state, fetched: downloading,
+        total: downloading + cached,
         evidence: ["\(downloading) Downloading, \(cached) Using cached"])
     }
     return nil

@@ -8,14 +8,16 @@ public struct GitHistory: Sendable {
   private let environment: [String: String]
 
   /// Opens the repository at `root`; throws ``BuildInputsError/gitNotFound`` when git is missing.
-  public init(root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+  public init(root: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws
+  {
     self.root = root
     self.environment = environment
     self.executable = try GitMetadata.executable(environment: environment)
   }
 
   private func run(_ arguments: [String]) throws -> GitMetadata.Subprocess.Result {
-    try GitMetadata.Runner(executable: executable, directory: root, environment: environment).run(arguments)
+    try GitMetadata.Runner(executable: executable, directory: root, environment: environment).run(
+      arguments)
   }
 
   /// Whether the clone holds `commit` (a depth-1 clone does not hold its parents).
@@ -62,7 +64,8 @@ public struct GitHistory: Sendable {
     if let r = try? run(["symbolic-ref", "--short", "refs/remotes/origin/HEAD"]), r.status == 0 {
       return String(r.outputText.split(separator: "/", maxSplits: 1).last ?? "")
     }
-    for name in ["main", "master"] where (try? run(["rev-parse", "--verify", "--quiet", "refs/heads/\(name)"]).status) == 0 {
+    for name in ["main", "master"]
+    where (try? run(["rev-parse", "--verify", "--quiet", "refs/heads/\(name)"]).status) == 0 {
       return name
     }
     return nil

@@ -33,15 +33,25 @@ struct InputEvidence {
         } else {
           let missing = history.contains(a) ? b : a
           notes.append(
-            "commit \(missing.prefix(12)) is not in the clone at \(root) (a shallow clone?); using the inputs recorded with the builds")
+            "commit \(missing.prefix(12)) is not in the clone at \(root) (a shallow clone?); using the inputs recorded with the builds"
+          )
         }
       } catch {
-        notes.append(((error as? LocalizedError)?.errorDescription ?? "\(error)") + "; using the inputs recorded with the builds")
+        notes.append(
+          ((error as? LocalizedError)?.errorDescription ?? "\(error)")
+            + "; using the inputs recorded with the builds")
       }
-    } else if before.git?.commit != nil, after.git?.root == nil || after.git?.root.map({ !FileManager.default.fileExists(atPath: $0) }) == true {
-      notes.append("the clone the build was recorded in is not here; using the inputs recorded with the builds")
+    } else if before.git?.commit != nil,
+      after.git?.root == nil
+        || after.git?.root.map({ !FileManager.default.fileExists(atPath: $0) }) == true
+    {
+      notes.append(
+        "the clone the build was recorded in is not here; using the inputs recorded with the builds"
+      )
     }
-    if source == .none, !after.inputs.isEmpty || (try? store.contextManifest(buildID: after.summary.id)) != nil {
+    if source == .none,
+      !after.inputs.isEmpty || (try? store.contextManifest(buildID: after.summary.id)) != nil
+    {
       source = .snapshots
     }
     changedContextFiles = computeChangedFiles()
@@ -49,7 +59,9 @@ struct InputEvidence {
 
   /// `path` relative to the context → relative to the repository root, as snapshots and git name files.
   func repositoryPath(_ contextRelative: String) -> String {
-    guard let context = after.context?.path, context != ".", !context.hasPrefix("/") else { return contextRelative }
+    guard let context = after.context?.path, context != ".", !context.hasPrefix("/") else {
+      return contextRelative
+    }
     return context + "/" + contextRelative
   }
 
@@ -66,16 +78,21 @@ struct InputEvidence {
   /// Whether the file is known at both builds (so a nil means "did not exist" rather than "not recorded").
   func isTracked(_ repositoryPath: String) -> Bool {
     if git != nil { return true }
-    return after.inputs.contains { $0.path == repositoryPath } || before.inputs.contains { $0.path == repositoryPath }
+    return after.inputs.contains { $0.path == repositoryPath }
+      || before.inputs.contains { $0.path == repositoryPath }
   }
 
   private func computeChangedFiles() -> [String]? {
     if let git, let a = before.git?.commit, let b = after.git?.commit {
       guard let files = try? git.changedFiles(from: a, to: b) else { return nil }
-      let prefix = after.context.map { $0.path == "." || $0.path.hasPrefix("/") ? "" : $0.path + "/" } ?? ""
-      let inContext = files.compactMap { $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil }
+      let prefix =
+        after.context.map { $0.path == "." || $0.path.hasPrefix("/") ? "" : $0.path + "/" } ?? ""
+      let inContext = files.compactMap {
+        $0.hasPrefix(prefix) ? String($0.dropFirst(prefix.count)) : nil
+      }
       // What `.dockerignore` keeps out of the context cannot have missed the cache (it still counts itself).
-      let ignorePath = after.inputs.first { $0.role == .dockerignore }?.path ?? repositoryPath(".dockerignore")
+      let ignorePath =
+        after.inputs.first { $0.role == .dockerignore }?.path ?? repositoryPath(".dockerignore")
       guard let ignore = git.content(of: ignorePath, at: b) else { return inContext }
       let matcher = DockerignoreMatcher(text: String(decoding: ignore, as: UTF8.self))
       return inContext.filter { $0 == ".dockerignore" || !matcher.isExcluded($0) }

@@ -3,7 +3,9 @@ import Foundation
 /// Where the history lives: `--db`, else `BUILDTRAIL_DB`, else `$XDG_DATA_HOME/buildtrail/history.db`
 /// (`~/.local/share/buildtrail/history.db`).
 public enum DatabaseLocation {
-  public static func resolve(flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+  public static func resolve(
+    flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+  ) -> String {
     if let flag, !flag.isEmpty { return flag }
     if let env = environment["BUILDTRAIL_DB"], !env.isEmpty { return env }
     let dataHome =

@@ -41,7 +41,8 @@ public enum DependencyFileKind: String, Sendable, Codable, CaseIterable {
   public var isLockfile: Bool {
     switch self {
     case .requirements, .pyproject, .packageJSON, .goMod: return false
-    case .uvLock, .poetryLock, .packageLock, .yarnLock, .pnpmLock, .cargoLock, .goSum, .gemfileLock, .composerLock:
+    case .uvLock, .poetryLock, .packageLock, .yarnLock, .pnpmLock, .cargoLock, .goSum, .gemfileLock,
+      .composerLock:
       return true
     }
   }
@@ -51,7 +52,8 @@ public enum DependencyFileKind: String, Sendable, Codable, CaseIterable {
     switch self {
     case .uvLock, .poetryLock, .requirements, .pyproject: return DependencyFile.pep503(name)
     case .composerLock: return name.lowercased()
-    case .packageLock, .yarnLock, .pnpmLock, .packageJSON, .cargoLock, .goSum, .goMod, .gemfileLock: return name
+    case .packageLock, .yarnLock, .pnpmLock, .packageJSON, .cargoLock, .goSum, .goMod, .gemfileLock:
+      return name
     }
   }
 }
@@ -141,7 +143,9 @@ public struct DependencyFileError: Error, LocalizedError, Equatable {
 /// Reads dependency files into package lists and compares them.
 public enum DependencyFile {
   /// The packages a file states, sorted by name; names normalised per ecosystem (PEP 503 for Python: lowercase, runs of `-_.` → `-`); empty or blank data gives [], binary data throws.
-  public static func packages(in data: Data, kind: DependencyFileKind, path: String) throws -> [DependencyPackage] {
+  public static func packages(in data: Data, kind: DependencyFileKind, path: String) throws
+    -> [DependencyPackage]
+  {
     guard let text = try Text(data: data, path: path) else { return [] }
     let found: [DependencyPackage]
     switch kind {
@@ -158,11 +162,13 @@ public enum DependencyFile {
     case .gemfileLock: found = try gemfileLockPackages(text)
     case .composerLock: found = try composerLockPackages(text)
     }
-    return sortedUnique(found.map { DependencyPackage(name: kind.normalizedName($0.name), version: $0.version) })
+    return sortedUnique(
+      found.map { DependencyPackage(name: kind.normalizedName($0.name), version: $0.version) })
   }
 
   /// What changed between two versions of a file: added, removed, upgraded/downgraded (by version comparison), changed (specifier changes or incomparable versions); sorted by kind then name.
-  public static func diff(old: [DependencyPackage], new: [DependencyPackage]) -> [DependencyChange] {
+  public static func diff(old: [DependencyPackage], new: [DependencyPackage]) -> [DependencyChange]
+  {
     let before = Dictionary(grouping: old, by: \.name).mapValues { Set($0.map(\.version)) }
     let after = Dictionary(grouping: new, by: \.name).mapValues { Set($0.map(\.version)) }
     var changes: [DependencyChange] = []

@@ -29,10 +29,14 @@ extension DependencyFile {
       }
       lines.append(Self.withoutCarriageReturn(Substring(string.utf8[start...])))
       self.lines = lines
-      for (index, line) in lines.enumerated() where line.utf8.first == 0x3C || line.utf8.first == 0x3E {
-        if line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") || line == "<<<<<<<" || line == ">>>>>>>" {
+      for (index, line) in lines.enumerated()
+      where line.utf8.first == 0x3C || line.utf8.first == 0x3E {
+        if line.hasPrefix("<<<<<<< ") || line.hasPrefix(">>>>>>> ") || line == "<<<<<<<"
+          || line == ">>>>>>>"
+        {
           throw DependencyFileError(
-            path: path, line: index + 1, reason: "unresolved merge conflict marker `\(line.prefix(40))`")
+            path: path, line: index + 1,
+            reason: "unresolved merge conflict marker `\(line.prefix(40))`")
         }
       }
     }
@@ -52,10 +56,14 @@ extension DependencyFile {
         value = try JSONSerialization.jsonObject(with: Data(string.utf8))
       } catch {
         let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-        let reason = detail.map { "not valid JSON: " + $0.trimmingCharacters(in: CharacterSet(charactersIn: ". ")) }
+        let reason = detail.map {
+          "not valid JSON: " + $0.trimmingCharacters(in: CharacterSet(charactersIn: ". "))
+        }
         throw self.error(reason ?? "not valid JSON", line: detail.flatMap(jsonErrorLine))
       }
-      guard let object = value as? [String: Any] else { throw self.error("not a JSON object at the top level") }
+      guard let object = value as? [String: Any] else {
+        throw self.error("not a JSON object at the top level")
+      }
       return object
     }
 
@@ -82,12 +90,15 @@ extension DependencyFile {
   }
 
   /// The count of leading spaces.
-  static func indent<S: StringProtocol>(of line: S) -> Int { line.prefix(while: { $0 == " " }).count }
+  static func indent<S: StringProtocol>(of line: S) -> Int {
+    line.prefix(while: { $0 == " " }).count
+  }
 
   /// The text without one pair of surrounding single or double quotes.
   static func unquote<S: StringProtocol>(_ text: S) -> Substring {
     let slice = Substring(text)
-    if slice.count >= 2, let first = slice.first, first == "\"" || first == "'", slice.last == first {
+    if slice.count >= 2, let first = slice.first, first == "\"" || first == "'", slice.last == first
+    {
       return slice.dropFirst().dropLast()
     }
     return slice

@@ -5,11 +5,15 @@ extension DependencyFile {
   static func packageLockPackages(_ text: Text) throws -> [DependencyPackage] {
     let object = try text.jsonObject()
     if let packages = object["packages"] {
-      guard let entries = packages as? [String: Any] else { throw text.error("`packages` is not an object") }
+      guard let entries = packages as? [String: Any] else {
+        throw text.error("`packages` is not an object")
+      }
       var found: [DependencyPackage] = []
       for (key, value) in entries {
         guard let marker = key.range(of: "node_modules/", options: .backwards) else { continue }
-        guard let entry = value as? [String: Any] else { throw text.error("`packages[\"\(key)\"]` is not an object") }
+        guard let entry = value as? [String: Any] else {
+          throw text.error("`packages[\"\(key)\"]` is not an object")
+        }
         if entry["link"] as? Bool == true { continue }
         guard let version = entry["version"] as? String else { continue }
         found.append(DependencyPackage(name: String(key[marker.upperBound...]), version: version))
@@ -22,17 +26,24 @@ extension DependencyFile {
       return found
     }
     guard object["lockfileVersion"] != nil else {
-      throw text.error("no `lockfileVersion`, `packages` or `dependencies`: not a package-lock.json")
+      throw text.error(
+        "no `lockfileVersion`, `packages` or `dependencies`: not a package-lock.json")
     }
     return []
   }
 
-  private static func collectLockV1(_ tree: Any, at place: String, into found: inout [DependencyPackage], text: Text)
+  private static func collectLockV1(
+    _ tree: Any, at place: String, into found: inout [DependencyPackage], text: Text
+  )
     throws
   {
-    guard let entries = tree as? [String: Any] else { throw text.error("`\(place)` is not an object") }
+    guard let entries = tree as? [String: Any] else {
+      throw text.error("`\(place)` is not an object")
+    }
     for (name, value) in entries {
-      guard let entry = value as? [String: Any] else { throw text.error("`\(place).\(name)` is not an object") }
+      guard let entry = value as? [String: Any] else {
+        throw text.error("`\(place).\(name)` is not an object")
+      }
       if let version = entry["version"] as? String {
         found.append(DependencyPackage(name: name, version: version))
       }
@@ -48,7 +59,9 @@ extension DependencyFile {
     var found: [DependencyPackage] = []
     for field in ["dependencies", "devDependencies", "optionalDependencies", "peerDependencies"] {
       guard let value = object[field] else { continue }
-      guard let entries = value as? [String: Any] else { throw text.error("`\(field)` is not an object") }
+      guard let entries = value as? [String: Any] else {
+        throw text.error("`\(field)` is not an object")
+      }
       for (name, specifier) in entries {
         guard let specifier = specifier as? String else {
           throw text.error("`\(field).\(name)` is not a string")
@@ -70,10 +83,12 @@ extension DependencyFile {
       defer { (header, version, isWorkspace) = (nil, nil, false) }
       guard let current = header, current.descriptors != "__metadata", !isWorkspace else { return }
       guard let version else {
-        throw text.error("entry `\(current.descriptors.prefix(60))` has no version", line: current.line)
+        throw text.error(
+          "entry `\(current.descriptors.prefix(60))` has no version", line: current.line)
       }
       guard let name = npmName(fromDescriptor: current.descriptors) else {
-        throw text.error("cannot read a package name from `\(current.descriptors.prefix(60))`", line: current.line)
+        throw text.error(
+          "cannot read a package name from `\(current.descriptors.prefix(60))`", line: current.line)
       }
       found.append(DependencyPackage(name: name, version: version))
     }
@@ -85,7 +100,9 @@ extension DependencyFile {
       if indent == 0 {
         try finish()
         guard content.hasSuffix(":") else {
-          throw text.error("expected an entry header ending in `:`, found `\(content.prefix(60))`", line: offset + 1)
+          throw text.error(
+            "expected an entry header ending in `:`, found `\(content.prefix(60))`",
+            line: offset + 1)
         }
         let descriptors = String(content.dropLast())
         header = (descriptors, offset + 1)
@@ -106,7 +123,8 @@ extension DependencyFile {
 
   /// The package name of the first descriptor in `"@a/b@^1", "@a/b@npm:^1.1"`: the text before the first `@` that is not the first character.
   private static func npmName(fromDescriptor descriptors: String) -> String? {
-    let first = descriptors.split(separator: ",").first.map { trim($0).trimmingCharacters(in: ["\""]) } ?? ""
+    let first =
+      descriptors.split(separator: ",").first.map { trim($0).trimmingCharacters(in: ["\""]) } ?? ""
     guard first.count > 1, let at = first.dropFirst().firstIndex(of: "@") else { return nil }
     let name = first[..<at]
     return name.isEmpty ? nil : String(name)
@@ -128,7 +146,9 @@ extension DependencyFile {
       guard let current = entry else { return }
       let parsed = pnpmPackage(fromKey: current.key)
       guard let name = name ?? parsed?.name, let version = version ?? parsed?.version else {
-        throw text.error("cannot read a package name and version from `\(current.key.prefix(60))`", line: current.line)
+        throw text.error(
+          "cannot read a package name and version from `\(current.key.prefix(60))`",
+          line: current.line)
       }
       found.append(DependencyPackage(name: name, version: version))
     }
@@ -146,12 +166,17 @@ extension DependencyFile {
       if indent == 2 {
         try finish()
         guard let key = yamlKey(content) else {
-          throw text.error("expected a package key ending in `:`, found `\(content.prefix(60))`", line: offset + 1)
+          throw text.error(
+            "expected a package key ending in `:`, found `\(content.prefix(60))`", line: offset + 1)
         }
         entry = (key, offset + 1)
       } else if indent == 4, entry != nil {
-        if content.hasPrefix("name:") { name = String(unquote(trim(content.dropFirst("name:".count)))) }
-        if content.hasPrefix("version:") { version = String(unquote(trim(content.dropFirst("version:".count)))) }
+        if content.hasPrefix("name:") {
+          name = String(unquote(trim(content.dropFirst("name:".count))))
+        }
+        if content.hasPrefix("version:") {
+          version = String(unquote(trim(content.dropFirst("version:".count))))
+        }
       }
     }
     try finish()
@@ -162,7 +187,8 @@ extension DependencyFile {
   private static func yamlKey(_ content: Substring) -> String? {
     if let quote = content.first, quote == "'" || quote == "\"" {
       let body = content.dropFirst()
-      guard let close = body.firstIndex(of: quote), body[body.index(after: close)...].hasPrefix(":") else { return nil }
+      guard let close = body.firstIndex(of: quote), body[body.index(after: close)...].hasPrefix(":")
+      else { return nil }
       return String(body[..<close])
     }
     var index = content.startIndex
@@ -186,10 +212,14 @@ extension DependencyFile {
       guard let slash = rest.firstIndex(of: "/") else { return nil }
       nameEnd = rest.index(after: slash)
     }
-    guard let separator = rest[nameEnd...].firstIndex(where: { $0 == "@" || $0 == "/" }) else { return nil }
+    guard let separator = rest[nameEnd...].firstIndex(where: { $0 == "@" || $0 == "/" }) else {
+      return nil
+    }
     let name = rest[..<separator]
     var version = rest[rest.index(after: separator)...]
-    if rest[separator] == "/", let peers = version.firstIndex(of: "_") { version = version[..<peers] }
+    if rest[separator] == "/", let peers = version.firstIndex(of: "_") {
+      version = version[..<peers]
+    }
     guard !name.isEmpty, !version.isEmpty else { return nil }
     return DependencyPackage(name: String(name), version: String(version))
   }

@@ -8,7 +8,8 @@ extension DependencyFile {
       let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
       if fields.isEmpty { continue }
       guard fields.count == 3, fields[1].hasPrefix("v"), fields[2].contains(":") else {
-        throw text.error("expected `module version hash`, found `\(trim(line).prefix(60))`", line: offset + 1)
+        throw text.error(
+          "expected `module version hash`, found `\(trim(line).prefix(60))`", line: offset + 1)
       }
       let module = String(fields[0])
       var entry = modules[module] ?? (nil, nil)
@@ -84,10 +85,14 @@ extension DependencyFile {
       case 2:
         inSpecs = inSource && content == "specs:"
       case 4 where inSpecs:
-        guard let open = content.firstIndex(of: " "), content[open...].hasPrefix(" ("), content.hasSuffix(")") else {
-          throw text.error("expected `name (version)` in specs, found `\(content.prefix(60))`", line: offset + 1)
+        guard let open = content.firstIndex(of: " "), content[open...].hasPrefix(" ("),
+          content.hasSuffix(")")
+        else {
+          throw text.error(
+            "expected `name (version)` in specs, found `\(content.prefix(60))`", line: offset + 1)
         }
-        let version = content[content.index(open, offsetBy: 2)..<content.index(before: content.endIndex)]
+        let version = content[
+          content.index(open, offsetBy: 2)..<content.index(before: content.endIndex)]
         found.append(DependencyPackage(name: String(content[..<open]), version: String(version)))
       default:
         continue
@@ -99,7 +104,9 @@ extension DependencyFile {
   /// composer.lock: `packages` and `packages-dev` arrays of `{name, version}`.
   static func composerLockPackages(_ text: Text) throws -> [DependencyPackage] {
     let object = try text.jsonObject()
-    guard object["packages"] != nil else { throw text.error("no `packages` array: not a composer.lock") }
+    guard object["packages"] != nil else {
+      throw text.error("no `packages` array: not a composer.lock")
+    }
     var found: [DependencyPackage] = []
     for field in ["packages", "packages-dev"] {
       guard let value = object[field], !(value is NSNull) else { continue }

@@ -12,7 +12,9 @@ extension DependencyFile {
         throw text.error("[[package]] has no `name`", line: item.line)
       }
       guard let version = item["version"]?.string else {
-        if !versionRequired, item["source"] != nil { return DependencyPackage(name: name, version: "") }
+        if !versionRequired, item["source"] != nil {
+          return DependencyPackage(name: name, version: "")
+        }
         throw text.error("package `\(name)` has no `version`", line: item.line)
       }
       return DependencyPackage(name: name, version: version)
@@ -72,7 +74,9 @@ extension DependencyFile {
   /// A PEP 508 requirement: `name[extras] specifier ; marker` or `name @ url`; nil when it is not one.
   static func parsePEP508<S: StringProtocol>(_ text: S) -> DependencyPackage? {
     var rest = trim(text)
-    let name = rest.prefix(while: { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+    let name = rest.prefix(while: {
+      $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".")
+    })
     guard let first = name.first, first.isLetter || first.isNumber else { return nil }
     rest = trim(rest.dropFirst(name.count))
     if rest.hasPrefix("[") {
@@ -87,9 +91,13 @@ extension DependencyFile {
     }
     if let marker = rest.firstIndex(of: ";") { rest = rest[..<marker] }
     var specifier = String(rest.filter { $0 != " " && $0 != "\t" })
-    if specifier.hasPrefix("("), specifier.hasSuffix(")") { specifier = String(specifier.dropFirst().dropLast()) }
+    if specifier.hasPrefix("("), specifier.hasSuffix(")") {
+      specifier = String(specifier.dropFirst().dropLast())
+    }
     guard specifier.isEmpty || "<>=!~".contains(specifier.first ?? " ") else { return nil }
-    if specifier.hasPrefix("=="), !specifier.hasPrefix("==="), !specifier.contains(","), !specifier.contains("*") {
+    if specifier.hasPrefix("=="), !specifier.hasPrefix("==="), !specifier.contains(","),
+      !specifier.contains("*")
+    {
       specifier = String(specifier.dropFirst(2))
     }
     return DependencyPackage(name: String(name), version: specifier)
@@ -138,7 +146,8 @@ extension DependencyFile {
       guard let entries = table.entries else { throw text.error("\(place) is not a table") }
       for (name, value) in entries where name.lowercased() != "python" {
         guard let specifier = poetrySpecifier(value) else {
-          throw text.error("cannot read `\(name)` in \(place): expected a string, a table or an array of tables")
+          throw text.error(
+            "cannot read `\(name)` in \(place): expected a string, a table or an array of tables")
         }
         packages.append(DependencyPackage(name: name, version: specifier))
       }

@@ -135,7 +135,9 @@ extension DependencyFile {
       case (.tables(let array), true):
         return append(to: array, line: headerLine)
       default:
-        throw fail("`\(keys.joined(separator: "."))` is defined twice with different types", line: headerLine)
+        throw fail(
+          "`\(keys.joined(separator: "."))` is defined twice with different types", line: headerLine
+        )
       }
     }
 
@@ -145,7 +147,9 @@ extension DependencyFile {
       return table
     }
 
-    private func descend(from start: Table, through keys: ArraySlice<String>, line: Int) throws -> Table {
+    private func descend(from start: Table, through keys: ArraySlice<String>, line: Int) throws
+      -> Table
+    {
       var table = start
       for key in keys {
         switch table.entries[key] {
@@ -156,7 +160,9 @@ extension DependencyFile {
         case .table(let child):
           table = child
         case .tables(let array):
-          guard let child = array.tables.last else { throw fail("`\(key)` is an empty array of tables", line: line) }
+          guard let child = array.tables.last else {
+            throw fail("`\(key)` is an empty array of tables", line: line)
+          }
           table = child
         case .value:
           throw fail("`\(key)` is a value, not a table", line: line)
@@ -205,7 +211,8 @@ extension DependencyFile {
     }
 
     private static func isBareKeyByte(_ byte: UInt8) -> Bool {
-      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A)
+        || (byte >= 0x61 && byte <= 0x7A)
         || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 
@@ -215,9 +222,11 @@ extension DependencyFile {
       guard let byte = peek() else { throw fail("expected a value, found the end of the file") }
       switch byte {
       case UInt8(ascii: "\""):
-        return .string(atTripleQuote(byte) ? try parseMultilineString(literal: false) : try parseBasicString())
+        return .string(
+          atTripleQuote(byte) ? try parseMultilineString(literal: false) : try parseBasicString())
       case UInt8(ascii: "'"):
-        return .string(atTripleQuote(byte) ? try parseMultilineString(literal: true) : try parseLiteralString())
+        return .string(
+          atTripleQuote(byte) ? try parseMultilineString(literal: true) : try parseLiteralString())
       case UInt8(ascii: "["):
         return try parseArray()
       case UInt8(ascii: "{"):
@@ -245,7 +254,9 @@ extension DependencyFile {
           index += 1
           return .array(items)
         default:
-          throw fail("expected `,` or `]` in the array opened on line \(openLine), found `\(describe(peek()))`")
+          throw fail(
+            "expected `,` or `]` in the array opened on line \(openLine), found `\(describe(peek()))`"
+          )
         }
       }
     }
@@ -275,12 +286,16 @@ extension DependencyFile {
           index += 1
           return .table(entries, line: openLine)
         default:
-          throw fail("expected `,` or `}` in the inline table opened on line \(openLine), found `\(describe(peek()))`")
+          throw fail(
+            "expected `,` or `}` in the inline table opened on line \(openLine), found `\(describe(peek()))`"
+          )
         }
       }
     }
 
-    private static func insert(_ value: TOMLValue, at keys: ArraySlice<String>, into entries: inout [String: TOMLValue])
+    private static func insert(
+      _ value: TOMLValue, at keys: ArraySlice<String>, into entries: inout [String: TOMLValue]
+    )
       -> Bool
     {
       guard let key = keys.first else { return false }
@@ -306,21 +321,27 @@ extension DependencyFile {
     private mutating func parseScalar() throws -> TOMLValue {
       let start = index
       while let byte = peek(), Self.isScalarByte(byte) { index += 1 }
-      if index - start == 10, peek() == UInt8(ascii: " "), index + 1 < bytes.count, Self.isDigit(bytes[index + 1]) {
+      if index - start == 10, peek() == UInt8(ascii: " "), index + 1 < bytes.count,
+        Self.isDigit(bytes[index + 1])
+      {
         index += 1
         while let byte = peek(), Self.isScalarByte(byte) { index += 1 }
       }
       let token = String(decoding: bytes[start..<index], as: UTF8.self)
-      guard let first = token.utf8.first else { throw fail("expected a value, found `\(describe(peek()))`") }
+      guard let first = token.utf8.first else {
+        throw fail("expected a value, found `\(describe(peek()))`")
+      }
       let word = token.trimmingCharacters(in: CharacterSet(charactersIn: "+-"))
-      guard Self.isDigit(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
-        || ["true", "false", "inf", "nan"].contains(word)
+      guard
+        Self.isDigit(first) || first == UInt8(ascii: "+") || first == UInt8(ascii: "-")
+          || ["true", "false", "inf", "nan"].contains(word)
       else { throw fail("invalid value `\(token)`: strings need quotes") }
       return .scalar(token)
     }
 
     private static func isScalarByte(_ byte: UInt8) -> Bool {
-      isBareKeyByte(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":") || byte == UInt8(ascii: "+")
+      isBareKeyByte(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: ":")
+        || byte == UInt8(ascii: "+")
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
@@ -405,8 +426,10 @@ extension DependencyFile {
       guard let code = peek() else { throw fail("unterminated string") }
       index += 1
       let simple: [UInt8: UInt8] = [
-        UInt8(ascii: "b"): 0x08, UInt8(ascii: "t"): 0x09, UInt8(ascii: "n"): 0x0A, UInt8(ascii: "f"): 0x0C,
-        UInt8(ascii: "r"): 0x0D, UInt8(ascii: "e"): 0x1B, UInt8(ascii: "\""): 0x22, UInt8(ascii: "\\"): 0x5C,
+        UInt8(ascii: "b"): 0x08, UInt8(ascii: "t"): 0x09, UInt8(ascii: "n"): 0x0A,
+        UInt8(ascii: "f"): 0x0C,
+        UInt8(ascii: "r"): 0x0D, UInt8(ascii: "e"): 0x1B, UInt8(ascii: "\""): 0x22,
+        UInt8(ascii: "\\"): 0x5C,
       ]
       if let byte = simple[code] {
         out.append(byte)
@@ -414,7 +437,8 @@ extension DependencyFile {
       }
       let width = code == UInt8(ascii: "u") ? 4 : code == UInt8(ascii: "U") ? 8 : 0
       guard width > 0, index + width <= bytes.count,
-        let value = UInt32(String(decoding: bytes[index..<(index + width)], as: UTF8.self), radix: 16),
+        let value = UInt32(
+          String(decoding: bytes[index..<(index + width)], as: UTF8.self), radix: 16),
         let scalar = Unicode.Scalar(value)
       else { throw fail("invalid escape `\\\(describe(code))` in string") }
       index += width
@@ -427,7 +451,8 @@ extension DependencyFile {
 
     /// Whether the next three bytes are `quote`.
     private func atTripleQuote(_ quote: UInt8) -> Bool {
-      index + 2 < bytes.count && bytes[index] == quote && bytes[index + 1] == quote && bytes[index + 2] == quote
+      index + 2 < bytes.count && bytes[index] == quote && bytes[index + 1] == quote
+        && bytes[index + 2] == quote
     }
 
     private func describe(_ byte: UInt8?) -> String {
@@ -475,7 +500,9 @@ extension DependencyFile {
       skipSpaces()
       if peek() == UInt8(ascii: "#") { skipComment() }
       guard let byte = peek() else { return }
-      guard byte == 0x0A || byte == 0x0D else { throw fail("unexpected `\(describe(byte))` after value") }
+      guard byte == 0x0A || byte == 0x0D else {
+        throw fail("unexpected `\(describe(byte))` after value")
+      }
       try skipNewline()
     }
   }

@@ -14,7 +14,9 @@ public enum VersionOrder {
         position < right.release.count ? right.release[position] : "0")
       if order != .orderedSame { return order }
     }
-    if left.phase != right.phase { return left.phase < right.phase ? .orderedAscending : .orderedDescending }
+    if left.phase != right.phase {
+      return left.phase < right.phase ? .orderedAscending : .orderedDescending
+    }
     return compareTags(left.tags[...], right.tags[...])
   }
 
@@ -40,7 +42,8 @@ public enum VersionOrder {
         let number = rest.prefix(while: { $0.isASCII && $0.isNumber })
         release.append(number)
         rest = rest.dropFirst(number.count)
-        guard rest.first == ".", let next = rest.dropFirst().first, next.isASCII, next.isNumber else { break }
+        guard rest.first == ".", let next = rest.dropFirst().first, next.isASCII, next.isNumber
+        else { break }
         rest = rest.dropFirst()
       }
       guard !release.isEmpty else { return nil }
@@ -65,7 +68,8 @@ public enum VersionOrder {
         if character == "." || character == "-" || character == "_" {
           flush()
           start = suffix.index(after: index)
-        } else if index > start, suffix[suffix.index(before: index)].isNumber != character.isNumber {
+        } else if index > start, suffix[suffix.index(before: index)].isNumber != character.isNumber
+        {
           flush()
           start = index
         }
@@ -86,7 +90,9 @@ public enum VersionOrder {
   }
 
   /// Semver precedence on tags: numbers numerically and before words; `dev` before other words; a `dev` tail lowers.
-  private static func compareTags(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>) -> ComparisonResult {
+  private static func compareTags(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>)
+    -> ComparisonResult
+  {
     for (left, right) in zip(a, b) where left != right {
       switch (isNumeric(left), isNumeric(right)) {
       case (true, true): return compareNumbers(left, right)
@@ -99,7 +105,8 @@ public enum VersionOrder {
       }
     }
     if a.count == b.count { return .orderedSame }
-    let longerHasDevTail = a.count > b.count ? a[a.startIndex + b.count] == "dev" : b[b.startIndex + a.count] == "dev"
+    let longerHasDevTail =
+      a.count > b.count ? a[a.startIndex + b.count] == "dev" : b[b.startIndex + a.count] == "dev"
     return (a.count < b.count) != longerHasDevTail ? .orderedAscending : .orderedDescending
   }
 
@@ -111,7 +118,9 @@ public enum VersionOrder {
   private static func compareNumbers(_ a: Substring, _ b: Substring) -> ComparisonResult {
     let left = a.drop(while: { $0 == "0" })
     let right = b.drop(while: { $0 == "0" })
-    if left.count != right.count { return left.count < right.count ? .orderedAscending : .orderedDescending }
+    if left.count != right.count {
+      return left.count < right.count ? .orderedAscending : .orderedDescending
+    }
     if left == right { return .orderedSame }
     return left < right ? .orderedAscending : .orderedDescending
   }

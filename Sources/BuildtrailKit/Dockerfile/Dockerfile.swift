@@ -39,7 +39,9 @@ public struct Dockerfile: Sendable, Equatable {
     var seen: Set<Int> = []
     var pending = directDependencies(of: stage)
     while let next = pending.popLast() {
-      guard next != stage.index, seen.insert(next).inserted, stages.indices.contains(next) else { continue }
+      guard next != stage.index, seen.insert(next).inserted, stages.indices.contains(next) else {
+        continue
+      }
       pending += directDependencies(of: stages[next])
     }
     return seen.sorted().map { stages[$0] }
@@ -87,7 +89,9 @@ public struct Dockerfile: Sendable, Equatable {
     if let slash = name.firstIndex(of: "/") {
       let first = name[..<slash]
       let rest = name[name.index(after: slash)...]
-      if first == "localhost" || first.contains(".") || first.contains(":") || first.lowercased() != first {
+      if first == "localhost" || first.contains(".") || first.contains(":")
+        || first.lowercased() != first
+      {
         domain = String(first)
         remainder = rest
       }

@@ -53,18 +53,23 @@ public enum DockerfileDiff {
         pairedOld.insert(counterpart.index)
         result += diff(counterpart.instructions, stage.instructions, stage: stage.displayName)
       } else {
-        result += stage.instructions.map { Change(kind: .added, stage: stage.displayName, old: nil, new: $0) }
+        result += stage.instructions.map {
+          Change(kind: .added, stage: stage.displayName, old: nil, new: $0)
+        }
       }
     }
     for stage in old.stages where !pairedOld.contains(stage.index) {
-      result += stage.instructions.map { Change(kind: .removed, stage: stage.displayName, old: $0, new: nil) }
+      result += stage.instructions.map {
+        Change(kind: .removed, stage: stage.displayName, old: $0, new: nil)
+      }
     }
     return diff(old.globalArgs, new.globalArgs, stage: "") + result
   }
 
   /// What makes two instructions the same: keyword, arguments as joined, heredoc bodies.
   static func key(_ instruction: Instruction) -> String {
-    ([instruction.keyword, instruction.arguments] + instruction.heredocs.map(\.body)).joined(separator: "\u{0}")
+    ([instruction.keyword, instruction.arguments] + instruction.heredocs.map(\.body)).joined(
+      separator: "\u{0}")
   }
 
   /// Instruction-level diff: a longest common subsequence anchors the unchanged ones; of the rest, equal texts
@@ -101,13 +106,19 @@ public enum DockerfileDiff {
     }
     var ordered: [(position: Double, change: Change)] = []
     for pair in pairs {
-      ordered.append((Double(pair.new), Change(kind: pair.kind, stage: stage, old: old[pair.old], new: new[pair.new])))
+      ordered.append(
+        (
+          Double(pair.new),
+          Change(kind: pair.kind, stage: stage, old: old[pair.old], new: new[pair.new])
+        ))
     }
     for n in newLeft {
       ordered.append((Double(n), Change(kind: .added, stage: stage, old: nil, new: new[n])))
     }
     for o in oldLeft {
-      let position = Double(anchors.last(where: { $0.old < o })?.new ?? -1) + 0.5 + Double(o) / Double(a.count + 1) / 2
+      let position =
+        Double(anchors.last(where: { $0.old < o })?.new ?? -1) + 0.5 + Double(o)
+        / Double(a.count + 1) / 2
       ordered.append((position, Change(kind: .removed, stage: stage, old: old[o], new: nil)))
     }
     return ordered.sorted { $0.position < $1.position }.map(\.change)
@@ -119,18 +130,22 @@ public enum DockerfileDiff {
     var prefix = 0
     while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
     var suffix = 0
-    while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] {
+    while suffix < a.count - prefix, suffix < b.count - prefix,
+      a[a.count - 1 - suffix] == b[b.count - 1 - suffix]
+    {
       suffix += 1
     }
     var anchors = (0..<prefix).map { (old: $0, new: $0) }
     let midA = Array(a[prefix..<(a.count - suffix)])
     let midB = Array(b[prefix..<(b.count - suffix)])
     if !midA.isEmpty, !midB.isEmpty, midA.count * midB.count <= 4_000_000 {
-      var lengths = Array(repeating: Array(repeating: 0, count: midB.count + 1), count: midA.count + 1)
+      var lengths = Array(
+        repeating: Array(repeating: 0, count: midB.count + 1), count: midA.count + 1)
       for i in stride(from: midA.count - 1, through: 0, by: -1) {
         for j in stride(from: midB.count - 1, through: 0, by: -1) {
           lengths[i][j] =
-            midA[i] == midB[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+            midA[i] == midB[j]
+            ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
         }
       }
       var i = 0

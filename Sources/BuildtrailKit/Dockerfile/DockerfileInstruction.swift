@@ -40,7 +40,9 @@ public struct Instruction: Sendable, Equatable {
       guard copyFrom == nil else { return [] }
       return sources.filter { source in
         let lowered = source.lowercased()
-        return !["http://", "https://", "git@", "git://", "ssh://"].contains(where: { lowered.hasPrefix($0) })
+        return !["http://", "https://", "git@", "git://", "ssh://"].contains(where: {
+          lowered.hasPrefix($0)
+        })
       }
     case "RUN":
       return mounts.filter { $0.type == "bind" && $0.from == nil }.map { $0.source ?? "." }
@@ -91,7 +93,8 @@ public struct Mount: Sendable, Equatable {
 
   /// Creates a mount.
   public init(
-    type: String = "bind", source: String? = nil, target: String? = nil, from: String? = nil, id: String? = nil,
+    type: String = "bind", source: String? = nil, target: String? = nil, from: String? = nil,
+    id: String? = nil,
     options: [String: String] = [:]
   ) {
     self.type = type
@@ -125,7 +128,10 @@ public struct Heredoc: Sendable, Equatable {
   }
 
   /// Creates a heredoc.
-  public init(name: String, body: String, stripTabs: Bool = false, quoted: Bool = false, fileDescriptor: Int = 0) {
+  public init(
+    name: String, body: String, stripTabs: Bool = false, quoted: Bool = false,
+    fileDescriptor: Int = 0
+  ) {
     self.name = name
     self.body = body
     self.stripTabs = stripTabs

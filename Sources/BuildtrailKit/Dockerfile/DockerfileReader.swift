@@ -3,7 +3,8 @@ import Foundation
 extension Dockerfile {
   /// The instruction keywords BuildKit knows.
   static let knownKeywords: Set<String> = [
-    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER",
+    "ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM", "HEALTHCHECK", "LABEL",
+    "MAINTAINER",
     "ONBUILD", "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR",
   ]
 
@@ -56,7 +57,9 @@ extension Dockerfile {
           ended = pieceEnds
         }
         if sawEmptyContinuation {
-          problems.append("line \(startLine): empty continuation line (BuildKit warns; a future release rejects it)")
+          problems.append(
+            "line \(startLine): empty continuation line (BuildKit warns; a future release rejects it)"
+          )
         }
         let header = Dockerfile.Header(joined, escape: escape)
         var heredocs: [Heredoc] = []
@@ -66,7 +69,8 @@ extension Dockerfile {
           }
         }
         let (instruction, instructionProblems) = Dockerfile.makeInstruction(
-          joined, header: header, line: startLine, endLine: cursor, heredocs: heredocs, escape: escape)
+          joined, header: header, line: startLine, endLine: cursor, heredocs: heredocs,
+          escape: escape)
         instructions.append(instruction)
         problems += instructionProblems
       }
@@ -118,10 +122,14 @@ extension Dockerfile {
     static func directive(in line: String) -> (key: String, value: String)? {
       guard line.unicodeScalars.first == "#" else { return nil }
       let body = Array(line.unicodeScalars.dropFirst().drop(while: { $0.properties.isWhitespace }))
-      func isRegexSpace(_ c: Unicode.Scalar) -> Bool { c == " " || c == "\t" || c == "\r" || c == "\u{0C}" }
+      func isRegexSpace(_ c: Unicode.Scalar) -> Bool {
+        c == " " || c == "\t" || c == "\r" || c == "\u{0C}"
+      }
       var i = 0
       guard i < body.count, body[i].isASCII, body[i].properties.isAlphabetic else { return nil }
-      while i < body.count, body[i].isASCII, body[i].properties.isAlphabetic || ("0"..."9").contains(body[i]) {
+      while i < body.count, body[i].isASCII,
+        body[i].properties.isAlphabetic || ("0"..."9").contains(body[i])
+      {
         i += 1
       }
       let key = String(String.UnicodeScalarView(body[..<i])).lowercased()
@@ -175,7 +183,9 @@ extension Dockerfile {
     init(_ line: String, escape: Unicode.Scalar) {
       let trimmed = Dockerfile.trimSpace(line)
       let scalars = Array(trimmed.unicodeScalars)
-      func isSeparator(_ c: Unicode.Scalar) -> Bool { " \t\r\u{0B}\u{0C}".unicodeScalars.contains(c) }
+      func isSeparator(_ c: Unicode.Scalar) -> Bool {
+        " \t\r\u{0B}\u{0C}".unicodeScalars.contains(c)
+      }
       var i = 0
       while i < scalars.count, !isSeparator(scalars[i]) { i += 1 }
       keyword = String(String.UnicodeScalarView(scalars[..<i]))
@@ -243,16 +253,20 @@ extension Dockerfile {
     guard let words = shellWords(rest, rawQuotes: false, rawEscapes: false), words.count == 1,
       let rawWords = shellWords(rest, rawQuotes: true, rawEscapes: false), rawWords.count == 1
     else { return nil }
-    func quoteCount(_ s: String) -> Int { s.unicodeScalars.filter { $0 == "'" || $0 == "\"" }.count }
+    func quoteCount(_ s: String) -> Int {
+      s.unicodeScalars.filter { $0 == "'" || $0 == "\"" }.count
+    }
     return Heredoc(
-      name: words[0], body: "", stripTabs: stripTabs, quoted: quoteCount(words[0]) != quoteCount(rawWords[0]),
+      name: words[0], body: "", stripTabs: stripTabs,
+      quoted: quoteCount(words[0]) != quoteCount(rawWords[0]),
       fileDescriptor: descriptor)
   }
 
   /// Builds an instruction from a logical line; the step text is refined later, when the stage's
   /// variables are known.
   static func makeInstruction(
-    _ original: String, header: Header, line: Int, endLine: Int, heredocs: [Heredoc], escape: Unicode.Scalar
+    _ original: String, header: Header, line: Int, endLine: Int, heredocs: [Heredoc],
+    escape: Unicode.Scalar
   ) -> (Instruction, [String]) {
     var problems: [String] = []
     let keyword = header.keyword.uppercased()
@@ -260,7 +274,8 @@ extension Dockerfile {
     let flags = header.flagWords.map { word -> Instruction.Flag in
       let body = word.hasPrefix("--") ? String(word.dropFirst(2)) : word
       if let eq = body.firstIndex(of: "=") {
-        return Instruction.Flag(name: String(body[..<eq]), value: String(body[body.index(after: eq)...]))
+        return Instruction.Flag(
+          name: String(body[..<eq]), value: String(body[body.index(after: eq)...]))
       }
       return Instruction.Flag(name: body, value: nil)
     }
@@ -275,8 +290,10 @@ extension Dockerfile {
     }
     var instruction = Instruction(
       keyword: keyword, arguments: header.afterKeyword, flags: flags, line: line, endLine: endLine,
-      heredocs: heredocs, stepText: uppercaseCommand(code), sources: [], copyFrom: nil, destination: nil,
-      mounts: [], command: nil, isJSONForm: header.json != nil, original: original, rest: header.rest,
+      heredocs: heredocs, stepText: uppercaseCommand(code), sources: [], copyFrom: nil,
+      destination: nil,
+      mounts: [], command: nil, isJSONForm: header.json != nil, original: original,
+      rest: header.rest,
       words: words, triggerStorage: [])
 
     if !knownKeywords.contains(keyword) {
@@ -290,7 +307,9 @@ extension Dockerfile {
       if words.count < 2 {
         problems.append("line \(line): \(keyword) requires at least two arguments")
       }
-      if keyword == "COPY" { instruction.copyFrom = flags.first(where: { $0.name == "from" })?.value }
+      if keyword == "COPY" {
+        instruction.copyFrom = flags.first(where: { $0.name == "from" })?.value
+      }
     case "ONBUILD":
       if let childHeader = header.child.first {
         let triggerKeyword = childHeader.keyword.uppercased()
@@ -298,7 +317,8 @@ extension Dockerfile {
           problems.append("line \(line): \(triggerKeyword) isn't allowed as an ONBUILD trigger")
         } else {
           let (trigger, triggerProblems) = makeInstruction(
-            header.afterKeyword, header: childHeader, line: line, endLine: endLine, heredocs: heredocs,
+            header.afterKeyword, header: childHeader, line: line, endLine: endLine,
+            heredocs: heredocs,
             escape: escape)
           instruction.triggerStorage = [trigger]
           problems += triggerProblems
@@ -319,7 +339,9 @@ extension Dockerfile {
   /// COPY/ADD sources (heredoc words left out) and destination, each processed as a shell word.
   static func copyOperands(_ words: [String], expander: inout WordExpander) -> ([String], String?) {
     guard words.count >= 2, let last = words.last else { return ([], nil) }
-    let sources = words.dropLast().filter { heredocMarker($0) == nil }.map { expander.expand($0) ?? $0 }
+    let sources = words.dropLast().filter { heredocMarker($0) == nil }.map {
+      expander.expand($0) ?? $0
+    }
     return (sources, expander.expand(last) ?? last)
   }
 
@@ -331,7 +353,8 @@ extension Dockerfile {
 
   /// Splits on runs of `[\t\v\f\r ]`, as BuildKit's `parseStringsWhitespaceDelimited`.
   static func splitWhitespace(_ text: String) -> [String] {
-    text.unicodeScalars.split(whereSeparator: { " \t\r\u{0B}\u{0C}".unicodeScalars.contains($0) }).map(String.init)
+    text.unicodeScalars.split(whereSeparator: { " \t\r\u{0B}\u{0C}".unicodeScalars.contains($0) })
+      .map(String.init)
   }
 
   /// Parses one `--mount` value: comma-separated `key=value` fields, double quotes allowed.

@@ -30,7 +30,8 @@ extension Dockerfile {
     private struct Failure: Error {}
 
     init(
-      escape: Unicode.Scalar, rawQuotes: Bool = false, skipUnset: Bool = false, lookup: @escaping (String) -> Variable
+      escape: Unicode.Scalar, rawQuotes: Bool = false, skipUnset: Bool = false,
+      lookup: @escaping (String) -> Variable
     ) {
       self.escape = escape
       self.rawQuotes = rawQuotes
@@ -55,7 +56,9 @@ extension Dockerfile {
       return chars[pos]
     }
 
-    private mutating func processUntil(_ stop: Unicode.Scalar?, rawEscapes raw: Bool) throws -> String {
+    private mutating func processUntil(_ stop: Unicode.Scalar?, rawEscapes raw: Bool) throws
+      -> String
+    {
       let saved = rawEscapes
       rawEscapes = raw
       defer { rawEscapes = saved }
@@ -142,7 +145,8 @@ extension Dockerfile {
           pos += 1
           return String(ch)
         }
-        guard ch.properties.isAlphabetic || ch.properties.numericType == .decimal || ch == "_" else { break }
+        guard ch.properties.isAlphabetic || ch.properties.numericType == .decimal || ch == "_"
+        else { break }
         name.append(ch)
         pos += 1
       }
@@ -215,7 +219,8 @@ extension Dockerfile {
             word = String(word.unicodeScalars.dropFirst())
           }
           return op == "%"
-            ? Glob.trimSuffix(word, from: value, greedy: greedy) : Glob.trimPrefix(word, from: value, greedy: greedy)
+            ? Glob.trimSuffix(word, from: value, greedy: greedy)
+            : Glob.trimPrefix(word, from: value, greedy: greedy)
         default: throw Failure()
         }
       case "/":
@@ -278,7 +283,9 @@ extension Dockerfile {
       let p = Array(pattern.unicodeScalars)
       let v = Array(value.unicodeScalars)
       let lengths = greedy ? Array(stride(from: v.count, through: 0, by: -1)) : Array(0...v.count)
-      for n in lengths where matches(p, v[0..<n]) { return String(String.UnicodeScalarView(v[n...])) }
+      for n in lengths where matches(p, v[0..<n]) {
+        return String(String.UnicodeScalarView(v[n...]))
+      }
       return value
     }
 
@@ -290,7 +297,9 @@ extension Dockerfile {
       return value
     }
 
-    static func replace(_ pattern: String, in value: String, with replacement: String, all: Bool) -> String {
+    static func replace(_ pattern: String, in value: String, with replacement: String, all: Bool)
+      -> String
+    {
       let p = Array(pattern.unicodeScalars)
       let v = Array(value.unicodeScalars)
       var out = String.UnicodeScalarView()
@@ -300,7 +309,8 @@ extension Dockerfile {
       while start <= v.count {
         if all || !replaced {
           var hit: Int?
-          for end in stride(from: v.count, through: start, by: -1) where matches(p, v[start..<end]) {
+          for end in stride(from: v.count, through: start, by: -1) where matches(p, v[start..<end])
+          {
             hit = end
             break
           }
@@ -389,7 +399,9 @@ extension Dockerfile {
   }
 
   /// BuildKit's `extractBuilderFlags`: the leading `--flag` words (quotes and escapes removed) and the rest.
-  static func extractFlags(_ text: String, escape: Unicode.Scalar) -> (flags: [String], rest: String) {
+  static func extractFlags(_ text: String, escape: Unicode.Scalar) -> (
+    flags: [String], rest: String
+  ) {
     let chars = Array(text.unicodeScalars)
     var words: [String] = []
     var word = String.UnicodeScalarView()
@@ -400,7 +412,9 @@ extension Dockerfile {
     while true {
       while i < chars.count, chars[i].properties.isWhitespace { i += 1 }
       guard i < chars.count else { return (words, "") }
-      guard chars[i] == "-", i + 1 < chars.count, chars[i + 1] == "-" else { return (words, rest(from: i)) }
+      guard chars[i] == "-", i + 1 < chars.count, chars[i + 1] == "-" else {
+        return (words, rest(from: i))
+      }
       word = String.UnicodeScalarView()
       blankOK = false
       quote = nil

@@ -3,7 +3,8 @@ import Foundation
 extension Dockerfile {
   /// The ARGs BuildKit defines for every build; their values depend on the builder and platform.
   static let automaticArgs: Set<String> = [
-    "BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM", "TARGETOS",
+    "BUILDPLATFORM", "BUILDOS", "BUILDOSVERSION", "BUILDARCH", "BUILDVARIANT", "TARGETPLATFORM",
+    "TARGETOS",
     "TARGETOSVERSION", "TARGETARCH", "TARGETVARIANT", "TARGETSTAGE",
   ]
 
@@ -40,7 +41,8 @@ extension Dockerfile {
             globalArgs.append(instruction)
             declareGlobal(instruction)
           } else if Dockerfile.knownKeywords.contains(instruction.keyword) {
-            problems.append("line \(instruction.line): \(instruction.keyword) before the first FROM")
+            problems.append(
+              "line \(instruction.line): \(instruction.keyword) before the first FROM")
           }
         } else {
           groups[groups.count - 1].append(instruction)
@@ -61,7 +63,9 @@ extension Dockerfile {
         for s in stages[index].steps.indices {
           let step = stages[index].steps[s]
           let width = String(step.total).count
-          let number = String(repeating: " ", count: max(0, width - String(step.index).count)) + String(step.index)
+          let number =
+            String(repeating: " ", count: max(0, width - String(step.index).count))
+            + String(step.index)
           stages[index].steps[s].printedName =
             "[" + (stageName.map { $0 + " " } ?? "") + "\(number)/\(step.total)] "
             + (step.isOnBuildTrigger ? "ONBUILD " : "") + step.instruction.stepText
@@ -115,10 +119,13 @@ extension Dockerfile {
         Assembler.globalLookup(name, values: globalValues)
       }
       let base = expander.expand(written) ?? written
-      if base.isEmpty { problems.append("line \(from.line): base name (\(written)) should not be blank") }
+      if base.isEmpty {
+        problems.append("line \(from.line): base name (\(written)) should not be blank")
+      }
       let baseStage = stages.last(where: { $0.name != nil && $0.name == base })?.index
       return Stage(
-        index: index, name: name, displayName: name ?? "stage-\(index)", printedStageName: nil, base: base,
+        index: index, name: name, displayName: name ?? "stage-\(index)", printedStageName: nil,
+        base: base,
         baseStage: baseStage, platform: from.flags.first(where: { $0.name == "platform" })?.value,
         instructions: instructions, steps: [], totalSteps: 0)
     }
@@ -139,7 +146,9 @@ extension Dockerfile {
           if Int(from) == nil && !names.contains(from.lowercased()) { return true }
         }
         if instruction.keyword == "RUN",
-          instruction.mounts.contains(where: { !names.contains(($0.from ?? "scratch").lowercased()) })
+          instruction.mounts.contains(where: {
+            !names.contains(($0.from ?? "scratch").lowercased())
+          })
         {
           return true
         }
@@ -157,30 +166,35 @@ extension Dockerfile {
         scope = Scope(env: [:], workdir: stage.base == "scratch" ? "/" : nil)
       }
       let countsFrom = stage.base != "scratch" && stage.baseStage == nil
-      let triggers = stage.baseStage.map { base in stages[base].instructions.compactMap(\.trigger) } ?? []
+      let triggers =
+        stage.baseStage.map { base in stages[base].instructions.compactMap(\.trigger) } ?? []
       let total =
         (countsFrom ? 1 : 0) + triggers.count
-        + stage.instructions.dropFirst().filter { Dockerfile.countedKeywords.contains($0.keyword) }.count
+        + stage.instructions.dropFirst().filter { Dockerfile.countedKeywords.contains($0.keyword) }
+        .count
       var steps: [NumberedStep] = []
       if countsFrom {
         stage.instructions[0].stepText = "FROM " + Dockerfile.normalizedReference(stage.base)
         steps.append(
           NumberedStep(
-            index: 1, total: total, instruction: stage.instructions[0], isOnBuildTrigger: false, printedName: ""))
+            index: 1, total: total, instruction: stage.instructions[0], isOnBuildTrigger: false,
+            printedName: ""))
       }
       for trigger in triggers {
         var instruction = trigger
         if apply(&instruction, scope: &scope) {
           steps.append(
             NumberedStep(
-              index: steps.count + 1, total: total, instruction: instruction, isOnBuildTrigger: true, printedName: ""))
+              index: steps.count + 1, total: total, instruction: instruction,
+              isOnBuildTrigger: true, printedName: ""))
         }
       }
       for position in stage.instructions.indices.dropFirst() {
         if apply(&stage.instructions[position], scope: &scope) {
           steps.append(
             NumberedStep(
-              index: steps.count + 1, total: total, instruction: stage.instructions[position], isOnBuildTrigger: false,
+              index: steps.count + 1, total: total, instruction: stage.instructions[position],
+              isOnBuildTrigger: false,
               printedName: ""))
         }
       }
@@ -231,14 +245,16 @@ extension Dockerfile {
         {
           name += " (\(Assembler.summarize(first.body)))"
         }
-        var expander = WordExpander(escape: escape, rawQuotes: true, skipUnset: true, lookup: lookup)
+        var expander = WordExpander(
+          escape: escape, rawQuotes: true, skipUnset: true, lookup: lookup)
         instruction.stepText = Dockerfile.uppercaseCommand(expander.expand(name) ?? name)
         instruction.mounts = instruction.mounts.map { expandMount($0, lookup: lookup) }
         return true
       case "COPY", "ADD":
         var expander = WordExpander(escape: escape, lookup: lookup)
         instruction.stepText = Dockerfile.uppercaseCommand(expander.expand(code) ?? code)
-        (instruction.sources, instruction.destination) = Dockerfile.copyOperands(instruction.words, expander: &expander)
+        (instruction.sources, instruction.destination) = Dockerfile.copyOperands(
+          instruction.words, expander: &expander)
         return true
       case "WORKDIR":
         var expander = WordExpander(escape: escape, lookup: lookup)
@@ -277,7 +293,9 @@ extension Dockerfile {
         let parts = instruction.rest.unicodeScalars.split(
           maxSplits: 1, whereSeparator: { " \t\r\u{0B}\u{0C}".unicodeScalars.contains($0) })
         guard parts.count == 2 else { return [] }
-        let value = String(parts[1]).unicodeScalars.drop(while: { " \t\r\u{0B}\u{0C}".unicodeScalars.contains($0) })
+        let value = String(parts[1]).unicodeScalars.drop(while: {
+          " \t\r\u{0B}\u{0C}".unicodeScalars.contains($0)
+        })
         return [(String(parts[0]), String(value))]
       }
       return instruction.words.compactMap { word in

@@ -7,7 +7,9 @@ extension Dockerfile {
   public func step(matching printedName: String) -> (stage: Stage, step: NumberedStep)? {
     guard let printed = PrintedStep(printedName) else { return nil }
     let candidates: [Stage]
-    if let token = printed.prefixTokens.last, let stage = stages.first(where: { $0.displayName == token }) {
+    if let token = printed.prefixTokens.last,
+      let stage = stages.first(where: { $0.displayName == token })
+    {
       candidates = [stage]
     } else if stages.count == 1 {
       candidates = stages
@@ -15,7 +17,9 @@ extension Dockerfile {
       candidates = stages.filter { $0.steps.contains(where: { printed.keywordMatches($0) }) }
     }
     let byIndexAndTotal: (Stage) -> NumberedStep? = { stage in
-      stage.steps.first { $0.index == printed.index && $0.total == printed.total && printed.keywordMatches($0) }
+      stage.steps.first {
+        $0.index == printed.index && $0.total == printed.total && printed.keywordMatches($0)
+      }
     }
     let byText: (Stage) -> NumberedStep? = { stage in
       stage.steps.first { printed.keywordMatches($0) && printed.textMatches($0.instruction) }
@@ -47,7 +51,8 @@ extension Dockerfile {
         line = line[line.index(after: space)...].drop(while: { $0 == " " })
       }
       guard line.hasPrefix("["), let close = line.firstIndex(of: "]") else { return nil }
-      var tokens = line[line.index(after: line.startIndex)..<close].split(whereSeparator: \.isWhitespace)
+      var tokens = line[line.index(after: line.startIndex)..<close].split(
+        whereSeparator: \.isWhitespace)
       guard let counter = tokens.popLast(), let slash = counter.firstIndex(of: "/"),
         let index = Int(counter[..<slash]), let total = Int(counter[counter.index(after: slash)...])
       else { return nil }
@@ -114,7 +119,9 @@ extension Dockerfile {
           i = close + 1
           continue
         }
-        if c == "$", i + 1 < scalars.count, scalars[i + 1] == "_" || scalars[i + 1].properties.isAlphabetic {
+        if c == "$", i + 1 < scalars.count,
+          scalars[i + 1] == "_" || scalars[i + 1].properties.isAlphabetic
+        {
           i += 1
           while i < scalars.count,
             scalars[i] == "_" || scalars[i].properties.isAlphabetic
@@ -128,7 +135,9 @@ extension Dockerfile {
         segments[segments.count - 1].unicodeScalars.append(c)
         i += 1
       }
-      guard segments.count > 1, let first = segments.first, let last = segments.last else { return false }
+      guard segments.count > 1, let first = segments.first, let last = segments.last else {
+        return false
+      }
       guard text.hasPrefix(first) else { return prefixOnly && first.hasPrefix(text) }
       var rest = text.dropFirst(first.count)
       for segment in segments.dropFirst().dropLast() where !segment.isEmpty {

@@ -50,8 +50,10 @@ public struct BuildCommandArguments: Sendable, Equatable {
 
   /// Creates a value; `parse(_:)` is the usual source.
   public init(
-    tool: Tool, contextArgument: String? = nil, contextPath: String? = nil, dockerfilePath: String? = nil,
-    target: String? = nil, tags: [String] = [], platforms: [String] = [], hasProgressFlag: Bool = false,
+    tool: Tool, contextArgument: String? = nil, contextPath: String? = nil,
+    dockerfilePath: String? = nil,
+    target: String? = nil, tags: [String] = [], platforms: [String] = [],
+    hasProgressFlag: Bool = false,
     progress: String? = nil, services: [String] = []
   ) {
     self.tool = tool
@@ -68,10 +70,14 @@ public struct BuildCommandArguments: Sendable, Equatable {
 
   /// Long `docker build` / `buildx build` flags that take a value.
   public static let dockerValueFlags: Set<String> = [
-    "add-host", "allow", "annotation", "attest", "build-arg", "build-context", "builder", "cache-from", "cache-to",
-    "call", "cgroup-parent", "cpu-period", "cpu-quota", "cpu-shares", "cpuset-cpus", "cpuset-mems", "file", "iidfile",
-    "isolation", "label", "memory", "memory-swap", "metadata-file", "network", "no-cache-filter", "output", "platform",
-    "policy", "print", "progress", "provenance", "resource", "sbom", "secret", "security-opt", "shm-size", "ssh", "tag",
+    "add-host", "allow", "annotation", "attest", "build-arg", "build-context", "builder",
+    "cache-from", "cache-to",
+    "call", "cgroup-parent", "cpu-period", "cpu-quota", "cpu-shares", "cpuset-cpus", "cpuset-mems",
+    "file", "iidfile",
+    "isolation", "label", "memory", "memory-swap", "metadata-file", "network", "no-cache-filter",
+    "output", "platform",
+    "policy", "print", "progress", "provenance", "resource", "sbom", "secret", "security-opt",
+    "shm-size", "ssh", "tag",
     "target", "ulimit",
   ]
   private static let dockerShortValueFlags: [Character: String] = [
@@ -80,18 +86,26 @@ public struct BuildCommandArguments: Sendable, Equatable {
   private static let dockerGlobalValueFlags: Set<String> = [
     "config", "context", "host", "log-level", "tlscacert", "tlscert", "tlskey",
   ]
-  private static let dockerGlobalShortValueFlags: [Character: String] = ["c": "context", "H": "host", "l": "log-level"]
+  private static let dockerGlobalShortValueFlags: [Character: String] = [
+    "c": "context", "H": "host", "l": "log-level",
+  ]
   private static let buildxGlobalValueFlags: Set<String> = ["builder", "timeout"]
   private static let composeGlobalValueFlags: Set<String> = [
-    "file", "project-name", "project-directory", "env-file", "profile", "progress", "ansi", "parallel",
+    "file", "project-name", "project-directory", "env-file", "profile", "progress", "ansi",
+    "parallel",
   ]
-  private static let composeGlobalShortValueFlags: [Character: String] = ["f": "file", "p": "project-name"]
-  private static let composeBuildValueFlags: Set<String> = ["build-arg", "builder", "memory", "ssh", "progress"]
+  private static let composeGlobalShortValueFlags: [Character: String] = [
+    "f": "file", "p": "project-name",
+  ]
+  private static let composeBuildValueFlags: Set<String> = [
+    "build-arg", "builder", "memory", "ssh", "progress",
+  ]
   private static let buildctlGlobalValueFlags: Set<String> = [
     "addr", "tlsservername", "tlscacert", "tlscert", "tlskey", "tlsdir", "timeout", "log-format",
   ]
   private static let buildctlBuildValueFlags: Set<String> = [
-    "output", "progress", "trace", "local", "oci-layout", "frontend", "opt", "export-cache", "import-cache", "secret",
+    "output", "progress", "trace", "local", "oci-layout", "frontend", "opt", "export-cache",
+    "import-cache", "secret",
     "allow", "ssh", "metadata-file", "source-policy-file", "ref-file", "registry-auth-tlscontext",
   ]
 
@@ -150,8 +164,11 @@ public struct BuildCommandArguments: Sendable, Equatable {
       guard rest.first == "build" else { return nil }
       return dockerBuild(Array(rest.dropFirst()), tool: .docker)
     case "buildx":
-      let buildx = FlagScan(rest, valueFlags: buildxGlobalValueFlags, shortValueFlags: [:], stopAtPositional: true)
-      guard let sub = buildx.firstPositional, sub.word == "build" || sub.word == "b" else { return nil }
+      let buildx = FlagScan(
+        rest, valueFlags: buildxGlobalValueFlags, shortValueFlags: [:], stopAtPositional: true)
+      guard let sub = buildx.firstPositional, sub.word == "build" || sub.word == "b" else {
+        return nil
+      }
       rest = Array(rest[(sub.index + 1)...])
       var result = dockerBuild(rest, tool: .buildx)
       if result.builder == nil { result.builder = buildx.values("builder").last }
@@ -164,7 +181,8 @@ public struct BuildCommandArguments: Sendable, Equatable {
   }
 
   private static func dockerBuild(_ arguments: [String], tool: Tool) -> BuildCommandArguments {
-    let scan = FlagScan(arguments, valueFlags: dockerValueFlags, shortValueFlags: dockerShortValueFlags)
+    let scan = FlagScan(
+      arguments, valueFlags: dockerValueFlags, shortValueFlags: dockerShortValueFlags)
     var result = BuildCommandArguments(tool: tool)
     result.contextArgument = scan.positionals.last
     if let context = result.contextArgument, context != "-", !isRemote(context) {
@@ -195,10 +213,12 @@ public struct BuildCommandArguments: Sendable, Equatable {
       stopAtPositional: true)
     guard let command = global.firstPositional, command.word == "build" else { return nil }
     let scan = FlagScan(
-      Array(arguments[(command.index + 1)...]), valueFlags: composeBuildValueFlags, shortValueFlags: ["m": "memory"])
+      Array(arguments[(command.index + 1)...]), valueFlags: composeBuildValueFlags,
+      shortValueFlags: ["m": "memory"])
     let progress = global.values("progress") + scan.values("progress")
     var result = BuildCommandArguments(
-      tool: .compose, hasProgressFlag: global.has("progress") || scan.has("progress"), progress: progress.last,
+      tool: .compose, hasProgressFlag: global.has("progress") || scan.has("progress"),
+      progress: progress.last,
       services: scan.positionals)
     result.buildArguments = scan.values("build-arg")
     result.noCache = scan.isSet("no-cache")
@@ -208,13 +228,17 @@ public struct BuildCommandArguments: Sendable, Equatable {
 
   private static func parseBuildctl(_ arguments: [String]) -> BuildCommandArguments? {
     let normalized = arguments.map { word -> String in
-      word.hasPrefix("-") && !word.hasPrefix("--") && word.count > 2 && !word.hasPrefix("-o=") ? "-" + word : word
+      word.hasPrefix("-") && !word.hasPrefix("--") && word.count > 2 && !word.hasPrefix("-o=")
+        ? "-" + word : word
     }
     let global = FlagScan(
-      normalized, valueFlags: buildctlGlobalValueFlags, shortValueFlags: [:], stopAtPositional: true)
-    guard let command = global.firstPositional, command.word == "build" || command.word == "b" else { return nil }
+      normalized, valueFlags: buildctlGlobalValueFlags, shortValueFlags: [:], stopAtPositional: true
+    )
+    guard let command = global.firstPositional, command.word == "build" || command.word == "b"
+    else { return nil }
     let scan = FlagScan(
-      Array(normalized[(command.index + 1)...]), valueFlags: buildctlBuildValueFlags, shortValueFlags: ["o": "output"])
+      Array(normalized[(command.index + 1)...]), valueFlags: buildctlBuildValueFlags,
+      shortValueFlags: ["o": "output"])
     var locals: [String: String] = [:]
     for local in scan.values("local") {
       let (key, value) = keyValue(local)
@@ -225,7 +249,9 @@ public struct BuildCommandArguments: Sendable, Equatable {
     for option in scan.values("opt") {
       let (key, value) = keyValue(option)
       options[key] = value
-      if key.hasPrefix("build-arg:") { buildArguments.append(String(key.dropFirst(10)) + "=" + value) }
+      if key.hasPrefix("build-arg:") {
+        buildArguments.append(String(key.dropFirst(10)) + "=" + value)
+      }
     }
     var result = BuildCommandArguments(tool: .buildctl)
     result.contextArgument = locals["context"]
@@ -256,7 +282,9 @@ public struct BuildCommandArguments: Sendable, Equatable {
   }
 
   private static func splitList(_ value: String) -> [String] {
-    value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+      !$0.isEmpty
+    }
   }
 
   private static func keyValue(_ text: String) -> (String, String) {

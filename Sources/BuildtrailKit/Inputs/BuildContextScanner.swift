@@ -37,7 +37,9 @@ public struct ContextSummary: Sendable, Equatable {
   public var unreadableDirectories: Int
 
   /// Creates a summary.
-  public init(fileCount: Int, totalBytes: Int64, topLevel: [TopLevelEntry], unreadableDirectories: Int = 0) {
+  public init(
+    fileCount: Int, totalBytes: Int64, topLevel: [TopLevelEntry], unreadableDirectories: Int = 0
+  ) {
     self.fileCount = fileCount
     self.totalBytes = totalBytes
     self.topLevel = topLevel
@@ -76,7 +78,8 @@ public enum BuildContextScanner {
       }
       guard let directory else {
         if isRoot {
-          throw BuildInputsError.unreadable(path: rootPath, reason: String(cString: strerror(errno)))
+          throw BuildInputsError.unreadable(
+            path: rootPath, reason: String(cString: strerror(errno)))
         }
         tally.unreadableDirectories += 1
         continue
@@ -115,7 +118,9 @@ public enum BuildContextScanner {
             continue
           }
           stack.append(
-            Frame(path: frame.path + [UInt8(ascii: "/")] + nameBytes, relative: relative, top: top, state: state))
+            Frame(
+              path: frame.path + [UInt8(ascii: "/")] + nameBytes, relative: relative, top: top,
+              state: state))
           continue
         }
         if excluded {
@@ -125,14 +130,18 @@ public enum BuildContextScanner {
           countedForced.insert(relative)
         }
         tally.add(info, top: top)
-        visit?(relative, String(decoding: frame.path + [UInt8(ascii: "/")] + nameBytes, as: UTF8.self), info)
+        visit?(
+          relative, String(decoding: frame.path + [UInt8(ascii: "/")] + nameBytes, as: UTF8.self),
+          info)
       }
     }
 
     if activeMatcher != nil {
       for path in forced.subtracting(countedForced).sorted() {
         var info = stat()
-        guard lstat(rootPath + "/" + path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else { continue }
+        guard lstat(rootPath + "/" + path, &info) == 0, (info.st_mode & S_IFMT) != S_IFDIR else {
+          continue
+        }
         let top = String(path.prefix { $0 != "/" })
         tally.add(info, top: top)
         visit?(path, rootPath + "/" + path, info)
@@ -167,7 +176,8 @@ public enum BuildContextScanner {
         size = Int64(info.st_size)
         if info.st_nlink > 1 {
           let key = InodeKey(
-            device: UInt64(truncatingIfNeeded: info.st_dev), inode: UInt64(truncatingIfNeeded: info.st_ino))
+            device: UInt64(truncatingIfNeeded: info.st_dev),
+            inode: UInt64(truncatingIfNeeded: info.st_ino))
           if !seenHardLinks.insert(key).inserted { size = 0 }
         }
       } else if type == S_IFLNK {

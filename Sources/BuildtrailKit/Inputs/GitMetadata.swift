@@ -21,7 +21,8 @@ public struct GitInfo: Sendable, Equatable {
 
   /// Creates a value; `read(at:environment:)` is the usual source.
   public init(
-    commit: String?, branch: String?, isDetached: Bool, subject: String?, authorTime: Date?, isDirty: Bool,
+    commit: String?, branch: String?, isDetached: Bool, subject: String?, authorTime: Date?,
+    isDirty: Bool,
     isShallow: Bool, repositoryRoot: URL
   ) {
     self.commit = commit
@@ -56,7 +57,9 @@ public enum GitMetadata {
 
     let inside = try runner.run(["rev-parse", "--is-inside-work-tree"])
     guard inside.status == 0 else {
-      if inside.errorText.contains("not a git repository") || inside.errorText.contains("cannot change to") {
+      if inside.errorText.contains("not a git repository")
+        || inside.errorText.contains("cannot change to")
+      {
         return nil
       }
       if inside.errorText.contains("dubious ownership") {
@@ -76,13 +79,16 @@ public enum GitMetadata {
     var authorTime: Date?
     let log = try runner.run(["log", "-1", "--no-show-signature", "--format=%H%x00%at%x00%s"])
     if log.status == 0 {
-      let fields = log.outputText.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
+      let fields = log.outputText.split(separator: "\0", omittingEmptySubsequences: false).map(
+        String.init)
       commit = fields.first.flatMap { $0.isEmpty ? nil : $0 }
       if fields.count > 1, let seconds = TimeInterval(fields[1]) {
         authorTime = Date(timeIntervalSince1970: seconds)
       }
       if fields.count > 2 { subject = fields[2] }
-    } else if !(log.errorText.contains("does not have any commits") || log.errorText.contains("bad default revision")) {
+    } else if !(log.errorText.contains("does not have any commits")
+      || log.errorText.contains("bad default revision"))
+    {
       throw log.failure
     }
 
@@ -94,7 +100,8 @@ public enum GitMetadata {
     guard status.status == 0 else { throw status.failure }
 
     return GitInfo(
-      commit: commit, branch: branch, isDetached: isDetached, subject: subject, authorTime: authorTime,
+      commit: commit, branch: branch, isDetached: isDetached, subject: subject,
+      authorTime: authorTime,
       isDirty: !status.outputText.isEmpty, isShallow: layoutLines.dropFirst().first == "true",
       repositoryRoot: URL(fileURLWithPath: root, isDirectory: true))
   }
@@ -112,9 +119,11 @@ public enum GitMetadata {
   public static func executable(environment: [String: String]) throws -> URL {
     let searchPath = environment["PATH"] ?? "/usr/bin:/bin"
     for directory in searchPath.split(separator: ":", omittingEmptySubsequences: true) {
-      let candidate = URL(fileURLWithPath: String(directory), isDirectory: true).appendingPathComponent("git")
+      let candidate = URL(fileURLWithPath: String(directory), isDirectory: true)
+        .appendingPathComponent("git")
       var isDirectory: ObjCBool = false
-      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory), !isDirectory.boolValue,
+      if FileManager.default.fileExists(atPath: candidate.path, isDirectory: &isDirectory),
+        !isDirectory.boolValue,
         FileManager.default.isExecutableFile(atPath: candidate.path)
       {
         return candidate
@@ -135,9 +144,11 @@ extension GitMetadata {
       let command = (["git"] + arguments).joined(separator: " ")
       do {
         return try Subprocess.run(
-          executable, arguments: ["-C", directory.path] + arguments, environment: environment, command: command)
+          executable, arguments: ["-C", directory.path] + arguments, environment: environment,
+          command: command)
       } catch {
-        throw BuildInputsError.gitFailed(command: command, status: -1, message: error.localizedDescription)
+        throw BuildInputsError.gitFailed(
+          command: command, status: -1, message: error.localizedDescription)
       }
     }
   }
@@ -162,7 +173,9 @@ extension GitMetadata {
       }
     }
 
-    static func run(_ executable: URL, arguments: [String], environment: [String: String], command: String) throws
+    static func run(
+      _ executable: URL, arguments: [String], environment: [String: String], command: String
+    ) throws
       -> Result
     {
       let process = Process()
@@ -184,7 +197,9 @@ extension GitMetadata {
       let output = outputPipe.fileHandleForReading.readDataToEndOfFile()
       group.wait()
       process.waitUntilExit()
-      return Result(command: command, status: process.terminationStatus, output: output, error: errorBuffer.data)
+      return Result(
+        command: command, status: process.terminationStatus, output: output, error: errorBuffer.data
+      )
     }
 
     /// Holds what a background read of a pipe produced; written once before `DispatchGroup.wait` returns.

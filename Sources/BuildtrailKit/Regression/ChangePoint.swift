@@ -16,7 +16,9 @@ public struct ChangePoint: Sendable, Equatable, Codable {
   public var confidence: Double
 
   /// Creates a change point; `confidence` is derived from `pValue`.
-  public init(index: Int, medianBefore: Double, medianAfter: Double, relativeChange: Double, pValue: Double) {
+  public init(
+    index: Int, medianBefore: Double, medianAfter: Double, relativeChange: Double, pValue: Double
+  ) {
     self.index = index
     self.medianBefore = medianBefore
     self.medianAfter = medianAfter
@@ -46,5 +48,6 @@ public struct DetectorConfiguration: Sendable, Equatable {
   public static let `default` = DetectorConfiguration()
 
   /// Defaults for cache-hit series: 6 builds a side, p ≤ 0.001, hit-rate shift ≥ 20 percentage points.
-  public static let rates = DetectorConfiguration(minSegment: 6, maxPValue: 0.001, minRelativeChange: 0.20)
+  public static let rates = DetectorConfiguration(
+    minSegment: 6, maxPValue: 0.001, minRelativeChange: 0.20)
 }

@@ -38,7 +38,9 @@ public enum ChangePointDetector {
   /// Feed one state only (for a step, the builds where it executed): a mix of cached and executed builds
   /// is bimodal and its "shifts" follow the cache pattern. Non-finite values are skipped (indices still
   /// refer to `series`); negative values count as 0.
-  public static func detect(_ series: [Double], configuration: DetectorConfiguration = .default) -> [ChangePoint] {
+  public static func detect(_ series: [Double], configuration: DetectorConfiguration = .default)
+    -> [ChangePoint]
+  {
     var kept: [Int] = []
     var values: [Double] = []
     kept.reserveCapacity(series.count)
@@ -47,15 +49,20 @@ public enum ChangePointDetector {
       kept.append(index)
       values.append(max(0, value))
     }
-    var statistic = RankStatistic(values: values, minRelativeChange: configuration.minRelativeChange)
-    return Engine.run(&statistic, configuration: configuration).map { $0.changePoint(originalIndices: kept) }
+    var statistic = RankStatistic(
+      values: values, minRelativeChange: configuration.minRelativeChange)
+    return Engine.run(&statistic, configuration: configuration).map {
+      $0.changePoint(originalIndices: kept)
+    }
   }
 
   /// Change points in a 0/1 series (cache hit per build) or ratios in 0...1: shifts in the hit rate; relativeChange is the absolute difference of rates here.
   ///
   /// `medianBefore`/`medianAfter` hold the mean hit rates of the two regimes (the median of 0/1 flags says
   /// little). Non-finite values are skipped; values are clamped to 0...1.
-  public static func detectRateShift(_ series: [Double], configuration: DetectorConfiguration = .rates) -> [ChangePoint] {
+  public static func detectRateShift(
+    _ series: [Double], configuration: DetectorConfiguration = .rates
+  ) -> [ChangePoint] {
     var kept: [Int] = []
     var values: [Double] = []
     kept.reserveCapacity(series.count)
@@ -65,7 +72,9 @@ public enum ChangePointDetector {
       values.append(min(1, max(0, value)))
     }
     var statistic = RateStatistic(values: values, minDifference: configuration.minRelativeChange)
-    return Engine.run(&statistic, configuration: configuration).map { $0.changePoint(originalIndices: kept) }
+    return Engine.run(&statistic, configuration: configuration).map {
+      $0.changePoint(originalIndices: kept)
+    }
   }
 }
 
@@ -95,7 +104,9 @@ extension ChangePointDetector {
     /// |z| of the split `lower..<split` against `split..<upper`.
     mutating func zScore(_ lower: Int, _ split: Int, _ upper: Int) -> Double
     /// Pointwise two-sided p of a split, and the normal quantile equivalent to it.
-    mutating func significance(_ lower: Int, _ split: Int, _ upper: Int, z: Double) -> (p: Double, z: Double)
+    mutating func significance(_ lower: Int, _ split: Int, _ upper: Int, z: Double) -> (
+      p: Double, z: Double
+    )
     /// Levels either side of a split and whether the shift reaches the configured minimum.
     mutating func effect(_ lower: Int, _ split: Int, _ upper: Int) -> Effect
     /// The most likely position of a single shift in `lower..<upper`, starting from the test's best split `guess`.
@@ -126,7 +137,9 @@ extension ChangePointDetector {
       var interval: Int?
     }
 
-    static func run<S: SplitStatistic>(_ statistic: inout S, configuration: DetectorConfiguration) -> [Found] {
+    static func run<S: SplitStatistic>(_ statistic: inout S, configuration: DetectorConfiguration)
+      -> [Found]
+    {
       let n = statistic.count
       let m = max(1, configuration.minSegment)
       let alpha = configuration.maxPValue
@@ -152,8 +165,12 @@ extension ChangePointDetector {
           pool.append(whole)
         }
         for (offset, interval) in intervals.enumerated()
-        where interval.lower >= lower && interval.upper <= upper && (interval.lower, interval.upper) != (lower, upper) {
-          if let candidate = candidates[offset], candidate.pValue <= alpha { pool.append(candidate) }
+        where interval.lower >= lower && interval.upper <= upper
+          && (interval.lower, interval.upper) != (lower, upper)
+        {
+          if let candidate = candidates[offset], candidate.pValue <= alpha {
+            pool.append(candidate)
+          }
         }
         pool.sort(by: isMoreSignificant)
         var chosen: Int?
@@ -162,7 +179,8 @@ extension ChangePointDetector {
           if let offset = candidate.interval, let known = effectPasses[offset] {
             passes = known
           } else {
-            passes = statistic.effect(candidate.lower, candidate.split, candidate.upper).isLargeEnough
+            passes =
+              statistic.effect(candidate.lower, candidate.split, candidate.upper).isLargeEnough
             if let offset = candidate.interval { effectPasses[offset] = passes }
           }
           if passes {
@@ -203,13 +221,17 @@ extension ChangePointDetector {
         for _ in 0..<10 {
           var moved = false
           for i in points.indices {
-            let bounds = Bounds(lower: i == 0 ? 0 : points[i - 1], upper: i == points.count - 1 ? n : points[i + 1])
+            let bounds = Bounds(
+              lower: i == 0 ? 0 : points[i - 1], upper: i == points.count - 1 ? n : points[i + 1])
             let position: Int
             if let known = positions[bounds] {
               position = known
             } else {
-              guard let best = statistic.bestSplit(bounds.lower, bounds.upper, minSegment: m) else { continue }
-              position = statistic.localize(bounds.lower, bounds.upper, guess: best.index, minSegment: m)
+              guard let best = statistic.bestSplit(bounds.lower, bounds.upper, minSegment: m) else {
+                continue
+              }
+              position = statistic.localize(
+                bounds.lower, bounds.upper, guess: best.index, minSegment: m)
               positions[bounds] = position
             }
             if position != points[i] {
@@ -223,7 +245,8 @@ extension ChangePointDetector {
         var worst: (position: Int, badness: Double)?
         for i in points.indices {
           let placed = Placed(
-            lower: i == 0 ? 0 : points[i - 1], index: points[i], upper: i == points.count - 1 ? n : points[i + 1])
+            lower: i == 0 ? 0 : points[i - 1], index: points[i],
+            upper: i == points.count - 1 ? n : points[i + 1])
           let verdict: Found
           if let known = verdicts[placed] {
             verdict = known
@@ -248,11 +271,14 @@ extension ChangePointDetector {
       }
     }
 
-    static func assess<S: SplitStatistic>(_ statistic: inout S, _ lower: Int, _ upper: Int, minSegment m: Int) -> Candidate? {
+    static func assess<S: SplitStatistic>(
+      _ statistic: inout S, _ lower: Int, _ upper: Int, minSegment m: Int
+    ) -> Candidate? {
       guard let split = statistic.bestSplit(lower, upper, minSegment: m) else { return nil }
       let pointwise = statistic.significance(lower, split.index, upper, z: split.z)
       let p = Stats.searchAdjusted(pointwise.p, z: pointwise.z, count: upper - lower, minSegment: m)
-      return Candidate(lower: lower, upper: upper, split: split.index, z: split.z, pValue: p, interval: nil)
+      return Candidate(
+        lower: lower, upper: upper, split: split.index, z: split.z, pValue: p, interval: nil)
     }
 
     /// Smaller p first; then larger |z|, shorter interval, earlier split: a total, deterministic order.

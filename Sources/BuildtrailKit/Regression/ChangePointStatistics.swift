@@ -21,7 +21,9 @@ extension ChangePointDetector {
 
     init(values: [Double], minRelativeChange: Double) {
       self.values = values
-      let sorted = values.indices.sorted { values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1) }
+      let sorted = values.indices.sorted {
+        values[$0] < values[$1] || (values[$0] == values[$1] && $0 < $1)
+      }
       var group = [UInt32](repeating: 0, count: values.count)
       var current: UInt32 = 0
       for (position, index) in sorted.enumerated() {
@@ -105,7 +107,8 @@ extension ChangePointDetector {
       return Self.z(rankSum: rankSum, left: k, total: n, tieFactor: tieFactor)
     }
 
-    func significance(_ lower: Int, _ split: Int, _ upper: Int, z: Double) -> (p: Double, z: Double) {
+    func significance(_ lower: Int, _ split: Int, _ upper: Int, z: Double) -> (p: Double, z: Double)
+    {
       (Stats.twoSidedNormalP(z), z)
     }
 
@@ -296,7 +299,8 @@ extension ChangePointDetector {
       return z(lower, split, upper, variance: pooled)
     }
 
-    func significance(_ lower: Int, _ split: Int, _ upper: Int, z: Double) -> (p: Double, z: Double) {
+    func significance(_ lower: Int, _ split: Int, _ upper: Int, z: Double) -> (p: Double, z: Double)
+    {
       let normal = Stats.twoSidedNormalP(z)
       guard isBinary, normal < 0.05 else { return (normal, z) }
       let n = upper - lower
@@ -375,7 +379,9 @@ extension ChangePointDetector {
     /// the smaller of Bonferroni and Miller & Siegmund's (1982) approximation
     /// P(max |Z| > b) ≈ φ(b)(b − 1/b)·ln(ε₂(1−ε₁) / (ε₁(1−ε₂))) + 4φ(b)/b, with ε₁ = m/n, ε₂ = 1 − m/n;
     /// never below the pointwise p.
-    static func searchAdjusted(_ pointwise: Double, z b: Double, count n: Int, minSegment m: Int) -> Double {
+    static func searchAdjusted(_ pointwise: Double, z b: Double, count n: Int, minSegment m: Int)
+      -> Double
+    {
       let positions = Double(max(1, n - 2 * m + 1))
       var adjusted = pointwise * positions
       if b > 1, n > 2 * m {
@@ -387,7 +393,9 @@ extension ChangePointDetector {
     }
 
     /// Two-sided Fisher exact p for `leftOnes` hits among the first `left` of `total` values with `ones` hits.
-    static func fisherExactTwoSided(leftOnes a: Int, left k: Int, ones K: Int, total n: Int) -> Double {
+    static func fisherExactTwoSided(leftOnes a: Int, left k: Int, ones K: Int, total n: Int)
+      -> Double
+    {
       let lowest = max(0, k + K - n)
       let highest = min(k, K)
       guard highest > lowest else { return 1 }
@@ -395,14 +403,17 @@ extension ChangePointDetector {
         lgamma(Double(n + 1)) - lgamma(Double(r + 1)) - lgamma(Double(n - r + 1))
       }
       let logDenominator = logChoose(n, k)
-      func logProbability(_ x: Int) -> Double { logChoose(K, x) + logChoose(n - K, k - x) - logDenominator }
+      func logProbability(_ x: Int) -> Double {
+        logChoose(K, x) + logChoose(n - K, k - x) - logDenominator
+      }
       let observed = logProbability(a)
       var total = 0.0
       var current = logProbability(lowest)
       for x in lowest...highest {
         if x > lowest {
           let previous = Double(x - 1)
-          current += log(Double(K) - previous) + log(Double(k) - previous)
+          current +=
+            log(Double(K) - previous) + log(Double(k) - previous)
             - log(previous + 1) - log(Double(n - K - k) + previous + 1)
         }
         if current <= observed + 1e-7 { total += exp(current) }
