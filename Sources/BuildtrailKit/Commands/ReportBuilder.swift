@@ -33,6 +33,8 @@ public struct ReportBuilder {
     let regressions = try finder.find(
       in: builds, steps: steps, branch: branchName, target: latest.summary.target
     )
+    // A total that steps explain is listed through those steps, not as a regression of its own.
+    .filter { !$0.isConsequence }
     .map(finder.explain)
     let newest = builds.last.flatMap { try? store.build(id: $0.id) } ?? latest
 

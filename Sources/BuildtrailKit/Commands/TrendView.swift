@@ -92,7 +92,11 @@ public struct TrendView {
             regression: regressionBuilds.contains(b.id)))
       }
     } else {
-      regressionBuilds = Set(found.filter { $0.key == nil }.map(\.build.id))
+      // A total that steps explain is marked where those steps shifted, not at a build of its own.
+      regressionBuilds = Set(
+        found.filter { $0.key == nil }.flatMap { total in
+          total.isConsequence ? (total.explainedBy ?? []).map(\.build) : [total.build.id]
+        })
       points = builds.map {
         Point(
           build: $0.id, commit: $0.commit, when: $0.when, outcome: $0.outcome.rawValue,

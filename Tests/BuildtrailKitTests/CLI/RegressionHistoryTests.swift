@@ -125,5 +125,22 @@ import Testing
       after.dropFirst().prefix(4).filter { $0.hasPrefix("    ▲ step-duration") }.count == 2,
       "\(table.stdout)")
     #expect(!table.stdout.contains("no single step explains it"), "\(table.stdout)")
+
+    // trend marks the total's shift where its steps shifted, not at the total's own build.
+    let trend = try CLI.run([
+      "trend", "--db", db, "--branch", "main", "--last", "2000", "--format", "json",
+    ])
+    #expect(trend.status == 0, "\(trend.stderr)")
+    let points =
+      ((try JSONSerialization.jsonObject(with: Data(trend.stdout.utf8)) as? [String: Any])?["trend"]
+      as? [String: Any])?["points"] as? [[String: Any]] ?? []
+    let marked = Set(
+      points.filter { $0["regression"] as? Bool == true }.compactMap { $0["build"] as? Int })
+    let stepBuilds = Set(steps.compactMap { $0["build"] as? Int })
+    #expect(
+      stepBuilds.isSubset(of: marked), "seed 3: marked \(marked.sorted()), steps \(stepBuilds)")
+    if let total = totals.first?["build"] as? Int, !stepBuilds.contains(total) {
+      #expect(!marked.contains(total), "seed 3: the total's own build \(total) is marked")
+    }
   }
 }
