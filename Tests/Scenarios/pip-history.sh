@@ -13,9 +13,8 @@
 #   DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain --network=none -t pip-history DIR
 # DOCKER=... overrides the client. Commits use a fixed author, committer and date per step.
 set -euo pipefail
-
-docker_client=${DOCKER:-/usr/bin/docker}
-busybox=${BUSYBOX:-/bin/busybox}
+# shellcheck source=scenario-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh"
 
 steps=(
   app-code
@@ -26,16 +25,9 @@ steps=(
   remove-broken-dependency
   undeclared-import
 )
-
-usage() {
-  cat >&2 <<USAGE
-usage: $0 base-image
-       $0 init DIR
-       $0 apply DIR STEP
-       $0 steps
-USAGE
-  exit 2
-}
+first_step_index=1 # init makes commit 0
+commit_month=04    # 2024-04-01, one day later per step
+base_image_usage="base-image"
 
 # ---------------------------------------------------------------------------------------------
 # The fake `pip` at /usr/local/bin/pip (POSIX sh, busybox applets only). `pip install -r FILE`
@@ -220,55 +212,15 @@ FAKEPY
 }
 
 cmd_base_image() {
-  local root applet
-  [ -x "$busybox" ] || { echo "base-image: no busybox at $busybox" >&2; exit 1; }
-  root=$(mktemp -d)
-  # shellcheck disable=SC2064 # expand $root now
-  trap "rm -rf '$root'" EXIT
-  mkdir -p "$root/bin" "$root/usr/local/bin" "$root/usr/local/lib/python3.12/site-packages" "$root/etc" "$root/tmp"
-  chmod 1777 "$root/tmp"
-  cp "$busybox" "$root/bin/busybox"
-  while IFS= read -r applet; do
-    case "$applet" in
-      busybox | */*) ;;
-      *) ln -s busybox "$root/bin/$applet" ;;
-    esac
-  done < <("$busybox" --list)
-  write_fake_pip "$root/usr/local/bin/pip"
-  write_fake_python "$root/usr/local/bin/python"
-  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
-  printf 'root:x:0:\n' > "$root/etc/group"
-  tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -c . |
-    "$docker_client" import --change 'ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      - local/pip-base:1 >/dev/null
-  "$docker_client" image inspect -f '{{.Id}}' local/pip-base:1
+  new_rootfs usr/local/lib/python3.12/site-packages
+  write_fake_pip "$rootfs/usr/local/bin/pip"
+  write_fake_python "$rootfs/usr/local/bin/python"
+  import_rootfs local/pip-base:1
 }
 
 # ---------------------------------------------------------------------------------------------
 # The project.
 # ---------------------------------------------------------------------------------------------
-step_index() {
-  local i
-  for i in "${!steps[@]}"; do
-    if [ "${steps[$i]}" = "$1" ]; then
-      echo $((i + 1))
-      return 0
-    fi
-  done
-  return 1
-}
-
-commit() {
-  local dir=$1 index=$2 message=$3 date
-  date=$(printf '2024-04-%02dT10:00:00+00:00' $((index + 1)))
-  git -C "$dir" add -A
-  GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
-    git -C "$dir" -c user.name="Scenario Bot" -c user.email="scenario@buildtrail.invalid" \
-      -c commit.gpgsign=false -c core.hooksPath=/dev/null \
-      commit -q -m "$message"
-  git -C "$dir" rev-parse HEAD
-}
-
 # write_requirements DIR LINE...: one requirement per argument.
 write_requirements() {
   local dir=$1
@@ -295,10 +247,7 @@ write_main() {
 
 cmd_init() {
   local dir=$1
-  if [ -e "$dir/.git" ]; then
-    echo "init: $dir already has a git repository" >&2
-    exit 1
-  fi
+  require_no_repo "$dir"
   mkdir -p "$dir/app"
   cat > "$dir/Dockerfile" <<'DOCKERFILE'
 FROM local/pip-base:1
@@ -319,11 +268,7 @@ DOCKERFILE
 
 cmd_apply() {
   local dir=$1 step=$2 index
-  if ! index=$(step_index "$step"); then
-    echo "apply: unknown step '$step' (see: $0 steps)" >&2
-    exit 2
-  fi
-  [ -d "$dir/.git" ] || { echo "apply: $dir is not a project made by '$0 init'" >&2; exit 1; }
+  index=$(apply_index "$dir" "$step") || exit $?
   case "$step" in
     app-code)
       write_main "$dir" 0.1.1 ""
@@ -357,23 +302,4 @@ cmd_apply() {
   esac
 }
 
-[ $# -ge 1 ] || usage
-case "$1" in
-  base-image)
-    [ $# -eq 1 ] || usage
-    cmd_base_image
-    ;;
-  init)
-    [ $# -eq 2 ] || usage
-    cmd_init "$2"
-    ;;
-  apply)
-    [ $# -eq 3 ] || usage
-    cmd_apply "$2" "$3"
-    ;;
-  steps)
-    [ $# -eq 1 ] || usage
-    printf '%s\n' "${steps[@]}"
-    ;;
-  *) usage ;;
-esac
+scenario_main 0 "$@"

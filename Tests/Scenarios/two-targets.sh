@@ -15,9 +15,9 @@
 # Nothing is ever pulled: the base image is made with `docker import` from the host's busybox.
 # Commits use a fixed author, committer and date per step, so their IDs are the same on every run.
 set -euo pipefail
+# shellcheck source=scenario-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh"
 
-docker_client=${DOCKER:-/usr/bin/docker}
-busybox=${BUSYBOX:-/bin/busybox}
 image=local/two-targets-base:1
 
 # step target (in build order; "initial" is the commit `init` makes)
@@ -33,16 +33,9 @@ steps=(
   "worker-after-orjson worker"
   "feature-worker-again worker"
 )
-
-usage() {
-  cat >&2 <<USAGE
-usage: $0 base-image
-       $0 init DIR
-       $0 apply DIR STEP
-       $0 steps
-USAGE
-  exit 2
-}
+first_step_index=0 # steps[0] is the commit init makes
+commit_month=05    # 2024-05-01, one day later per step
+base_image_usage="base-image"
 
 # ---------------------------------------------------------------------------------------------
 # The fake `pip` placed at /usr/local/bin/pip (POSIX sh, busybox applets only). It reads the
@@ -106,61 +99,17 @@ FAKEPIP
 }
 
 cmd_base_image() {
-  local root applet
-  [ -x "$busybox" ] || { echo "base-image: no busybox at $busybox" >&2; exit 1; }
-  root=$(mktemp -d)
-  # shellcheck disable=SC2064 # expand $root now
-  trap "rm -rf '$root'" EXIT
-  mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc" "$root/tmp" "$root/root/.cache"
-  chmod 1777 "$root/tmp"
-  cp "$busybox" "$root/bin/busybox"
-  while IFS= read -r applet; do
-    case "$applet" in
-      busybox | */*) ;;
-      *) ln -s busybox "$root/bin/$applet" ;;
-    esac
-  done < <("$busybox" --list)
-  write_fake_pip "$root/usr/local/bin/pip"
-  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
-  printf 'root:x:0:\n' > "$root/etc/group"
-  tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -c . |
-    "$docker_client" import --change 'ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      - "$image" >/dev/null
-  "$docker_client" image inspect -f '{{.Id}}' "$image"
+  new_rootfs root/.cache
+  write_fake_pip "$rootfs/usr/local/bin/pip"
+  import_rootfs "$image"
 }
 
 # ---------------------------------------------------------------------------------------------
 # The project.
 # ---------------------------------------------------------------------------------------------
-step_index() {
-  local i
-  for i in "${!steps[@]}"; do
-    if [ "${steps[$i]%% *}" = "$1" ]; then
-      echo "$i"
-      return 0
-    fi
-  done
-  return 1
-}
-
-# commit DIR INDEX MESSAGE: stage everything and commit with a fixed identity and date.
-commit() {
-  local dir=$1 index=$2 message=$3 date
-  date=$(printf '2024-05-%02dT10:00:00+00:00' $((index + 1)))
-  git -C "$dir" add -A
-  GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
-    git -C "$dir" -c user.name="Scenario Bot" -c user.email="scenario@buildtrail.invalid" \
-      -c commit.gpgsign=false -c core.hooksPath=/dev/null \
-      commit -q -m "$message"
-  git -C "$dir" rev-parse HEAD
-}
-
 cmd_init() {
   local dir=$1
-  if [ -e "$dir/.git" ]; then
-    echo "init: $dir already has a git repository" >&2
-    exit 1
-  fi
+  require_no_repo "$dir"
   mkdir -p "$dir/requirements" "$dir/api" "$dir/worker"
   cat > "$dir/Dockerfile" <<'DOCKERFILE'
 FROM local/two-targets-base:1 AS base
@@ -193,11 +142,7 @@ DOCKERFILE
 
 cmd_apply() {
   local dir=$1 step=$2 index
-  if ! index=$(step_index "$step"); then
-    echo "apply: unknown step '$step' (see: $0 steps)" >&2
-    exit 2
-  fi
-  [ -d "$dir/.git" ] || { echo "apply: $dir is not a project made by '$0 init'" >&2; exit 1; }
+  index=$(apply_index "$dir" "$step") || exit $?
   case "$step" in
     initial | first-worker | api-after-base-bump | feature-api | worker-after-orjson)
       echo "nothing to commit for step $step"
@@ -227,23 +172,4 @@ cmd_apply() {
   esac
 }
 
-[ $# -ge 1 ] || usage
-case "$1" in
-  base-image)
-    [ $# -eq 1 ] || usage
-    cmd_base_image
-    ;;
-  init)
-    [ $# -eq 2 ] || usage
-    cmd_init "$2"
-    ;;
-  apply)
-    [ $# -eq 3 ] || usage
-    cmd_apply "$2" "$3"
-    ;;
-  steps)
-    [ $# -eq 1 ] || usage
-    printf '%s\n' "${steps[@]}"
-    ;;
-  *) usage ;;
-esac
+scenario_main 0 "$@"

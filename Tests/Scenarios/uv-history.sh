@@ -22,9 +22,8 @@
 # Commits use a fixed author, committer and date per step, so the commit IDs are the same on every
 # run with the same git.
 set -euo pipefail
-
-docker_client=${DOCKER:-/usr/bin/docker}
-busybox=${BUSYBOX:-/bin/busybox}
+# shellcheck source=scenario-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/scenario-lib.sh"
 
 steps=(
   app-code
@@ -43,16 +42,9 @@ steps=(
   app-code-after-fix
   reimport-base
 )
-
-usage() {
-  cat >&2 <<USAGE
-usage: $0 base-image N
-       $0 init DIR
-       $0 apply DIR STEP
-       $0 steps
-USAGE
-  exit 2
-}
+first_step_index=1 # init makes commit 0
+commit_month=03    # 2024-03-01, one day later per step
+base_image_usage="base-image N"
 
 # ---------------------------------------------------------------------------------------------
 # The fake `uv` placed at /usr/local/bin/uv in local/uv-base:1 (POSIX sh, busybox applets only).
@@ -304,61 +296,21 @@ FAKEPYTHON
 }
 
 cmd_base_image() {
-  local n=$1 root applet
+  local n=$1
   case "$n" in
     '' | *[!0-9]*) echo "base-image: N must be a positive number, got '$n'" >&2; exit 2 ;;
   esac
-  [ -x "$busybox" ] || { echo "base-image: no busybox at $busybox (apt-get install busybox-static)" >&2; exit 1; }
-  root=$(mktemp -d)
-  # shellcheck disable=SC2064 # expand $root now
-  trap "rm -rf '$root'" EXIT
-  mkdir -p "$root/bin" "$root/usr/local/bin" "$root/etc" "$root/tmp" "$root/root/.cache"
-  chmod 1777 "$root/tmp"
-  cp "$busybox" "$root/bin/busybox"
-  while IFS= read -r applet; do
-    case "$applet" in
-      busybox | */*) ;;
-      *) ln -s busybox "$root/bin/$applet" ;;
-    esac
-  done < <("$busybox" --list)
-  write_fake_uv "$root/usr/local/bin/uv"
-  write_fake_python "$root/usr/local/bin/python3"
-  printf 'uv-base %s\n' "$n" > "$root/etc/uv-base-release"
-  printf 'root:x:0:0:root:/root:/bin/sh\n' > "$root/etc/passwd"
-  printf 'root:x:0:\n' > "$root/etc/group"
-  # A reproducible tarball: the layer depends only on busybox, the fake uv and N.
-  tar -C "$root" --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner -c . |
-    "$docker_client" import --change 'ENV PATH=/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
-      - local/uv-base:1 >/dev/null
-  "$docker_client" image inspect -f '{{.Id}}' local/uv-base:1
+  new_rootfs root/.cache
+  write_fake_uv "$rootfs/usr/local/bin/uv"
+  write_fake_python "$rootfs/usr/local/bin/python3"
+  printf 'uv-base %s\n' "$n" > "$rootfs/etc/uv-base-release"
+  # A reproducible tarball: the layer depends only on busybox, the fake uv and python3, and N.
+  import_rootfs local/uv-base:1
 }
 
 # ---------------------------------------------------------------------------------------------
 # The project.
 # ---------------------------------------------------------------------------------------------
-step_index() {
-  local i
-  for i in "${!steps[@]}"; do
-    if [ "${steps[$i]}" = "$1" ]; then
-      echo $((i + 1))
-      return 0
-    fi
-  done
-  return 1
-}
-
-# commit DIR INDEX MESSAGE: stage everything and commit with a fixed identity and date.
-commit() {
-  local dir=$1 index=$2 message=$3 date
-  date=$(printf '2024-03-%02dT10:00:00+00:00' $((index + 1)))
-  git -C "$dir" add -A
-  GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
-    git -C "$dir" -c user.name="Scenario Bot" -c user.email="scenario@buildtrail.invalid" \
-      -c commit.gpgsign=false -c core.hooksPath=/dev/null \
-      commit -q -m "$message"
-  git -C "$dir" rev-parse HEAD
-}
-
 # write_dockerfile DIR ORDER [EXTRA]: EXTRA is a last instruction appended after the syncs.
 write_dockerfile() {
   local dir=$1 order=$2 extra=${3:-}
@@ -491,10 +443,7 @@ write_venv() {
 
 cmd_init() {
   local dir=$1
-  if [ -e "$dir/.git" ]; then
-    echo "init: $dir already has a git repository" >&2
-    exit 1
-  fi
+  require_no_repo "$dir"
   mkdir -p "$dir/app/__pycache__"
   write_pyproject "$dir" '    "fastapi",
     "uvicorn",
@@ -532,11 +481,7 @@ PY
 
 cmd_apply() {
   local dir=$1 step=$2 index
-  if ! index=$(step_index "$step"); then
-    echo "apply: unknown step '$step' (see: $0 steps)" >&2
-    exit 2
-  fi
-  [ -d "$dir/.git" ] || { echo "apply: $dir is not a project made by '$0 init'" >&2; exit 1; }
+  index=$(apply_index "$dir" "$step") || exit $?
   case "$step" in
     app-code)
       cat >> "$dir/app/api.py" <<'PY'
@@ -617,23 +562,4 @@ PY
   esac
 }
 
-[ $# -ge 1 ] || usage
-case "$1" in
-  base-image)
-    [ $# -eq 2 ] || usage
-    cmd_base_image "$2"
-    ;;
-  init)
-    [ $# -eq 2 ] || usage
-    cmd_init "$2"
-    ;;
-  apply)
-    [ $# -eq 3 ] || usage
-    cmd_apply "$2" "$3"
-    ;;
-  steps)
-    [ $# -eq 1 ] || usage
-    printf '%s\n' "${steps[@]}"
-    ;;
-  *) usage ;;
-esac
+scenario_main 1 "$@"
