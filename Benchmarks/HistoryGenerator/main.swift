@@ -39,7 +39,18 @@ let total = Int(option("--builds", "100000")) ?? 100_000
 let stepCount = max(8, Int(option("--steps", "40")) ?? 40)
 let closeGap = max(0, Int(option("--close-shifts", "0")) ?? 0)
 var random = SplitMix64(state: UInt64(option("--seed", "1")) ?? 1)
-let store = try BuildStore(path: path)
+/// Runs `body`; on an error, prints it with what was being done and exits 1 instead of trapping.
+func orExit<T>(_ doing: String, _ body: () throws -> T) -> T {
+  do {
+    return try body()
+  } catch {
+    FileHandle.standardError.write(
+      Data("\nhistory-generator: error while \(doing): \(error.localizedDescription)\n".utf8))
+    exit(1)
+  }
+}
+
+let store = orExit("opening \(path)") { try BuildStore(path: path) }
 
 let perStage = (stepCount - 4) / 2
 let commands = [
@@ -124,12 +135,14 @@ for n in 0..<total {
       git: GitFacts(commit: commit, branch: branch, subject: "change \(n)", dirty: false),
       ci: CIFacts(provider: "github-actions", runID: String(n))))
   if batch.count == 1000 || n == total - 1 {
-    _ = try store.record(batch)
+    _ = orExit("recording builds up to \(n + 1)") { try store.record(batch) }
     batch.removeAll(keepingCapacity: true)
     FileHandle.standardError.write(Data("\r\(n + 1) builds".utf8))
   }
 }
-let attributes = try FileManager.default.attributesOfItem(atPath: path)
+let attributes = orExit("reading the size of \(path)") {
+  try FileManager.default.attributesOfItem(atPath: path)
+}
 let bytes = (attributes[.size] as? NSNumber)?.int64Value ?? 0
 FileHandle.standardError.write(Data("\n".utf8))
 print(
