@@ -393,18 +393,18 @@ extension ChangePointDetector {
     }
 
     /// Two-sided Fisher exact p for `leftOnes` hits among the first `left` of `total` values with `ones` hits.
-    static func fisherExactTwoSided(leftOnes a: Int, left k: Int, ones K: Int, total n: Int)
+    static func fisherExactTwoSided(leftOnes a: Int, left k: Int, ones allOnes: Int, total n: Int)
       -> Double
     {
-      let lowest = max(0, k + K - n)
-      let highest = min(k, K)
+      let lowest = max(0, k + allOnes - n)
+      let highest = min(k, allOnes)
       guard highest > lowest else { return 1 }
       func logChoose(_ n: Int, _ r: Int) -> Double {
         lgamma(Double(n + 1)) - lgamma(Double(r + 1)) - lgamma(Double(n - r + 1))
       }
       let logDenominator = logChoose(n, k)
       func logProbability(_ x: Int) -> Double {
-        logChoose(K, x) + logChoose(n - K, k - x) - logDenominator
+        logChoose(allOnes, x) + logChoose(n - allOnes, k - x) - logDenominator
       }
       let observed = logProbability(a)
       var total = 0.0
@@ -413,8 +413,8 @@ extension ChangePointDetector {
         if x > lowest {
           let previous = Double(x - 1)
           current +=
-            log(Double(K) - previous) + log(Double(k) - previous)
-            - log(previous + 1) - log(Double(n - K - k) + previous + 1)
+            log(Double(allOnes) - previous) + log(Double(k) - previous)
+            - log(previous + 1) - log(Double(n - allOnes - k) + previous + 1)
         }
         if current <= observed + 1e-7 { total += exp(current) }
       }

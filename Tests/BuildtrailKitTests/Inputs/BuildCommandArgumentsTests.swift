@@ -12,15 +12,18 @@ struct BuildCommandArgumentsTests {
   static let cases: [Case] = [
     .init(
       argv: [
-        "docker", "buildx", "build", "-f", "docker/Dockerfile", "--target", "prod", "-t", "app:1", "--progress=plain",
+        "docker", "buildx", "build", "-f", "docker/Dockerfile", "--target", "prod", "-t", "app:1",
+        "--progress=plain",
         ".",
       ],
       expected: .init(
-        tool: .buildx, contextArgument: ".", contextPath: ".", dockerfilePath: "docker/Dockerfile", target: "prod",
+        tool: .buildx, contextArgument: ".", contextPath: ".", dockerfilePath: "docker/Dockerfile",
+        target: "prod",
         tags: ["app:1"], hasProgressFlag: true, progress: "plain")),
     .init(
       argv: ["docker", "build", "."],
-      expected: .init(tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")),
+      expected: .init(
+        tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")),
     .init(
       argv: ["/usr/bin/docker", "image", "build", "--tag=a", "--tag", "b", "-tc", "services/api/"],
       expected: .init(
@@ -28,25 +31,34 @@ struct BuildCommandArgumentsTests {
         dockerfilePath: "services/api/Dockerfile", tags: ["a", "b", "c"])),
     .init(
       argv: ["docker", "builder", "build", "ctx"],
-      expected: .init(tool: .docker, contextArgument: "ctx", contextPath: "ctx", dockerfilePath: "ctx/Dockerfile")),
+      expected: .init(
+        tool: .docker, contextArgument: "ctx", contextPath: "ctx", dockerfilePath: "ctx/Dockerfile")
+    ),
     .init(
       argv: [
-        "docker", "buildx", "build", "--build-arg", "X=1", "--label", "a=b", "--cache-from", "type=gha",
-        "--cache-to", "type=gha,mode=max", "--secret", "id=s", "--ssh", "default", "--builder", "b1", "--network",
-        "host", "--iidfile", "iid", "--metadata-file", "meta.json", "--build-context", "x=../x", "--add-host",
-        "h:1.2.3.4", "--shm-size", "1g", "--ulimit", "nofile=1024", "--attest", "type=sbom", "--annotation", "k=v",
+        "docker", "buildx", "build", "--build-arg", "X=1", "--label", "a=b", "--cache-from",
+        "type=gha",
+        "--cache-to", "type=gha,mode=max", "--secret", "id=s", "--ssh", "default", "--builder",
+        "b1", "--network",
+        "host", "--iidfile", "iid", "--metadata-file", "meta.json", "--build-context", "x=../x",
+        "--add-host",
+        "h:1.2.3.4", "--shm-size", "1g", "--ulimit", "nofile=1024", "--attest", "type=sbom",
+        "--annotation", "k=v",
         "--sbom", "true", "--provenance", "mode=max", "--allow", "network.host", "app",
       ],
-      expected: .init(tool: .buildx, contextArgument: "app", contextPath: "app", dockerfilePath: "app/Dockerfile")
-        .with {
-          $0.buildArguments = ["X=1"]
-          $0.cacheFrom = ["type=gha"]
-          $0.cacheTo = ["type=gha,mode=max"]
-          $0.builder = "b1"
-        }),
+      expected: .init(
+        tool: .buildx, contextArgument: "app", contextPath: "app", dockerfilePath: "app/Dockerfile"
+      )
+      .with {
+        $0.buildArguments = ["X=1"]
+        $0.cacheFrom = ["type=gha"]
+        $0.cacheTo = ["type=gha,mode=max"]
+        $0.builder = "b1"
+      }),
     .init(
       argv: [
-        "docker", "buildx", "build", "--platform", "linux/amd64,linux/arm64", "--platform=linux/riscv64", "--push",
+        "docker", "buildx", "build", "--platform", "linux/amd64,linux/arm64",
+        "--platform=linux/riscv64", "--push",
         "--load", "--no-cache", "--pull", "-q", "--check", ".", "--output",
         "type=image,\"name=r/a:1,r/a:latest\",push=true",
       ],
@@ -56,11 +68,14 @@ struct BuildCommandArgumentsTests {
       ).with { $0.noCache = true }),
     .init(
       argv: [
-        "docker", "--context", "remote", "-H", "ssh://host", "--debug", "buildx", "--builder", "k8s", "b", "-o", "out",
+        "docker", "--context", "remote", "-H", "ssh://host", "--debug", "buildx", "--builder",
+        "k8s", "b", "-o", "out",
         ".",
       ],
-      expected: .init(tool: .buildx, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")
-        .with { $0.builder = "k8s" }),
+      expected: .init(
+        tool: .buildx, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile"
+      )
+      .with { $0.builder = "k8s" }),
     .init(
       argv: ["docker", "build", "-f", "-", "."],
       expected: .init(tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: nil)),
@@ -69,18 +84,21 @@ struct BuildCommandArgumentsTests {
       expected: .init(tool: .docker, contextArgument: "-")),
     .init(
       argv: ["docker", "build", "-t", "x", "https://github.com/acme/app.git#main:docker"],
-      expected: .init(tool: .docker, contextArgument: "https://github.com/acme/app.git#main:docker", tags: ["x"])),
+      expected: .init(
+        tool: .docker, contextArgument: "https://github.com/acme/app.git#main:docker", tags: ["x"])),
     .init(
       argv: ["docker", "build", "-f", "Dockerfile.ci", "git@github.com:acme/app.git"],
       expected: .init(
-        tool: .docker, contextArgument: "git@github.com:acme/app.git", dockerfilePath: "Dockerfile.ci")),
+        tool: .docker, contextArgument: "git@github.com:acme/app.git",
+        dockerfilePath: "Dockerfile.ci")),
     .init(
       argv: ["docker", "build", "github.com/acme/app"],
       expected: .init(tool: .docker, contextArgument: "github.com/acme/app")),
     .init(
       argv: ["docker", "build", ".", "-t", "late:tag", "--file=alt/Dockerfile"],
       expected: .init(
-        tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "alt/Dockerfile", tags: ["late:tag"])),
+        tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "alt/Dockerfile",
+        tags: ["late:tag"])),
     .init(
       argv: ["docker", "build", "-t=eq", "--", "dash-dash-context"],
       expected: .init(
@@ -88,30 +106,42 @@ struct BuildCommandArgumentsTests {
         dockerfilePath: "dash-dash-context/Dockerfile", tags: ["eq"])),
     .init(
       argv: ["sudo", "-E", "env", "DOCKER_BUILDKIT=1", "docker", "build", "."],
-      expected: .init(tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")),
+      expected: .init(
+        tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile")),
     .init(
-      argv: ["docker", "compose", "-f", "compose.yml", "--progress", "plain", "build", "--no-cache", "api", "worker"],
-      expected: .init(tool: .compose, hasProgressFlag: true, progress: "plain", services: ["api", "worker"])
-        .with { $0.noCache = true }),
+      argv: [
+        "docker", "compose", "-f", "compose.yml", "--progress", "plain", "build", "--no-cache",
+        "api", "worker",
+      ],
+      expected: .init(
+        tool: .compose, hasProgressFlag: true, progress: "plain", services: ["api", "worker"]
+      )
+      .with { $0.noCache = true }),
     .init(
       argv: ["docker-compose", "build", "--build-arg", "A=1"],
       expected: .init(tool: .compose).with { $0.buildArguments = ["A=1"] }),
     .init(
       argv: [
-        "docker", "build", "--no-cache=false", "--no-cache-filter", "deps,test", "--no-cache-filter=lint",
+        "docker", "build", "--no-cache=false", "--no-cache-filter", "deps,test",
+        "--no-cache-filter=lint",
         "--build-arg", "GIT_SHA=3f2a", "--build-arg", "NPM_TOKEN", "--build-arg=EMPTY=", ".",
       ],
-      expected: .init(tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile").with {
+      expected: .init(
+        tool: .docker, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile"
+      ).with {
         $0.noCacheFilter = ["deps", "test", "lint"]
         $0.buildArguments = ["GIT_SHA=3f2a", "NPM_TOKEN", "EMPTY="]
       }),
     .init(
       argv: [
-        "buildctl", "build", "--frontend", "dockerfile.v0", "--local", "context=.", "--opt", "build-arg:GIT_SHA=9c1d",
+        "buildctl", "build", "--frontend", "dockerfile.v0", "--local", "context=.", "--opt",
+        "build-arg:GIT_SHA=9c1d",
         "--opt", "no-cache=", "--import-cache", "type=registry,ref=r/app:cache", "--export-cache",
         "type=registry,ref=r/app:cache,mode=max",
       ],
-      expected: .init(tool: .buildctl, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile").with {
+      expected: .init(
+        tool: .buildctl, contextArgument: ".", contextPath: ".", dockerfilePath: "Dockerfile"
+      ).with {
         $0.buildArguments = ["GIT_SHA=9c1d"]
         $0.noCache = true
         $0.cacheFrom = ["type=registry,ref=r/app:cache"]
@@ -119,20 +149,31 @@ struct BuildCommandArgumentsTests {
       }),
     .init(
       argv: [
-        "buildctl", "--addr", "tcp://buildkitd:1234", "build", "--frontend", "dockerfile.v0", "--local", "context=.",
-        "--local", "dockerfile=docker", "--opt", "filename=prod.Dockerfile", "--opt", "target=final", "--opt",
-        "platform=linux/amd64,linux/arm64", "--output", "type=image,name=reg/app:2,push=true", "--progress", "plain",
+        "buildctl", "--addr", "tcp://buildkitd:1234", "build", "--frontend", "dockerfile.v0",
+        "--local", "context=.",
+        "--local", "dockerfile=docker", "--opt", "filename=prod.Dockerfile", "--opt",
+        "target=final", "--opt",
+        "platform=linux/amd64,linux/arm64", "--output", "type=image,name=reg/app:2,push=true",
+        "--progress", "plain",
       ],
       expected: .init(
-        tool: .buildctl, contextArgument: ".", contextPath: ".", dockerfilePath: "docker/prod.Dockerfile",
-        target: "final", tags: ["reg/app:2"], platforms: ["linux/amd64", "linux/arm64"], hasProgressFlag: true,
+        tool: .buildctl, contextArgument: ".", contextPath: ".",
+        dockerfilePath: "docker/prod.Dockerfile",
+        target: "final", tags: ["reg/app:2"], platforms: ["linux/amd64", "linux/arm64"],
+        hasProgressFlag: true,
         progress: "plain")),
     .init(
-      argv: ["buildctl", "build", "--frontend=dockerfile.v0", "--local=context=ctx", "-local", "dockerfile=."],
-      expected: .init(tool: .buildctl, contextArgument: "ctx", contextPath: "ctx", dockerfilePath: "Dockerfile")),
+      argv: [
+        "buildctl", "build", "--frontend=dockerfile.v0", "--local=context=ctx", "-local",
+        "dockerfile=.",
+      ],
+      expected: .init(
+        tool: .buildctl, contextArgument: "ctx", contextPath: "ctx", dockerfilePath: "Dockerfile")),
     .init(
       argv: ["buildctl", "build", "--frontend", "dockerfile.v0", "--local", "context=app"],
-      expected: .init(tool: .buildctl, contextArgument: "app", contextPath: "app", dockerfilePath: "app/Dockerfile")),
+      expected: .init(
+        tool: .buildctl, contextArgument: "app", contextPath: "app",
+        dockerfilePath: "app/Dockerfile")),
     .init(argv: ["docker", "run", "alpine"], expected: nil),
     .init(argv: ["docker", "buildx", "bake"], expected: nil),
     .init(argv: ["docker", "compose", "up", "--build"], expected: nil),
@@ -156,7 +197,9 @@ struct BuildCommandArgumentsTests {
 
   @Test(arguments: Array(BuildCommandArguments.dockerValueFlags).sorted())
   func everyValueFlagConsumesItsValue(_ flag: String) {
-    let parsed = BuildCommandArguments.parse(["docker", "buildx", "build", "--\(flag)", "value", "ctx"])
+    let parsed = BuildCommandArguments.parse([
+      "docker", "buildx", "build", "--\(flag)", "value", "ctx",
+    ])
     #expect(parsed?.contextArgument == "ctx")
   }
 }
