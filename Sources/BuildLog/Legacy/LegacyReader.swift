@@ -389,8 +389,8 @@ extension LegacyReader {
         warnings: warnings,
         imageNames: imageNames, imageDigest: imageDigest,
         contextTransferBytes: contextTransferBytes,
-        startedAt: startedAt, endedAt: endedAt, unrecognizedLineCount: unrecognized,
-        firstLine: firstLine,
+        startedAt: startedAt, endedAt: endedAt, service: service,
+        unrecognizedLineCount: unrecognized, firstLine: firstLine,
         lastLine: lastLine)
     }
   }

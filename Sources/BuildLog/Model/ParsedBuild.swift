@@ -114,6 +114,8 @@ public struct ParsedBuild: Sendable, Equatable {
   public var endedAt: Date?
   /// The CI job this build came from, when the log interleaves jobs (`gh run view --log`).
   public var job: String?
+  /// The compose service (or bake target) this build is for, when the log names one.
+  public var service: String?
   /// Lines inside this build that no reader recognised.
   public var unrecognizedLineCount: Int
   /// The first and last physical line numbers (from 1) of this build in the log.
@@ -125,7 +127,8 @@ public struct ParsedBuild: Sendable, Equatable {
     builderName: String? = nil, driver: String? = nil, errorMessage: String? = nil,
     warnings: [String] = [], imageNames: [String] = [], imageDigest: String? = nil,
     contextTransferBytes: Int64? = nil, startedAt: Date? = nil, endedAt: Date? = nil,
-    job: String? = nil, unrecognizedLineCount: Int = 0, firstLine: Int = 0, lastLine: Int = 0
+    job: String? = nil, service: String? = nil, unrecognizedLineCount: Int = 0, firstLine: Int = 0,
+    lastLine: Int = 0
   ) {
     self.format = format
     self.steps = steps
@@ -140,6 +143,7 @@ public struct ParsedBuild: Sendable, Equatable {
     self.startedAt = startedAt
     self.endedAt = endedAt
     self.job = job
+    self.service = service
     self.unrecognizedLineCount = unrecognizedLineCount
     self.firstLine = firstLine
     self.lastLine = lastLine
