@@ -32,6 +32,9 @@ public enum BuildtrailMigrations {
       "0008_build_arguments",
       String(decoding: PackageResources._008_build_arguments_sql, as: UTF8.self)
     ),
+    (
+      "0009_build_service", String(decoding: PackageResources._009_build_service_sql, as: UTF8.self)
+    ),
   ]
 
   /// Work in Swift that a migration needs after its SQL, by migration identifier: moving rows into a

@@ -23,6 +23,8 @@ public struct BuildRow: Sendable, Equatable, Codable {
   public var contextPath: String?
   public var dockerfilePath: String?
   public var target: String?
+  /// The compose service (or bake target) the build is for.
+  public var service: String?
   public var errorMessage: String?
   public var stepsTotal: Int
   public var stepsCached: Int
@@ -42,7 +44,7 @@ public struct BuildRow: Sendable, Equatable, Codable {
   static let columns = """
     log_sha256, build_index, recorded_ms, started_ms, ended_ms, outcome, exit_code, wall_seconds,
     step_seconds, log_format, target, image_name, steps_total, steps_cached, steps_executed, steps_failed,
-    git_commit, git_branch, git_subject, ci_provider, ci_url
+    git_commit, git_branch, git_subject, ci_provider, ci_url, service
     """
 
   /// The columns of the `build` table up to schema 5, read by the migration to schema 6.
@@ -66,7 +68,7 @@ public struct BuildRow: Sendable, Equatable, Codable {
       startedAt.flatMap(UTCTimestamp.milliseconds(of:)),
       endedAt.flatMap(UTCTimestamp.milliseconds(of:)), outcome, exitCode, wallSeconds, stepSeconds,
       logFormat, target, imageName, stepsTotal, stepsCached, stepsExecuted, stepsFailed,
-      git?.commit, git?.branch, git?.subject, ci?.provider, ci?.url,
+      git?.commit, git?.branch, git?.subject, ci?.provider, ci?.url, service,
     ]
     let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
     let free = try id.map {
@@ -106,7 +108,8 @@ public struct BuildRow: Sendable, Equatable, Codable {
       git: [r["git_commit"], r["git_branch"], r["git_subject"]].contains { ($0 as String?) != nil }
         ? GitFacts(commit: r["git_commit"], branch: r["git_branch"], subject: r["git_subject"])
         : nil,
-      ci: (r["ci_provider"] as String?).map { CIFacts(provider: $0, url: r["ci_url"]) })
+      ci: (r["ci_provider"] as String?).map { CIFacts(provider: $0, url: r["ci_url"]) },
+      service: r["service"])
   }
 
   /// Reads a row of the schema-5 `build` table fetched with ``legacyColumns``.
@@ -170,7 +173,8 @@ public struct BuildRow: Sendable, Equatable, Codable {
     errorMessage: String?,
     stepsTotal: Int, stepsCached: Int, stepsExecuted: Int, stepsFailed: Int, unrecognizedLines: Int,
     logPath: String?,
-    logBytes: Int64?, logLines: Int?, job: String?, command: String?, git: GitFacts?, ci: CIFacts?
+    logBytes: Int64?, logLines: Int?, job: String?, command: String?, git: GitFacts?, ci: CIFacts?,
+    service: String? = nil
   ) {
     self.logSHA256 = logSHA256
     self.buildIndex = buildIndex
@@ -205,5 +209,6 @@ public struct BuildRow: Sendable, Equatable, Codable {
     self.command = command
     self.git = git
     self.ci = ci
+    self.service = service
   }
 }

@@ -11,7 +11,7 @@ extension BuildStore {
     CASE WHEN b.wall_seconds BETWEEN 0 AND 1e15 THEN b.wall_seconds END,
     CASE WHEN b.step_seconds BETWEEN 0 AND 1e15 THEN b.step_seconds ELSE 0 END,
     b.log_format, b.git_branch, b.git_commit, b.git_subject, b.target, b.image_name, b.steps_total,
-    b.steps_cached, b.steps_executed, b.steps_failed, b.ci_provider, b.ci_url
+    b.steps_cached, b.steps_executed, b.steps_failed, b.ci_provider, b.ci_url, b.service
     """
 
   static func summary(_ row: Row) -> BuildSummary {
@@ -25,7 +25,7 @@ extension BuildStore {
       subject: row[11],
       target: row[12], imageName: row[13], stepsTotal: row[14], stepsCached: row[15],
       stepsExecuted: row[16],
-      stepsFailed: row[17], ciProvider: row[18], ciURL: row[19])
+      stepsFailed: row[17], ciProvider: row[18], ciURL: row[19], service: row[20])
   }
 
   /// The most recent builds matching `filter`, newest first.
@@ -33,6 +33,7 @@ extension BuildStore {
     var query = SummaryQuery(limit: filter.limit)
     query.require("b.git_branch = ?", filter.branch)
     query.require("b.target = ?", filter.target)
+    query.require("b.service = ?", filter.service)
     query.require("b.outcome = ?", filter.outcome?.rawValue)
     for (key, value) in filter.labels.sorted(by: { $0.key < $1.key }) {
       query.clauses.append(
@@ -70,10 +71,17 @@ extension BuildStore {
     }
   }
 
-  /// The id of the most recently recorded build.
-  public func latestBuildID() throws -> Int64? {
+  /// The id of the most recently recorded build (of `service`, when given).
+  public func latestBuildID(service: String? = nil) throws -> Int64? {
     try read { db in
-      try Int64.fetchOne(db, sql: "SELECT id FROM build ORDER BY recorded_ms DESC, id DESC LIMIT 1")
+      if let service {
+        return try Int64.fetchOne(
+          db,
+          sql: "SELECT id FROM build WHERE service = ? ORDER BY recorded_ms DESC, id DESC LIMIT 1",
+          arguments: [service])
+      }
+      return try Int64.fetchOne(
+        db, sql: "SELECT id FROM build ORDER BY recorded_ms DESC, id DESC LIMIT 1")
     }
   }
 
@@ -144,10 +152,10 @@ extension BuildStore {
   }
 
   /// The builds recorded before `id` (by record order) that could serve as its baseline:
-  /// successful, of the same target, on `branch` (any branch when nil); newest first.
-  public func baselineCandidates(before id: Int64, branch: String?, target: String?, limit: Int = 1)
-    throws -> [BuildSummary]
-  {
+  /// successful, of the same target and service, on `branch` (any branch when nil); newest first.
+  public func baselineCandidates(
+    before id: Int64, branch: String?, target: String?, service: String? = nil, limit: Int = 1
+  ) throws -> [BuildSummary] {
     var query = SummaryQuery(limit: limit)
     query.clauses = [
       "b.outcome = 'success'",
@@ -157,28 +165,40 @@ extension BuildStore {
     query.require("b.git_branch = ?", branch)
     if target == nil { query.clauses.append("b.target IS NULL") }
     query.require("b.target = ?", target)
+    if service == nil { query.clauses.append("b.service IS NULL") }
+    query.require("b.service = ?", service)
     return try summaries(query)
   }
 
-  /// Builds of `branch` (any when nil) and `target` (any when nil), oldest first, the last `limit` of them.
-  public func timeline(branch: String?, target: String?, limit: Int, since: Date? = nil) throws
-    -> [BuildSummary]
-  {
+  /// Builds of `branch`, `target` and `service` (each: any when nil), oldest first, the last `limit`
+  /// of them. With `exact`, a nil branch, target or service means builds without one.
+  public func timeline(
+    branch: String?, target: String?, service: String? = nil, exact: Bool = false, limit: Int,
+    since: Date? = nil
+  ) throws -> [BuildSummary] {
     var query = SummaryQuery(limit: limit)
     query.require("b.git_branch = ?", branch)
     query.require("b.target = ?", target)
+    query.require("b.service = ?", service)
+    if exact, branch == nil { query.clauses.append("b.git_branch IS NULL") }
+    if exact, target == nil { query.clauses.append("b.target IS NULL") }
+    if exact, service == nil { query.clauses.append("b.service IS NULL") }
     query.require("b.recorded_ms >= ?", since.flatMap(UTCTimestamp.milliseconds(of:)))
     return try summaries(query).reversed()
   }
 
-  /// The (branch, target) pairs with builds, most builds first.
-  public func branchesAndTargets() throws -> [(branch: String?, target: String?, builds: Int)] {
+  /// The (branch, target, service) groups with builds, most builds first.
+  public func branchesAndTargets() throws -> [(
+    branch: String?, target: String?, service: String?, builds: Int
+  )] {
     try read { db in
       try Row.fetchAll(
         db,
-        sql:
-          "SELECT git_branch, target, COUNT(*) FROM build GROUP BY git_branch, target ORDER BY 3 DESC"
-      ).map { ($0[0], $0[1], $0[2]) }
+        sql: """
+          SELECT git_branch, target, service, COUNT(*) FROM build GROUP BY git_branch, target, service
+          ORDER BY 4 DESC
+          """
+      ).map { ($0[0], $0[1], $0[2], $0[3]) }
     }
   }
 

@@ -44,7 +44,7 @@ extension BuildStore {
       unrecognizedLines: p.unrecognizedLineCount,
       logPath: b.logPath, logBytes: b.logBytes, logLines: b.logLines, job: p.job,
       command: b.command, git: b.git,
-      ci: b.ci)
+      ci: b.ci, service: b.service)
 
     var seenKeys: [String: Int] = [:]
     var steps: [StoredStep] = []

@@ -19,6 +19,8 @@ public struct NewBuild: Sendable {
   public var logLines: Int?
   public var command: String?
   public var target: String?
+  /// The compose service (or bake target) the build is for; the parsed log's by default.
+  public var service: String?
   public var labels: [String: String]
   public var git: GitFacts?
   public var ci: CIFacts?
@@ -58,6 +60,7 @@ public struct NewBuild: Sendable {
     self.logLines = logLines
     self.command = command
     self.target = target
+    self.service = parsed.service
     self.labels = labels
     self.git = git
     self.ci = ci

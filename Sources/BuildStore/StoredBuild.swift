@@ -24,6 +24,8 @@ public struct BuildSummary: Sendable, Equatable, Codable {
   public var stepsFailed: Int
   public var ciProvider: String?
   public var ciURL: String?
+  /// The compose service (or bake target) the build is for.
+  public var service: String?
 
   /// When the build happened: its start if known, else when it was recorded.
   public var when: Date { startedAt ?? recordedAt }
@@ -135,6 +137,7 @@ public enum RecordResult: Sendable, Equatable {
 public struct BuildFilter: Sendable, Equatable {
   public var branch: String?
   public var target: String?
+  public var service: String?
   public var labels: [String: String]
   public var outcome: BuildOutcome?
   public var limit: Int
@@ -142,10 +145,11 @@ public struct BuildFilter: Sendable, Equatable {
   public init(
     branch: String? = nil, target: String? = nil, labels: [String: String] = [:],
     outcome: BuildOutcome? = nil,
-    limit: Int = 20
+    limit: Int = 20, service: String? = nil
   ) {
     self.branch = branch
     self.target = target
+    self.service = service
     self.labels = labels
     self.outcome = outcome
     self.limit = limit

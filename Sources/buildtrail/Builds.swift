@@ -13,6 +13,7 @@ struct Builds: ParsableCommand {
 
   @Option(name: .long, help: "Only builds of this branch.") var branch: String?
   @Option(name: .long, help: "Only builds of this target.") var target: String?
+  @Option(name: .long, help: "Only builds of this compose service.") var service: String?
   @Option(name: .long, help: "Only builds with this label key=value (repeatable).") var label:
     [String] = []
   @Option(name: .long, help: "Only builds with this outcome: success, failed, canceled or unknown.")
@@ -32,7 +33,9 @@ struct Builds: ParsableCommand {
     let labels = parseLabels(label)
     try store.render { history in
       let builds = try history.builds(
-        BuildFilter(branch: branch, target: target, labels: labels, outcome: outcome, limit: limit))
+        BuildFilter(
+          branch: branch, target: target, labels: labels, outcome: outcome, limit: limit,
+          service: service))
       return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds)
     }
   }

@@ -20,6 +20,8 @@ struct Check: ParsableCommand {
   var minCacheHit: String?
   @Option(name: .long, help: "How many earlier successful builds of the branch make the baseline.")
   var window = 10
+  @Option(name: .long, help: "Without BUILD: the latest build of this compose service.")
+  var service: String?
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
@@ -44,7 +46,8 @@ struct Check: ParsableCommand {
       let history = try BuildStore(path: store.path)
       let thresholds = BuildCheck.Thresholds(
         maxSlowdown: try slowdown(), minCacheHit: try cacheHit(), window: window)
-      check = try BuildCheck.run(store: history, buildID: build, thresholds: thresholds)
+      check = try BuildCheck.run(
+        store: history, buildID: build, thresholds: thresholds, service: service)
     } catch {
       throw fail(error)
     }

@@ -12,12 +12,14 @@ struct Diff: ParsableCommand {
   @Argument(help: "The older build.") var before: Int64
   @Argument(help: "The newer build (default: the latest).") var after: Int64?
   @Flag(name: .long, help: "List unchanged steps too.") var all = false
+  @Option(name: .long, help: "Without AFTER: the latest build of this compose service.")
+  var service: String?
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
     try store.render { history in
-      let diff = try BuildComparison(store: history).diff(before, after)
+      let diff = try BuildComparison(store: history).diff(before, after, service: service)
       return BuildDiffRenderer(format: output.format, terminal: .standardOutput(), showAll: all)
         .render(diff)
     }

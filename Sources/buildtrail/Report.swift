@@ -11,6 +11,8 @@ struct Report: ParsableCommand {
 
   @Option(name: .long, help: "The HTML file to write.") var html: String
   @Option(name: .long, help: "The branch (default: the latest build's).") var branch: String?
+  @Option(name: .long, help: "The compose service (default: the latest build's).")
+  var service: String?
   @Option(name: .long, help: "How many recent builds.") var last = 100
   @OptionGroup var store: StoreOptions
 
@@ -21,7 +23,8 @@ struct Report: ParsableCommand {
   func run() throws {
     do {
       let history = try BuildStore(path: store.path)
-      let data = try ReportBuilder(store: history).data(branch: branch, last: last)
+      let data = try ReportBuilder(store: history).data(
+        branch: branch, service: service, last: last)
       let page = HTMLReport.render(data)
       do {
         try Data(page.utf8).write(to: URL(fileURLWithPath: html))

@@ -14,6 +14,8 @@ struct Trend: ParsableCommand {
 
   @Option(name: .long, help: "The branch (default: the latest build's).") var branch: String?
   @Option(name: .long, help: "The target (default: the latest build's).") var target: String?
+  @Option(name: .long, help: "The compose service (default: the latest build's).")
+  var service: String?
   @Option(name: .long, help: "Chart the step whose name contains this text.") var step: String?
   @Option(name: .long, help: "How many recent builds.") var last = 50
   @Option(name: .long, help: "Only builds recorded since this date (YYYY-MM-DD, UTC).") var since:
@@ -33,7 +35,7 @@ struct Trend: ParsableCommand {
 
   func run() throws {
     let options = TrendView.Options(
-      branch: branch, target: target, step: step, last: last,
+      branch: branch, target: target, service: service, step: step, last: last,
       since: since.flatMap { UTCTimestamp.date(from: $0 + "T00:00:00Z") },
       glyphs: ascii ? .ascii : blocks ? .blocks : .braille)
     try store.render { history in
@@ -51,6 +53,7 @@ struct Regressions: ParsableCommand {
 
   @Option(name: .long, help: "Only this branch (default: every branch).") var branch: String?
   @Option(name: .long, help: "Only this target.") var target: String?
+  @Option(name: .long, help: "Only this compose service.") var service: String?
   @Option(name: .long, help: "How many recent builds of each branch and target to search.")
   var window = 500
   @OptionGroup var store: StoreOptions
@@ -63,7 +66,7 @@ struct Regressions: ParsableCommand {
   func run() throws {
     try store.render { history in
       let found = try RegressionFinder(store: history, window: window).find(
-        branch: branch, target: target)
+        branch: branch, target: target, service: service)
       return RegressionRenderer(format: output.format, terminal: .standardOutput()).render(found)
     }
   }

@@ -15,12 +15,15 @@ struct Why: ParsableCommand {
   @Argument(help: "The build (default: the latest).") var build: Int64?
   @Option(name: .long, help: "Compare with this build instead of the chosen baseline.") var against:
     Int64?
+  @Option(name: .long, help: "Without BUILD: the latest build of this compose service.")
+  var service: String?
   @OptionGroup var store: StoreOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
     try store.render { history in
-      let explanation = try CacheExplainer(store: history).explain(buildID: build, against: against)
+      let explanation = try CacheExplainer(store: history).explain(
+        buildID: build, against: against, service: service)
       return ExplanationRenderer(format: output.format, terminal: .standardOutput()).render(
         explanation)
     }
@@ -38,6 +41,8 @@ struct Broke: ParsableCommand {
 
   @Option(name: .long, help: "Only steps whose name contains this text.") var step: String?
   @Option(name: .long, help: "The branch (default: the latest build's).") var branch: String?
+  @Option(name: .long, help: "The compose service (default: the latest build's).")
+  var service: String?
   @Option(name: .long, help: "How many recent builds to look at.") var limit = 200
   @Flag(
     name: .long,
@@ -54,9 +59,9 @@ struct Broke: ParsableCommand {
   func run() throws {
     try store.render { history in
       let result = try CacheBreakFinder(store: history).find(
-        stepPattern: step, branch: branch, limit: limit)
+        stepPattern: step, branch: branch, service: service, limit: limit)
       return CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(
-        result.breaks, branch: result.branch, all: all)
+        result.breaks, branch: result.branch, service: result.service, all: all)
     }
   }
 }

@@ -27,7 +27,8 @@ struct BaselinePicker {
   /// The latest earlier successful build of `branch` and `target` that qualifies, if any.
   func pick(branch: String?, target: String?, preferAncestor: Bool) throws -> Choice? {
     var candidates = try store.baselineCandidates(
-      before: build.summary.id, branch: branch, target: target, limit: Self.searchLimit)
+      before: build.summary.id, branch: branch, target: target, service: build.summary.service,
+      limit: Self.searchLimit)
     var stageWords: String?
     if target == nil {
       let stages = Self.stages(of: build.steps)

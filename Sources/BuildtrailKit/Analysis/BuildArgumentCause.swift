@@ -105,7 +105,8 @@ struct BuildArgumentCause {
       }
     guard let declaration = candidates.first, let index = step.index else { return nil }
     let summaries = try store.timeline(
-      branch: build.summary.branch, target: build.summary.target, limit: Self.historyLimit * 3
+      branch: build.summary.branch, target: build.summary.target, service: build.summary.service,
+      limit: Self.historyLimit * 3
     ).filter { $0.id <= build.summary.id }.suffix(Self.historyLimit)
     let history = try store.steps(ofBuilds: summaries.map(\.id))
     var compared = 0

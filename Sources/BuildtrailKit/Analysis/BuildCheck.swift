@@ -41,16 +41,15 @@ public struct BuildCheck: Sendable {
 
   /// Runs the checks for `buildID` (the latest when nil).
   public static func run(
-    store: BuildStore, buildID: Int64?, thresholds: Thresholds,
+    store: BuildStore, buildID: Int64?, thresholds: Thresholds, service: String? = nil,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) throws -> BuildCheck {
-    guard let id = try buildID ?? store.latestBuildID() else {
-      throw StoreError.emptyHistory(path: store.path)
-    }
+    let id = try store.chosenBuildID(buildID, service: service)
     guard let detail = try store.build(id: id) else { throw StoreError.noSuchBuild(String(id)) }
     let build = detail.summary
     let window = try store.baselineCandidates(
-      before: id, branch: build.branch, target: build.target, limit: thresholds.window)
+      before: id, branch: build.branch, target: build.target, service: build.service,
+      limit: thresholds.window)
     var findings: [Finding] = []
     if build.outcome == .failed {
       findings.append(

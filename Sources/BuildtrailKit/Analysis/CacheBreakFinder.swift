@@ -69,17 +69,20 @@ public struct CacheBreakFinder {
     self.environment = environment
   }
 
-  /// Looks at the last `limit` builds of `branch` (the latest build's branch when nil), for steps whose
-  /// name contains `stepPattern` (all cacheable steps when nil).
-  public func find(stepPattern: String?, branch: String?, limit: Int = 200) throws -> (
-    branch: String?, breaks: [CacheBreak]
-  ) {
-    guard let latestID = try store.latestBuildID(), let latest = try store.build(id: latestID)
-    else {
+  /// Looks at the last `limit` builds of `branch` (the latest build's branch when nil) and of the
+  /// latest build's target and service (`service` picks the latest build of that service), for steps
+  /// whose name contains `stepPattern` (all cacheable steps when nil).
+  public func find(stepPattern: String?, branch: String?, service: String? = nil, limit: Int = 200)
+    throws -> (branch: String?, service: String?, breaks: [CacheBreak])
+  {
+    let latestID = try store.chosenBuildID(nil, service: service)
+    guard let latest = try store.build(id: latestID) else {
       throw StoreError.emptyHistory(path: store.path)
     }
     let branchName = branch ?? latest.summary.branch
-    let builds = try store.timeline(branch: branchName, target: latest.summary.target, limit: limit)
+    let builds = try store.timeline(
+      branch: branchName, target: latest.summary.target, service: latest.summary.service,
+      limit: limit)
     let steps = try store.steps(ofBuilds: builds.map(\.id))
     let lastSteps = builds.last.flatMap { steps[$0.id] } ?? latest.steps
     let wanted = lastSteps.filter { step in
@@ -178,7 +181,7 @@ public struct CacheBreakFinder {
       }
       breaks.append(result)
     }
-    return (branchName, breaks)
+    return (branchName, latest.summary.service, breaks)
   }
 
   /// How many misses of a stretch are explained, at most: the first and the latest.

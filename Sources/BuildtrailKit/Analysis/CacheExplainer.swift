@@ -15,11 +15,12 @@ public struct CacheExplainer {
     self.environment = environment
   }
 
-  /// Explains build `buildID` (the latest when nil) against `against` (chosen when nil).
-  public func explain(buildID: Int64? = nil, against: Int64? = nil) throws -> CacheExplanation {
-    guard let id = try buildID ?? store.latestBuildID() else {
-      throw StoreError.emptyHistory(path: store.path)
-    }
+  /// Explains build `buildID` (the latest, of `service` when given, when nil) against `against`
+  /// (chosen when nil).
+  public func explain(buildID: Int64? = nil, against: Int64? = nil, service: String? = nil) throws
+    -> CacheExplanation
+  {
+    let id = try store.chosenBuildID(buildID, service: service)
     guard let build = try store.build(id: id) else { throw StoreError.noSuchBuild(String(id)) }
     let (baseline, reason) = try chooseBaseline(for: build, against: against)
     var explanation = try explain(build, against: baseline, reason: reason)

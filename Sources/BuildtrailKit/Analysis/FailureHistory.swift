@@ -101,7 +101,8 @@ public struct FailureHistory {
       return misses
     }
     let between = try store.timeline(
-      branch: build.summary.branch, target: build.summary.target, limit: 1_000
+      branch: build.summary.branch, target: build.summary.target, service: build.summary.service,
+      limit: 1_000
     )
     .filter { $0.id > baseline.summary.id && $0.id < build.summary.id && $0.outcome == .failed }
     let steps = try store.steps(ofBuilds: between.map(\.id))

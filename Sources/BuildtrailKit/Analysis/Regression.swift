@@ -31,6 +31,8 @@ public struct Regression: Sendable {
   public var key: String?
   public var branch: String?
   public var target: String?
+  /// The compose service of the series, when its builds have one.
+  public var service: String? = nil
   /// The first build of the new regime, and the one before it in the series.
   public var build: BuildSummary
   public var previous: BuildSummary?

@@ -28,17 +28,25 @@ public struct RegressionFinder {
     rateConfiguration = .rates
   }
 
-  /// Regressions on `branch` (every branch when nil) and `target` (every target when nil), newest first.
-  public func find(branch: String? = nil, target: String? = nil, explain: Bool = true) throws
-    -> [Regression]
-  {
+  /// Regressions on `branch`, `target` and `service` (every one when nil), per branch, target and
+  /// service, newest first.
+  public func find(
+    branch: String? = nil, target: String? = nil, service: String? = nil, explain: Bool = true
+  ) throws -> [Regression] {
     var groups = try store.branchesAndTargets()
     if let branch { groups = groups.filter { $0.branch == branch } }
     if let target { groups = groups.filter { $0.target == target } }
+    if let service { groups = groups.filter { $0.service == service } }
     var found: [Regression] = []
     for group in groups {
-      let builds = try store.timeline(branch: group.branch, target: group.target, limit: window)
-      found += try find(in: builds, branch: group.branch, target: group.target)
+      let builds = try store.timeline(
+        branch: group.branch, target: group.target, service: group.service, exact: true,
+        limit: window)
+      found += try find(in: builds, branch: group.branch, target: group.target).map {
+        var regression = $0
+        regression.service = group.service
+        return regression
+      }
     }
     found.sort { ($0.build.recordedAt, $0.build.id) > ($1.build.recordedAt, $1.build.id) }
     if explain { found = found.map(self.explain) }

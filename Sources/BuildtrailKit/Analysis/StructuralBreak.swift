@@ -89,7 +89,8 @@ public struct StructuralBreak: Sendable {
   {
     guard roots.contains(where: { isBroadCopy($0.step) }) else { return roots }
     let timeline = try store.timeline(
-      branch: build.summary.branch, target: build.summary.target, limit: limit)
+      branch: build.summary.branch, target: build.summary.target, service: build.summary.service,
+      limit: limit)
     guard let end = timeline.firstIndex(where: { $0.id == build.summary.id }) else { return roots }
     let builds = Array(timeline[...end])
     let steps = try store.steps(ofBuilds: builds.map(\.id))

@@ -9,11 +9,9 @@ public struct BuildComparison {
     self.store = store
   }
 
-  /// Compares build `before` with build `after` (the latest when nil).
-  public func diff(_ before: Int64, _ after: Int64?) throws -> BuildDiff {
-    guard let newer = try after ?? store.latestBuildID() else {
-      throw StoreError.emptyHistory(path: store.path)
-    }
+  /// Compares build `before` with build `after` (the latest, of `service` when given, when nil).
+  public func diff(_ before: Int64, _ after: Int64?, service: String? = nil) throws -> BuildDiff {
+    let newer = try store.chosenBuildID(after, service: service)
     guard let a = try store.build(id: before) else { throw StoreError.noSuchBuild(String(before)) }
     guard let b = try store.build(id: newer) else { throw StoreError.noSuchBuild(String(newer)) }
     return BuildDiff(before: a, after: b)

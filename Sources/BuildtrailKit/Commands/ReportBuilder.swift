@@ -14,20 +14,22 @@ public struct ReportBuilder {
     self.environment = environment
   }
 
-  /// The report's data for `branch` (the latest build's when nil) over the last `last` builds.
+  /// The report's data for `branch` (the latest build's when nil) and `service` (the latest build's
+  /// when neither is given) over the last `last` builds.
   public func data(
-    branch: String?, last: Int, generatedAt: Date = Date(),
+    branch: String?, service: String? = nil, last: Int, generatedAt: Date = Date(),
     version: String = BuildtrailVersion.current
   ) throws
     -> HTMLReportData
   {
-    guard let latestID = try store.latestBuildID(), let latest = try store.build(id: latestID)
-    else {
+    let latestID = try store.chosenBuildID(nil, service: service)
+    guard let latest = try store.build(id: latestID) else {
       throw StoreError.emptyHistory(path: store.path)
     }
     let branchName = branch ?? latest.summary.branch
     let builds = try store.timeline(
-      branch: branchName, target: branch == nil ? latest.summary.target : nil, limit: last)
+      branch: branchName, target: branch == nil ? latest.summary.target : nil,
+      service: service ?? (branch == nil ? latest.summary.service : nil), limit: last)
     let steps = try store.steps(ofBuilds: builds.map(\.id))
     let finder = RegressionFinder(store: store, environment: environment)
     let regressions = try finder.find(
@@ -43,7 +45,7 @@ public struct ReportBuilder {
         id: b.id, when: formatWhen(b.when) + " UTC", branch: b.branch,
         commit: b.commit.map { String($0.prefix(8)) },
         subject: b.subject, outcome: b.outcome.rawValue, seconds: b.seconds, cached: b.stepsCached,
-        total: b.stepsTotal)
+        total: b.stepsTotal, service: b.service)
     }
     let origin = newest.steps.compactMap { s in
       s.completedAt.map { $0.timeIntervalSince1970 - (s.durationSeconds ?? 0) }
@@ -80,7 +82,8 @@ public struct ReportBuilder {
     }.sorted { $0.medianSeconds * Double($0.executions) > $1.medianSeconds * Double($1.executions) }
       .prefix(10)
     return HTMLReportData(
-      title: "buildtrail — \(branchName ?? "all branches")",
+      title: "buildtrail — \(branchName ?? "all branches")"
+        + (builds.last?.service.map { ", service \($0)" } ?? ""),
       generatedAt: UTCTimestamp.string(from: generatedAt), version: version,
       builds: builds.map(row), latest: row(newest.summary), latestSteps: waterfall,
       regressions: regressions.map {

@@ -8,17 +8,19 @@ public struct TrendView {
   public struct Options: Sendable {
     public var branch: String?
     public var target: String?
+    public var service: String?
     public var step: String?
     public var last: Int
     public var since: Date?
     public var glyphs: ChartGlyphs
 
     public init(
-      branch: String? = nil, target: String? = nil, step: String? = nil, last: Int = 50,
-      since: Date? = nil, glyphs: ChartGlyphs = .braille
+      branch: String? = nil, target: String? = nil, service: String? = nil, step: String? = nil,
+      last: Int = 50, since: Date? = nil, glyphs: ChartGlyphs = .braille
     ) {
       self.branch = branch
       self.target = target
+      self.service = service
       self.step = step
       self.last = last
       self.since = since
@@ -48,14 +50,15 @@ public struct TrendView {
   }
 
   public func render(_ options: Options) throws -> String {
-    guard let latestID = try store.latestBuildID(), let latest = try store.build(id: latestID)
-    else {
+    let latestID = try store.chosenBuildID(nil, service: options.service)
+    guard let latest = try store.build(id: latestID) else {
       throw StoreError.emptyHistory(path: store.path)
     }
     let branch = options.branch ?? latest.summary.branch
     let target = options.target ?? (options.branch == nil ? latest.summary.target : nil)
+    let service = options.service ?? (options.branch == nil ? latest.summary.service : nil)
     let builds = try store.timeline(
-      branch: branch, target: target, limit: options.last, since: options.since)
+      branch: branch, target: target, service: service, limit: options.last, since: options.since)
     guard !builds.isEmpty else {
       return safeLine(
         "No builds of \(branch ?? "any branch")\(options.since.map { " since \(formatWhen($0))" } ?? "")."
@@ -109,11 +112,13 @@ public struct TrendView {
       struct TrendJSON: Encodable {
         var branch: String?
         var target: String?
+        var service: String?
         var step: String?
         var points: [Point]
       }
       return JSONOutput.encode([
-        "trend": TrendJSON(branch: branch, target: target, step: stepName, points: points)
+        "trend": TrendJSON(
+          branch: branch, target: target, service: service, step: stepName, points: points)
       ])
     case .csv:
       var lines = [
@@ -139,7 +144,8 @@ public struct TrendView {
       }
       let subject = stepName.map { compact($0) } ?? "total build duration"
       let scope =
-        "\(branch ?? "all branches")\(target.map { ", target \($0)" } ?? ""), last \(points.count) builds"
+        "\(branch ?? "all branches")\(target.map { ", target \($0)" } ?? "")"
+        + "\(service.map { ", service \($0)" } ?? ""), last \(points.count) builds"
       let height = max(6, min(12, (terminal.width - 20) / 8))
       var out = TerminalChart(
         title:

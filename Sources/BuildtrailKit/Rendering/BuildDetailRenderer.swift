@@ -65,6 +65,7 @@ public struct BuildDetailRenderer: Sendable {
         "  image    \(image)\(d.imageDigest.map { " \(String($0.prefix(19)))" } ?? "")")
     }
     if let target = s.target { out += safeLine("  target   \(target)") }
+    if let service = s.service { out += safeLine("  service  \(service)") }
     out += InvocationLines(detail: d, width: terminal.width).text
     if let c = d.context {
       out += safeLine(

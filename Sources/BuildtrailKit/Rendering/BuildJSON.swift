@@ -18,6 +18,7 @@ struct BuildSummaryJSON: Encodable {
   var commit: String?
   var subject: String?
   var target: String?
+  var service: String?
   var image: String?
   var stepsTotal: Int
   var stepsCached: Int
@@ -42,6 +43,7 @@ struct BuildSummaryJSON: Encodable {
     commit = b.commit
     subject = b.subject
     target = b.target
+    service = b.service
     image = b.imageName
     stepsTotal = b.stepsTotal
     stepsCached = b.stepsCached

@@ -21,7 +21,7 @@ public struct BuildListRenderer: Sendable {
         CSV.line([
           "id", "started_at", "branch", "commit", "target", "outcome", "duration_seconds",
           "steps_cached",
-          "steps_total", "subject",
+          "steps_total", "subject", "service",
         ])
       ]
       for b in builds {
@@ -31,7 +31,7 @@ public struct BuildListRenderer: Sendable {
             b.target ?? "",
             b.outcome.rawValue, String(format: "%.3f", b.seconds), String(b.stepsCached),
             String(b.stepsTotal),
-            b.subject ?? "",
+            b.subject ?? "", b.service ?? "",
           ]))
       }
       return lines.joined(separator: "\n") + "\n"
@@ -39,22 +39,29 @@ public struct BuildListRenderer: Sendable {
       guard !builds.isEmpty else {
         return "No builds recorded yet. Record one with `buildtrail record LOG`.\n"
       }
-      var table = TextTable([
+      let services = builds.contains { $0.service != nil }
+      var columns: [(String, TextTable.Alignment)] = [
         ("ID", .right), ("WHEN (UTC)", .left), ("BRANCH", .left), ("COMMIT", .left),
-        ("OUTCOME", .left),
-        ("DURATION", .right), ("CACHED", .right), ("SUBJECT", .left),
-      ])
+      ]
+      if services { columns.append(("SERVICE", .left)) }
+      columns += [("OUTCOME", .left), ("DURATION", .right), ("CACHED", .right), ("SUBJECT", .left)]
+      var table = TextTable(columns)
       for b in builds {
-        table.add([
+        var cells: [String] = [
           String(b.id), formatWhen(b.when), b.branch ?? "-",
           b.commit.map { String($0.prefix(8)) } ?? "-",
+        ]
+        if services { cells.append(b.service ?? "-") }
+        cells += [
           b.outcome.rawValue, formatSeconds(b.seconds), "\(b.stepsCached)/\(b.stepsTotal)",
           b.subject ?? (b.target.map { "target \($0)" } ?? ""),
-        ])
+        ]
+        table.add(cells)
       }
       let terminal = self.terminal
+      let outcomeColumn = services ? 5 : 4
       table.paint = { row, column, text in
-        guard column == 4 else { return text }
+        guard column == outcomeColumn else { return text }
         return OutcomeStyle.paint(text, builds[row].outcome, terminal)
       }
       return table.render(width: terminal.width)

@@ -319,7 +319,9 @@ public struct CacheBreakRenderer: Sendable {
 
   /// Renders the steps that broke; with `all`, every step looked at (those that always run after a broad
   /// `COPY`, and those that never broke, too).
-  public func render(_ breaks: [CacheBreak], branch: String?, all: Bool = false) -> String {
+  public func render(
+    _ breaks: [CacheBreak], branch: String?, service: String? = nil, all: Bool = false
+  ) -> String {
     let shown = all ? breaks : breaks.filter(\.isBreak)
     let rows = shown.map {
       BreakJSON(
@@ -357,7 +359,8 @@ public struct CacheBreakRenderer: Sendable {
       let found = breaks.filter(\.isBreak)
       if found.isEmpty {
         out += safeLine(
-          "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history")."
+          "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history")"
+            + (service.map { " (service \($0))" } ?? "") + "."
         )
       }
       for b in found {

@@ -17,6 +17,7 @@ public struct RegressionRenderer: Sendable {
     var key: String?
     var branch: String?
     var target: String?
+    var service: String?
     var build: Int64
     var commit: String?
     var previousBuild: Int64?
@@ -41,7 +42,7 @@ public struct RegressionRenderer: Sendable {
     let rows = regressions.map {
       RegressionJSON(
         kind: $0.kind.rawValue, series: $0.series, key: $0.key, branch: $0.branch,
-        target: $0.target, build: $0.build.id,
+        target: $0.target, service: $0.service, build: $0.build.id,
         commit: $0.build.commit, previousBuild: $0.previous?.id,
         medianBefore: round3($0.change.medianBefore),
         medianAfter: round3($0.change.medianAfter),
@@ -82,7 +83,7 @@ public struct RegressionRenderer: Sendable {
   /// their consequence (its before and after, then the steps), and totals sharing steps are one event.
   func table(_ regressions: [Regression]) -> String {
     func sameSeries(_ a: Regression, _ b: Regression) -> Bool {
-      a.branch == b.branch && a.target == b.target
+      a.branch == b.branch && a.target == b.target && a.service == b.service
     }
     func steps(of total: Regression) -> [Int] {
       (total.explainedBy ?? []).compactMap { ref in
@@ -122,7 +123,7 @@ public struct RegressionRenderer: Sendable {
   /// Steps that started missing the cache at the same build for the same cause are one event.
   func isSameEvent(_ a: Regression, _ b: Regression) -> Bool {
     a.kind == .stepCache && b.kind == .stepCache && a.build.id == b.build.id && a.cause == b.cause
-      && a.branch == b.branch && a.target == b.target
+      && a.branch == b.branch && a.target == b.target && a.service == b.service
   }
 
   func entries(_ list: [Regression], indent: String) -> String {
@@ -160,7 +161,9 @@ public struct RegressionRenderer: Sendable {
     if !consequence {
       line += "from build \(r.build.id)\(r.build.commit.map { " (\($0.prefix(8)))" } ?? "") "
     }
-    line += "on \(r.branch ?? "?")" + (r.target.map { ", target \($0)" } ?? "")
+    line +=
+      "on \(r.branch ?? "?")" + (r.target.map { ", target \($0)" } ?? "")
+      + (r.service.map { ", service \($0)" } ?? "")
     out += safeLine(
       line
         + ": \(before) → \(after) (\(change)), confidence \(String(format: "%.4f", r.change.confidence))"

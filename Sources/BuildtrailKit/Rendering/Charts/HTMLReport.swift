@@ -22,12 +22,15 @@ public struct HTMLReportData: Sendable {
     public var cached: Int
     /// All steps.
     public var total: Int
+    /// The compose service, when the build was one service's.
+    public var service: String?
 
     /// A build as the store describes it.
     public init(
       id: Int64, when: String, branch: String? = nil, commit: String? = nil, subject: String? = nil,
-      outcome: String, seconds: Double, cached: Int, total: Int
+      outcome: String, seconds: Double, cached: Int, total: Int, service: String? = nil
     ) {
+      self.service = service
       self.id = id
       self.when = when
       self.branch = branch
@@ -79,7 +82,8 @@ public struct HTMLReportData: Sendable {
 
     /// A regression as the detector reports it.
     public init(
-      series: String, build: Int64, before: Double, after: Double, change: Double, confidence: Double,
+      series: String, build: Int64, before: Double, after: Double, change: Double,
+      confidence: Double,
       cause: String? = nil
     ) {
       self.series = series
@@ -106,7 +110,10 @@ public struct HTMLReportData: Sendable {
     public var cacheHitRatio: Double
 
     /// A slow step's statistics.
-    public init(name: String, medianSeconds: Double, p90Seconds: Double, executions: Int, cacheHitRatio: Double) {
+    public init(
+      name: String, medianSeconds: Double, p90Seconds: Double, executions: Int,
+      cacheHitRatio: Double
+    ) {
       self.name = name
       self.medianSeconds = medianSeconds
       self.p90Seconds = p90Seconds
@@ -220,7 +227,8 @@ public enum HTMLReport {
   private static func header(_ data: HTMLReportData, into page: inout Page) {
     let builds = data.builds
     var facts = [
-      "Generated \(escape(data.generatedAt))", "buildtrail \(escape(data.version))", plural(builds.count, "build"),
+      "Generated \(escape(data.generatedAt))", "buildtrail \(escape(data.version))",
+      plural(builds.count, "build"),
     ]
     let branches = branchSummary(builds, latest: data.latest)
     if !branches.isEmpty { facts.append(branches) }
@@ -253,7 +261,8 @@ public enum HTMLReport {
     page.add("</header>")
   }
 
-  private static func card(_ label: String, _ value: String, _ note: String, into page: inout Page) {
+  private static func card(_ label: String, _ value: String, _ note: String, into page: inout Page)
+  {
     page.add(
       "<div class=\"card\"><div class=\"label\">\(label)</div><div class=\"value\">\(value)</div>"
         + "<div class=\"note\">\(note)</div></div>")
@@ -266,7 +275,8 @@ public enum HTMLReport {
       page.add("<p class=\"empty\">No builds recorded yet.</p>")
     } else {
       let chart = TrendChart(
-        name: "Build duration per build", unit: .seconds, builds: data.builds, values: data.builds.map(\.seconds),
+        name: "Build duration per build", unit: .seconds, builds: data.builds,
+        values: data.builds.map(\.seconds),
         regressions: data.regressions)
       page.add(chart.svg())
       page.add(legend(data.builds, regressions: chart.markedRegressions))
@@ -282,7 +292,8 @@ public enum HTMLReport {
     } else {
       let values = data.builds.map { $0.total > 0 ? Double($0.cached) / Double($0.total) : nil }
       let chart = TrendChart(
-        name: "Share of steps that were cache hits, per build", unit: .ratio, builds: data.builds, values: values,
+        name: "Share of steps that were cache hits, per build", unit: .ratio, builds: data.builds,
+        values: values,
         regressions: [])
       page.add(chart.svg())
       page.add(legend(data.builds, regressions: 0))
@@ -312,7 +323,8 @@ public enum HTMLReport {
       page.add(Waterfall(steps: data.latestSteps, buildSeconds: latest.seconds).svg())
       page.add(
         "<p class=\"legend\"><span class=\"key done\"></span>ran <span class=\"key cached\"></span>cached "
-          + "<span class=\"key error\"></span>failed <span class=\"key canceled\"></span>canceled or unfinished</p>")
+          + "<span class=\"key error\"></span>failed <span class=\"key canceled\"></span>canceled or unfinished</p>"
+      )
     }
     page.add("</section>")
   }
@@ -328,7 +340,8 @@ public enum HTMLReport {
     page.add("<table>")
     page.add(
       "<thead><tr><th>Series</th><th class=\"num\">Build</th><th class=\"num\">Before</th><th class=\"num\">After</th>"
-        + "<th class=\"num\">Change</th><th class=\"num\">Confidence</th><th>Likely cause</th></tr></thead>")
+        + "<th class=\"num\">Change</th><th class=\"num\">Confidence</th><th>Likely cause</th></tr></thead>"
+    )
     page.add("<tbody>")
     for regression in data.regressions {
       let direction = regression.change > 0 ? "worse" : "better"
@@ -366,7 +379,8 @@ public enum HTMLReport {
           + "<td class=\"num\">\(seconds(step.p90Seconds))</td>"
           + "<td class=\"spark\"><div><span class=\"p90\" style=\"width:\(number(p90Width))%\"></span>"
           + "<span class=\"median\" style=\"width:\(number(medianWidth))%\"></span></div></td>"
-          + "<td class=\"num\">\(step.executions)</td><td class=\"num\">\(percent(step.cacheHitRatio))</td></tr>")
+          + "<td class=\"num\">\(step.executions)</td><td class=\"num\">\(percent(step.cacheHitRatio))</td></tr>"
+      )
     }
     page.add("</tbody>")
     page.add("</table>")
@@ -384,7 +398,8 @@ public enum HTMLReport {
     page.add("<table>")
     page.add(
       "<thead><tr><th class=\"num\">Build</th><th>When</th><th>Branch</th><th>Commit</th><th>Subject</th>"
-        + "<th>Outcome</th><th class=\"num\">Duration</th><th class=\"num\">Cached</th></tr></thead>")
+        + "<th>Outcome</th><th class=\"num\">Duration</th><th class=\"num\">Cached</th></tr></thead>"
+    )
     page.add("<tbody>")
     let regressed = Set(data.regressions.map(\.build))
     for build in data.builds.reversed() {
@@ -393,7 +408,8 @@ public enum HTMLReport {
       let commit = build.commit.map(commitCode)
       page.add(
         "<tr><td class=\"num\">#\(build.id)</td><td class=\"when\">\(escape(build.when))</td>"
-          + "<td>\(build.branch.map(escape) ?? "")</td><td>\(commit ?? "")</td>"
+          + "<td>\(build.branch.map(escape) ?? "")\(build.service.map { " <span class=\"tag\">\(escape($0))</span>" } ?? "")</td>"
+          + "<td>\(commit ?? "")</td>"
           + "<td class=\"subject\">\(build.subject.map(escape) ?? "")</td>"
           + "<td class=\"outcome\">\(Outcome(build.outcome).label(build.outcome))\(mark)</td>"
           + "<td class=\"num\">\(seconds(build.seconds))</td>"
@@ -408,17 +424,24 @@ public enum HTMLReport {
     var keys = ["<span class=\"key success\"></span>succeeded"]
     let outcomes = Set(builds.map { Outcome($0.outcome) })
     if outcomes.contains(.failed) { keys.append("<span class=\"key failed\"></span>failed") }
-    if outcomes.contains(.canceled) { keys.append("<span class=\"key canceled\"></span>canceled or unknown") }
-    if regressions > 0 { keys.append("<span class=\"key regression\"></span>regression (hover for details)") }
+    if outcomes.contains(.canceled) {
+      keys.append("<span class=\"key canceled\"></span>canceled or unknown")
+    }
+    if regressions > 0 {
+      keys.append("<span class=\"key regression\"></span>regression (hover for details)")
+    }
     return "<p class=\"legend\">\(keys.joined(separator: " "))</p>"
   }
 
   // MARK: - Formatting
 
   /// `"main"` or `"branches main, feature/x (+2 more)"`, newest first.
-  private static func branchSummary(_ builds: [HTMLReportData.Build], latest: HTMLReportData.Build?) -> String {
+  private static func branchSummary(_ builds: [HTMLReportData.Build], latest: HTMLReportData.Build?)
+    -> String
+  {
     var seen: [String] = []
-    for branch in ([latest?.branch] + builds.reversed().map(\.branch)).compactMap({ $0 }) where !seen.contains(branch) {
+    for branch in ([latest?.branch] + builds.reversed().map(\.branch)).compactMap({ $0 })
+    where !seen.contains(branch) {
       seen.append(branch)
     }
     guard let first = seen.first else { return "" }
@@ -431,7 +454,8 @@ public enum HTMLReport {
   static func commitCode(_ commit: String) -> String {
     let short = String(commit.prefix(7))
     return short == commit
-      ? "<code>\(escape(commit))</code>" : "<code title=\"\(escape(commit))\">\(escape(short))</code>"
+      ? "<code>\(escape(commit))</code>"
+      : "<code title=\"\(escape(commit))\">\(escape(short))</code>"
   }
 
   static func seconds(_ value: Double) -> String {
@@ -521,20 +545,24 @@ extension HTMLReport {
     static let bottom = 44.0
 
     /// How many builds carry a regression marker.
-    var markedRegressions: Int { Set(regressions.map(\.build)).intersection(builds.map(\.id)).count }
+    var markedRegressions: Int {
+      Set(regressions.map(\.build)).intersection(builds.map(\.id)).count
+    }
 
     func svg() -> String {
       let plotWidth = Self.width - Self.left - Self.right
       let plotHeight = Self.height - Self.top - Self.bottom
       let shown = values.map { value -> Double? in
         guard let value, value.isFinite else { return nil }
-        return unit == .ratio ? min(max(0, value * 100), 100) : min(max(0, value), TerminalChart.Format.largest)
+        return unit == .ratio
+          ? min(max(0, value * 100), 100) : min(max(0, value), TerminalChart.Format.largest)
       }
       let largest = unit == .ratio ? 100 : (shown.compactMap { $0 }.max() ?? 0)
       let scale = TerminalChart.Scale(unit: unit, largest: largest, intervals: 5)
       let count = builds.count
       func x(_ index: Int) -> Double {
-        count == 1 ? Self.left + plotWidth / 2 : Self.left + Double(index) * plotWidth / Double(count - 1)
+        count == 1
+          ? Self.left + plotWidth / 2 : Self.left + Double(index) * plotWidth / Double(count - 1)
       }
       func y(_ value: Double) -> Double { Self.top + plotHeight - value / scale.top * plotHeight }
       let n = HTMLReport.number
@@ -562,7 +590,8 @@ extension HTMLReport {
         })
       for index in labelled.sorted() {
         let build = builds[index]
-        let anchor = count == 1 ? "middle" : (index == 0 ? "start" : (index == count - 1 ? "end" : "middle"))
+        let anchor =
+          count == 1 ? "middle" : (index == 0 ? "start" : (index == count - 1 ? "end" : "middle"))
         out.append(
           "<line class=\"axis\" x1=\"\(n(x(index)))\" y1=\"\(n(y(0)))\" x2=\"\(n(x(index)))\" y2=\"\(n(y(0) + 5))\"/>"
             + "<text class=\"tick\" x=\"\(n(x(index)))\" y=\"\(n(y(0) + 18))\" text-anchor=\"\(anchor)\">#\(build.id)"
@@ -577,7 +606,8 @@ extension HTMLReport {
           "\($0.series): \(HTMLReport.seconds($0.before)) → \(HTMLReport.seconds($0.after)) "
             + "(\(HTMLReport.signedPercent($0.change)))" + ($0.cause.map { ", likely \($0)" } ?? "")
         }
-        let tip = HTMLReport.escape("Regression at #\(build.id)\n" + details.joined(separator: "\n"))
+        let tip = HTMLReport.escape(
+          "Regression at #\(build.id)\n" + details.joined(separator: "\n"))
         let px = x(index)
         out.append(
           "<g class=\"regression\"><title>\(tip)</title>"
@@ -615,8 +645,10 @@ extension HTMLReport {
         unit == .ratio
         ? "\(build.cached)/\(build.total) cached (\(TerminalChart.Format.value(value, .ratio)))"
         : HTMLReport.seconds(value)
-      let head = ["#\(build.id)", build.when, build.branch, build.commit.map { String($0.prefix(7)) }]
-        .compactMap { $0 }.joined(separator: " · ")
+      let head = [
+        "#\(build.id)", build.when, build.branch, build.commit.map { String($0.prefix(7)) },
+      ]
+      .compactMap { $0 }.joined(separator: " · ")
       let lines = [head, build.subject, "\(shownValue) · \(build.outcome)"].compactMap { $0 }
       return HTMLReport.escape(lines.joined(separator: "\n"))
     }
@@ -638,7 +670,8 @@ extension HTMLReport {
     func svg() -> String {
       let n = HTMLReport.number
       let ends = steps.compactMap { step -> Double? in
-        guard let start = step.start, let seconds = step.seconds, start.isFinite, seconds.isFinite else { return nil }
+        guard let start = step.start, let seconds = step.seconds, start.isFinite, seconds.isFinite
+        else { return nil }
         return max(0, start) + max(0, seconds)
       }
       let total = max(buildSeconds.isFinite ? buildSeconds : 0, ends.max() ?? 0)
@@ -646,7 +679,9 @@ extension HTMLReport {
       let plotLeft = Self.labelWidth
       let plotWidth = Self.width - plotLeft - Self.right
       let height = Self.top + Double(steps.count) * Self.row + 8
-      func x(_ seconds: Double) -> Double { plotLeft + min(max(0, seconds), scale.top) / scale.top * plotWidth }
+      func x(_ seconds: Double) -> Double {
+        plotLeft + min(max(0, seconds), scale.top) / scale.top * plotWidth
+      }
 
       var out = [
         "<svg class=\"waterfall\" viewBox=\"0 0 \(n(Self.width)) \(n(height))\" width=\"\(n(Self.width))\" "
@@ -662,7 +697,9 @@ extension HTMLReport {
       for (index, step) in steps.enumerated() {
         let rowTop = Self.top + Double(index) * Self.row
         let kind = Kind(step.status)
-        let name = step.name.count > Self.nameLimit ? String(step.name.prefix(Self.nameLimit - 1)) + "…" : step.name
+        let name =
+          step.name.count > Self.nameLimit
+          ? String(step.name.prefix(Self.nameLimit - 1)) + "…" : step.name
         var tip = "\(step.name)\n\(step.status)"
         if let seconds = step.seconds { tip += " · \(HTMLReport.seconds(seconds))" }
         if let start = step.start { tip += " · starts at \(HTMLReport.seconds(start))" }
@@ -683,7 +720,8 @@ extension HTMLReport {
               "<text class=\"duration\" x=\"\(n(barX + barWidth + 6))\" y=\"\(n(rowTop + 15))\">\(label)</text>"
           }
         } else {
-          row += "<text class=\"duration\" x=\"\(n(plotLeft + 4))\" y=\"\(n(rowTop + 15))\">not started</text>"
+          row +=
+            "<text class=\"duration\" x=\"\(n(plotLeft + 4))\" y=\"\(n(rowTop + 15))\">not started</text>"
         }
         out.append(row + "</g>")
       }
