@@ -56,6 +56,7 @@ public struct ExplanationRenderer: Sendable {
     init(_ cause: MissCause) {
       kind = cause.kind
       summary = cause.summary
+      advice = cause.advice
       switch cause {
       case .dependencies(let file, let changes):
         self.file = file
@@ -210,6 +211,9 @@ public struct ExplanationRenderer: Sendable {
       for b in miss.structuralBreaks {
         out += safeLine("    break    " + b.sentence(naming: compact(b.step)))
       }
+      if let open = miss.structuralBreaks.first(where: { $0.fixedBy == nil }) {
+        out += safeLine("    change   " + open.advice)
+      }
       for step in miss.cascade {
         out +=
           terminal.paint("    then     ", .dim)
@@ -265,6 +269,7 @@ public struct ExplanationRenderer: Sendable {
     case .cachePlumbing(let finding):
       out += safeLine("    change   \(finding.advice)")
     }
+    if let advice = cause.advice { out += safeLine("    change   \(advice)") }
     return out
   }
 
@@ -381,7 +386,10 @@ public struct CacheBreakRenderer: Sendable {
             out += safeLine("           (this step ran because \(root) did)")
           }
         }
-        if let structural = b.structural { out += safeLine("  break    \(structural.summary)") }
+        if let structural = b.structural {
+          out += safeLine("  break    \(structural.summary)")
+          if structural.fixedBy == nil { out += safeLine("  change   \(structural.advice)") }
+        }
         if let fixed = b.fixedAt {
           let how =
             b.kind == "structural"

@@ -11,6 +11,8 @@ struct StructuralBreakJSON: Encodable {
   var fixedByBuild: Int64?
   var fixedByCommit: String?
   var summary: String
+  /// Empty once fixed.
+  var advice: String?
 
   init(_ b: StructuralBreak) {
     step = b.step
@@ -21,5 +23,6 @@ struct StructuralBreakJSON: Encodable {
     fixedByBuild = b.fixedBy?.id
     fixedByCommit = b.fixedBy?.commit
     summary = b.summary
+    advice = b.fixedBy == nil ? b.advice : nil
   }
 }
