@@ -178,33 +178,11 @@ extension GitMetadata {
     ) throws
       -> Result
     {
-      let process = Process()
-      process.executableURL = executable
-      process.arguments = arguments
-      process.environment = environment
-      let outputPipe = Pipe()
-      let errorPipe = Pipe()
-      process.standardOutput = outputPipe
-      process.standardError = errorPipe
-      process.standardInput = FileHandle.nullDevice
-      try process.run()
-      let errorBuffer = PipeBuffer()
-      let errorReader = errorPipe.fileHandleForReading
-      let group = DispatchGroup()
-      DispatchQueue.global().async(group: group) {
-        errorBuffer.data = errorReader.readDataToEndOfFile()
-      }
-      let output = outputPipe.fileHandleForReading.readDataToEndOfFile()
-      group.wait()
-      process.waitUntilExit()
+      let captured = try ProcessSpawner.capture(
+        executable.path, arguments: arguments, environment: environment)
       return Result(
-        command: command, status: process.terminationStatus, output: output, error: errorBuffer.data
-      )
+        command: command, status: captured.status, output: captured.output, error: captured.error)
     }
 
-    /// Holds what a background read of a pipe produced; written once before `DispatchGroup.wait` returns.
-    private final class PipeBuffer: @unchecked Sendable {
-      var data = Data()
-    }
   }
 }

@@ -9,7 +9,7 @@ enum ProcessSpawner {
   static func spawn(
     _ arguments: [String], executable: String? = nil, environment: [String: String], stdout: Int32,
     stderr: Int32,
-    keeping: [Int32] = []
+    stdin: Int32? = nil, keeping: [Int32] = []
   ) throws -> pid_t {
     guard let program = executable ?? arguments.first else {
       throw BuildtrailError.invalidArgument("record --: no command given")
@@ -17,11 +17,12 @@ enum ProcessSpawner {
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    if let stdin { posix_spawn_file_actions_adddup2(&actions, stdin, STDIN_FILENO) }
     if stdout != STDOUT_FILENO { posix_spawn_file_actions_adddup2(&actions, stdout, STDOUT_FILENO) }
     if stderr != STDERR_FILENO { posix_spawn_file_actions_adddup2(&actions, stderr, STDERR_FILENO) }
     let open = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [])
       .compactMap { Int32($0) }
-    for fd in Set(open + [stdout, stderr])
+    for fd in Set(open + [stdout, stderr] + (stdin.map { [$0] } ?? []))
     where fd > 2 && !keeping.contains(fd) && fcntl(fd, F_GETFD) != -1 {
       posix_spawn_file_actions_addclose(&actions, fd)
     }
