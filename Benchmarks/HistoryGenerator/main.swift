@@ -34,7 +34,24 @@ func option(_ name: String, _ fallback: String) -> String {
   return fallback
 }
 
-let path = option("--db", "history.db")
+let usage = """
+  usage: history-generator --db PATH [--builds N] [--steps N] [--seed N] [--close-shifts GAP]
+  Writes a synthetic build history to PATH (a new or existing buildtrail database) for the scale
+  benchmark: N builds (default 100000; about 0.6 kB each), `--steps` steps per build (default 40).
+
+  """
+if CommandLine.arguments.contains(where: { $0 == "--help" || $0 == "-h" }) {
+  print(usage, terminator: "")
+  exit(0)
+}
+guard CommandLine.arguments.contains("--db") else {
+  FileHandle.standardError.write(
+    Data(
+      "history-generator: error: --db PATH is required (where to write the history)\n\(usage)".utf8)
+  )
+  exit(64)
+}
+let path = option("--db", "")
 let total = Int(option("--builds", "100000")) ?? 100_000
 let stepCount = max(8, Int(option("--steps", "40")) ?? 40)
 let closeGap = max(0, Int(option("--close-shifts", "0")) ?? 0)

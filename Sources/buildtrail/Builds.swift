@@ -29,6 +29,14 @@ struct Builds: ParsableCommand {
     }
   }
 
+  /// The filters given, as the command line wrote them.
+  private func filters() -> [String] {
+    [
+      branch.map { "--branch \($0)" }, target.map { "--target \($0)" },
+      service.map { "--service \($0)" }, outcome.map { "--outcome \($0.rawValue)" },
+    ].compactMap { $0 } + label.map { "--label \($0)" }
+  }
+
   func run() throws {
     let labels = parseLabels(label)
     try store.render { history in
@@ -36,6 +44,9 @@ struct Builds: ParsableCommand {
         BuildFilter(
           branch: branch, target: target, labels: labels, outcome: outcome, limit: limit,
           service: service))
+      if builds.isEmpty, output.format == .table, let none = try history.noMatch(filters()) {
+        return none
+      }
       return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds)
     }
   }

@@ -37,14 +37,28 @@ struct StoreOptions: ParsableArguments {
   }
 
   /// Opens the history, prints what `body` renders from it; any error becomes one line and exit 1.
-  func render(_ body: (BuildStore) throws -> String) throws {
+  /// Only `creating` commands (import) make a new database; the others refuse a missing one.
+  func render(creating: Bool = false, _ body: (BuildStore) throws -> String) throws {
     do {
-      try emit(try body(try BuildStore(path: path)))
+      try emit(try body(try open(creating: creating)))
     } catch let exit as ExitCode {
       throw exit
     } catch {
       throw fail(error)
     }
+  }
+}
+
+extension StoreOptions {
+  /// The history; a missing file is an error unless `creating` (reading never creates one).
+  func open(creating: Bool = false) throws -> BuildStore {
+    let path = self.path
+    if !creating, !FileManager.default.fileExists(atPath: path) {
+      throw BuildtrailError.invalidArgument(
+        "no history at \(path); record a build first (`buildtrail record LOG`), or pass --db (or set BUILDTRAIL_DB) to the history to read"
+      )
+    }
+    return try BuildStore(path: path)
   }
 }
 

@@ -43,7 +43,7 @@ struct Check: ParsableCommand {
     let environment = ProcessInfo.processInfo.environment
     let check: BuildCheck
     do {
-      let history = try BuildStore(path: store.path)
+      let history = try store.open()
       let thresholds = BuildCheck.Thresholds(
         maxSlowdown: try slowdown(), minCacheHit: try cacheHit(), window: window)
       check = try BuildCheck.run(
@@ -54,7 +54,8 @@ struct Check: ParsableCommand {
     let renderer = BuildCheckRenderer(format: output.format, terminal: .standardOutput())
     try emit(renderer.render(check))
     if environment["GITHUB_ACTIONS"] == "true" {
-      try emit(renderer.githubAnnotations(check))
+      // On stderr, so that stdout stays the chosen format; the runner reads commands on both.
+      FileHandle.standardError.write(Data(renderer.githubAnnotations(check).utf8))
     }
     if let summary = environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty,
       let handle = FileHandle(forWritingAtPath: summary)

@@ -27,10 +27,7 @@ struct Export: ParsableCommand {
   @OptionGroup var store: StoreOptions
 
   func validate() throws {
-    if let since, UTCTimestamp.date(from: since + "T00:00:00Z") == nil {
-      throw ValidationError(
-        "--since takes a date as YYYY-MM-DD, got '\(TerminalText.sanitized(since))'")
-    }
+    if let since { _ = try OptionRange.date(since, flag: "--since") }
     if !builds.isEmpty, branch != nil || since != nil {
       throw ValidationError("give build ids, or --branch and --since, not both")
     }
@@ -38,10 +35,10 @@ struct Export: ParsableCommand {
 
   func run() throws {
     do {
-      let export = HistoryExport(store: try BuildStore(path: store.path))
+      let export = HistoryExport(store: try store.open())
       let ids = try export.buildIDs(
         builds, branch: branch,
-        since: since.flatMap { UTCTimestamp.date(from: $0 + "T00:00:00Z") })
+        since: try since.map { try OptionRange.date($0, flag: "--since") })
       guard let output else {
         _ = try export.run(ids) { data in
           try StandardOutput.write(String(decoding: data, as: UTF8.self))

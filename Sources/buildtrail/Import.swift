@@ -23,7 +23,7 @@ struct Import: ParsableCommand {
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    try store.render { history in
+    try store.render(creating: true) { history in
       let report = try HistoryImport(store: history).run(source: source)
       return MaintenanceRenderer(format: output.format, terminal: .standardOutput()).render(
         import: report)

@@ -1,5 +1,7 @@
 import ArgumentParser
+import BuildStore
 import BuildtrailKit
+import Foundation
 
 /// Range checks for numeric flags: each refusal is one line naming the flag and what it accepts.
 enum OptionRange {
@@ -13,20 +15,41 @@ enum OptionRange {
     }
   }
 
-  /// Reads a percentage such as `20%` or `20` (a plain decimal, optionally followed by `%`) within
-  /// `range` percent, as a fraction: `20%` is 0.2. NaN, infinities, exponents and signs are refused.
+  /// Reads a share written as a percentage (`20%`) or as a fraction from 0 to 1 (`0.2`), within
+  /// `range` percent, and returns the fraction: `20%` and `0.2` are both 0.2. A bare number above 1
+  /// (`20`) is refused as ambiguous, as are NaN, infinities, exponents and signs.
   static func percentage(_ text: String, flag: String, range: ClosedRange<Double>) throws -> Double
   {
-    let number = text.hasSuffix("%") ? text.dropLast() : Substring(text)
+    let isPercent = text.hasSuffix("%")
+    let number = isPercent ? text.dropLast() : Substring(text)
     let plain =
       !number.isEmpty && number.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
       && number.filter { $0 == "." }.count <= 1 && number.first != "." && number.last != "."
-    guard plain, let value = Double(number), value.isFinite, range.contains(value) else {
+    let percent = Double(number).map { isPercent ? $0 : $0 * 100 }
+    guard plain, let percent, percent.isFinite, range.contains(percent),
+      isPercent || percent <= 100
+    else {
       throw ValidationError(
-        "\(flag) takes a percentage such as 20% (from \(Self.text(range.lowerBound))% to \(Self.text(range.upperBound))%), got '\(TerminalText.sanitized(text))'"
+        "\(flag) takes a percentage such as 20% (from \(Self.text(range.lowerBound))% to \(Self.text(range.upperBound))%) or a fraction such as 0.2, got '\(TerminalText.sanitized(text))'"
       )
     }
-    return value / 100
+    return percent / 100
+  }
+
+  /// Reads a calendar date `YYYY-MM-DD` (UTC), refusing days that do not exist (`2026-13-01`,
+  /// `2026-02-30`) rather than rolling them over.
+  static func date(_ text: String, flag: String) throws -> Date {
+    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+    let digits =
+      parts.count == 3 && [4, 2, 2] == parts.map(\.count)
+      && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
+    guard digits, let date = UTCTimestamp.date(from: text + "T00:00:00Z"),
+      UTCTimestamp.string(from: date).hasPrefix(text + "T")
+    else {
+      throw ValidationError(
+        "\(flag) takes a date as YYYY-MM-DD, got '\(TerminalText.sanitized(text))'")
+    }
+    return date
   }
 
   private static func text(_ value: Double) -> String {

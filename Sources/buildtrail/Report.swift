@@ -22,7 +22,7 @@ struct Report: ParsableCommand {
 
   func run() throws {
     do {
-      let history = try BuildStore(path: store.path)
+      let history = try store.open()
       let data = try ReportBuilder(store: history).data(
         branch: branch, service: service, last: last)
       let page = HTMLReport.render(data)

@@ -27,16 +27,13 @@ struct Trend: ParsableCommand {
 
   func validate() throws {
     try OptionRange.count(last, flag: "--last")
-    if let since, UTCTimestamp.date(from: since + "T00:00:00Z") == nil {
-      throw ValidationError(
-        "--since takes a date as YYYY-MM-DD, got '\(TerminalText.sanitized(since))'")
-    }
+    if let since { _ = try OptionRange.date(since, flag: "--since") }
   }
 
   func run() throws {
     let options = TrendView.Options(
       branch: branch, target: target, service: service, step: step, last: last,
-      since: since.flatMap { UTCTimestamp.date(from: $0 + "T00:00:00Z") },
+      since: try since.map { try OptionRange.date($0, flag: "--since") },
       glyphs: ascii ? .ascii : blocks ? .blocks : .braille)
     try store.render { history in
       try TrendView(store: history, terminal: .standardOutput(), format: output.format).render(

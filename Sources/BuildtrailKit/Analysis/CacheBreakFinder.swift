@@ -83,6 +83,13 @@ public struct CacheBreakFinder {
     let builds = try store.timeline(
       branch: branchName, target: latest.summary.target, service: latest.summary.service,
       limit: limit)
+    if builds.isEmpty, let branch,
+      let none = try store.noMatch(
+        ["--branch \(branch)"] + (service.map { ["--service \($0)"] } ?? []))
+    {
+      throw BuildtrailError.invalidArgument(
+        "n" + none.dropFirst().dropLast(2) + "; `buildtrail builds` lists them")
+    }
     let steps = try store.steps(ofBuilds: builds.map(\.id))
     let lastSteps = builds.last.flatMap { steps[$0.id] } ?? latest.steps
     let wanted = lastSteps.filter { step in

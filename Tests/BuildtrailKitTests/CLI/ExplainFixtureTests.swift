@@ -291,9 +291,10 @@ import Testing
     #expect(
       slow.stdout.contains(
         "FAIL  build 8 is slower: 2.6s against a median of 0.2s over the last 7 successful builds"))
-    #expect(slow.stdout.contains("::error title=buildtrail duration::build 8 is slower"))
+    #expect(slow.stderr.contains("::error title=buildtrail duration::build 8 is slower"))
+    #expect(!slow.stdout.contains("::error"))
     #expect(
-      slow.stdout.contains(
+      slow.stderr.contains(
         "— rebuilt 4 steps (+2.6s): no input changed: the builder's cache was lost"))
     let markdown = try String(contentsOf: summary, encoding: .utf8)
     #expect(markdown.hasPrefix("### buildtrail check: build 8 ❌ regressed"))
@@ -302,7 +303,8 @@ import Testing
     #expect(bad.status == 64)
     #expect(
       bad.stderr.contains(
-        "--max-slowdown takes a percentage such as 20% (from 0% to 100000%), got 'fast'"))
+        "--max-slowdown takes a percentage such as 20% (from 0% to 100000%) or a fraction such as 0.2, got 'fast'"
+      ))
   }
 
   @Test func theFirstBuildHasNoBaseline() throws {

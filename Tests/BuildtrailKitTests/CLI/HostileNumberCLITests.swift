@@ -89,31 +89,31 @@ import Testing
   @Test(arguments: [
     (
       ["check", "--min-cache-hit", "1e300"],
-      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%), got '1e300'"
+      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%) or a fraction such as 0.2, got '1e300'"
     ),
     (
       ["check", "--min-cache-hit", "nan"],
-      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%), got 'nan'"
+      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%) or a fraction such as 0.2, got 'nan'"
     ),
     (
       ["check", "--min-cache-hit", "101%"],
-      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%), got '101%'"
+      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%) or a fraction such as 0.2, got '101%'"
     ),
     (
       ["check", "--min-cache-hit=-5%"],
-      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%), got '-5%'"
+      "--min-cache-hit takes a percentage such as 20% (from 0% to 100%) or a fraction such as 0.2, got '-5%'"
     ),
     (
       ["check", "--max-slowdown", "inf"],
-      "--max-slowdown takes a percentage such as 20% (from 0% to 100000%), got 'inf'"
+      "--max-slowdown takes a percentage such as 20% (from 0% to 100000%) or a fraction such as 0.2, got 'inf'"
     ),
     (
       ["check", "--max-slowdown", "1e300%"],
-      "--max-slowdown takes a percentage such as 20% (from 0% to 100000%), got '1e300%'"
+      "--max-slowdown takes a percentage such as 20% (from 0% to 100000%) or a fraction such as 0.2, got '1e300%'"
     ),
     (
       ["check", "--max-slowdown=-1%"],
-      "--max-slowdown takes a percentage such as 20% (from 0% to 100000%), got '-1%'"
+      "--max-slowdown takes a percentage such as 20% (from 0% to 100000%) or a fraction such as 0.2, got '-1%'"
     ),
     (["check", "--window", "0"], "--window takes a whole number from 1 to 100000, got 0"),
     (
