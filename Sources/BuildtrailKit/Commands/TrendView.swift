@@ -130,7 +130,7 @@ public struct TrendView {
         lines.append(
           CSV.line([
             String(p.build), p.commit ?? "", UTCTimestamp.string(from: p.when), p.outcome,
-            p.seconds.map { String($0) } ?? "", p.cacheHitRatio.map { String($0) } ?? "",
+            p.seconds.map { CSV.number($0) } ?? "", p.cacheHitRatio.map { CSV.number($0) } ?? "",
             String(p.regression),
           ]))
       }

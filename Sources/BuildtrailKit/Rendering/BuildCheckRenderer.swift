@@ -35,8 +35,9 @@ public struct BuildCheckRenderer: Sendable {
       for f in check.findings {
         lines.append(
           CSV.line([
-            String(check.build.id), f.check, f.level.rawValue, f.actual.map { String($0) } ?? "",
-            f.limit.map { String($0) } ?? "", f.message,
+            String(check.build.id), f.check, f.level.rawValue,
+            f.actual.map { CSV.number($0) } ?? "",
+            f.limit.map { CSV.number($0) } ?? "", f.message,
           ]))
       }
       return lines.joined(separator: "\n") + "\n"

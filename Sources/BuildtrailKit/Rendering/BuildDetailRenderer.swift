@@ -35,7 +35,7 @@ public struct BuildDetailRenderer: Sendable {
       lines.append(
         CSV.line([
           String(d.summary.id), String(s.position), String(s.vertex), s.status.rawValue,
-          s.durationSeconds.map { String(format: "%.1f", $0) } ?? "", s.kind.rawValue,
+          s.durationSeconds.map { CSV.number($0) } ?? "", s.kind.rawValue,
           s.stage ?? "", s.key, s.name,
           String(s.outputLines),
         ]))

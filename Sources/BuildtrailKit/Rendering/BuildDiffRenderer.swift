@@ -76,8 +76,8 @@ public struct BuildDiffRenderer: Sendable {
         lines.append(
           CSV.line([
             s.key, s.change, s.statusBefore ?? "", s.statusAfter ?? "",
-            s.secondsBefore.map { String($0) } ?? "",
-            s.secondsAfter.map { String($0) } ?? "", s.name,
+            s.secondsBefore.map { CSV.number($0) } ?? "",
+            s.secondsAfter.map { CSV.number($0) } ?? "", s.name,
           ]))
       }
       return lines.joined(separator: "\n") + "\n"

@@ -67,9 +67,9 @@ public struct RegressionRenderer: Sendable {
       for r in rows {
         lines.append(
           CSV.line([
-            String(r.build), r.kind, r.series, r.branch ?? "", String(r.medianBefore),
-            String(r.medianAfter),
-            String(r.relativeChange), String(r.confidence), r.cause ?? "",
+            String(r.build), r.kind, r.series, r.branch ?? "", CSV.number(r.medianBefore),
+            CSV.number(r.medianAfter), CSV.number(r.relativeChange),
+            CSV.number(r.confidence, decimals: 6), r.cause ?? "",
           ]))
       }
       return lines.joined(separator: "\n") + "\n"

@@ -48,6 +48,18 @@ struct TextTable {
 
 /// CSV as RFC 4180 writes it: fields with commas, quotes or newlines are quoted.
 enum CSV {
+  /// A measured number for a CSV field: at most `decimals` decimals, without trailing zeros
+  /// (`2.1999999999999997` → `2.2`, `3.0` → `3`).
+  static func number(_ value: Double, decimals: Int = 3) -> String {
+    guard value.isFinite else { return "" }
+    var text = String(format: "%.\(decimals)f", value)
+    if text.contains(".") {
+      while text.hasSuffix("0") { text.removeLast() }
+      if text.hasSuffix(".") { text.removeLast() }
+    }
+    return text == "-0" ? "0" : text
+  }
+
   static func line(_ fields: [String]) -> String {
     fields.map { field in
       if field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
