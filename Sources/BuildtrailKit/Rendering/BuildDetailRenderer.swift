@@ -94,7 +94,7 @@ public struct BuildDetailRenderer: Sendable {
     if !failing.isEmpty || d.errorMessage != nil {
       out += "\n" + terminal.paint("Errors", .bold) + "\n"
       for step in failing {
-        out += "  " + terminal.paint("#\(step.vertex) \(step.name)", .red) + "\n"
+        out += "  " + terminal.paint("#\(step.vertex) \(compact(step.name))", .red) + "\n"
         if let text = step.errorText { out += safeLine("    \(text)") }
         for line in (outputs[step.position] ?? []).suffix(errorTailLines) {
           out += terminal.paint("    │ ", .dim) + safeLine(line)
@@ -125,7 +125,7 @@ public struct BuildDetailRenderer: Sendable {
       table.add([
         String(step.vertex), step.status.rawValue,
         step.status == .cached ? "-" : formatSeconds(step.durationSeconds),
-        chart.bar(for: step), step.name,
+        chart.bar(for: step), compact(step.name),
       ])
     }
     let terminal = self.terminal

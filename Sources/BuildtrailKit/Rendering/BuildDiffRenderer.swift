@@ -125,7 +125,7 @@ public struct BuildDiffRenderer: Sendable {
       table.add([
         s.change.rawValue, cell(s.before), cell(s.after),
         s.change == .same && s.secondsDelta == 0 ? "" : signed(s.secondsDelta),
-        s.name,
+        compact(s.name),
       ])
     }
     let terminal = self.terminal

@@ -281,7 +281,7 @@ public struct ExplanationRenderer: Sendable {
 
 /// A step name with BuildKit's runs of spaces (from line continuations) folded, for reading.
 func compact(_ name: String) -> String {
-  name.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+  StepLabel.folded(name)
 }
 
 /// Renders `buildtrail broke`.

@@ -203,7 +203,7 @@ import Testing
     let table = try CLI.run(["why", "7", "--db", history.db])
     #expect(
       table.stdout.contains(
-        "    break    since 2b756427, `COPY . /app` runs before [stage-0 4/5] RUN --mount=type=cache,target=/root/.cache/uv"
+        "    break    since 2b756427, `COPY . /app` runs before [stage-0 4/5] RUN [cache /root/.cache/uv, bind uv.lock, bind pyproject.toml] uv sync"
       ))
   }
 
