@@ -32,6 +32,7 @@ public enum BuildtrailMigrations {
       "0008_build_arguments",
       String(decoding: PackageResources._008_build_arguments_sql, as: UTF8.self)
     ),
+    ("0010_slim_records", String(decoding: PackageResources._010_slim_records_sql, as: UTF8.self)),
   ]
 
   /// Work in Swift that a migration needs after its SQL, by migration identifier: moving rows into a
