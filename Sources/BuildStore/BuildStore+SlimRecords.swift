@@ -85,7 +85,7 @@ extension BuildStore {
     var keys: [StepCoding.NameKey: String] = [:]
     while let (id, base) = pending.popLast() {
       guard let stored = try Data.fetchOne(fetch, arguments: [id]),
-        let old = Zlib.decompress(stored, dictionary: base?.old)
+        let old = RecordCodec.decompress(stored, base: base?.old)
       else { continue }
       var new = old
       if var record = BuildRecord(encoded: old, keys: &keys), change(id, &record) {
@@ -93,7 +93,7 @@ extension BuildStore {
       }
       let changed = new != old
       if changed || base?.changed == true {
-        try update.execute(arguments: [Zlib.compress(new, dictionary: base?.new), id])
+        try update.execute(arguments: [RecordCodec.compress(new, base: base?.new), id])
       }
       for dependent in dependents[id] ?? [] {
         pending.append((dependent, (old, new, changed)))

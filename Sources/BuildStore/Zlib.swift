@@ -46,6 +46,12 @@ enum Zlib {
   /// zlib stream, asks for a dictionary that was not given or does not match, or would exceed `limit`
   /// bytes.
   static func decompress(_ data: Data, dictionary: Data? = nil, limit: Int = 256 << 20) -> Data? {
+    decompress(data, dictionaries: dictionary.map { [$0] } ?? [], limit: limit)
+  }
+
+  /// Decompresses `data`, with the one of `dictionaries` the stream names (by its Adler-32) when it
+  /// asks for one.
+  static func decompress(_ data: Data, dictionaries: [Data], limit: Int = 256 << 20) -> Data? {
     var stream = z_stream()
     guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
       return nil
@@ -65,7 +71,15 @@ enum Zlib {
           return inflate(&stream, Z_NO_FLUSH)
         }
         if status == Z_NEED_DICT {
-          guard let dictionary, !dictionary.isEmpty else { return nil }
+          let wanted = stream.adler
+          guard
+            let dictionary = dictionaries.first(where: { candidate in
+              !candidate.isEmpty
+                && candidate.withUnsafeBytes {
+                  adler32(1, $0.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt($0.count))
+                } == wanted
+            })
+          else { return nil }
           let set = dictionary.withUnsafeBytes { d in
             inflateSetDictionary(
               &stream, d.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(d.count))

@@ -52,7 +52,7 @@ import Testing
       ])
     let records = try store.read { db in
       try Row.fetchAll(db, sql: "SELECT base_id, data FROM build_record").compactMap {
-        ($0[0] as Int64?) == nil ? Zlib.decompress($0[1]) : nil
+        ($0[0] as Int64?) == nil ? RecordCodec.decompress($0[1], base: nil) : nil
       }
     }
     #expect(records.count == 1)
