@@ -6,7 +6,7 @@ extension BuildStore {
   enum InputCodec: Int {
     /// As they are (small contents, or none kept: `data` is NULL).
     case plain = 0
-    /// zlib on their own.
+    /// zlib on their own (against ``InputDictionary`` since schema 10).
     case zlib = 1
     /// zlib against the content of `base` (the previous version of the same path) as a preset
     /// dictionary.
@@ -34,10 +34,8 @@ extension BuildStore {
     if let existing, existing[0] == true || content == nil { return }
     var (codec, data, base) = (InputCodec.plain, content, nil as (any DatabaseValueConvertible)?)
     if let content {
-      if content.count > 64 {
-        let alone = Zlib.compress(content)
-        if alone.count < content.count { (codec, data) = (.zlib, alone) }
-      }
+      let alone = Zlib.compress(content, dictionary: InputDictionary.bytes)
+      if alone.count < content.count { (codec, data) = (.zlib, alone) }
       if let previous, previous != sha256,
         let (dictionary, depth) = try inputContentAndDepth(key: inputKey(previous), db),
         depth < maxInputChain
@@ -97,7 +95,7 @@ extension BuildStore {
     for link in chain.reversed() {
       switch link.codec.flatMap({ InputCodec(rawValue: Int($0)) }) {
       case .plain: content = link.data
-      case .zlib: content = Zlib.decompress(link.data)
+      case .zlib: content = Zlib.decompress(link.data, dictionary: InputDictionary.bytes)
       case .delta: content = content.flatMap { Zlib.decompress(link.data, dictionary: $0) }
       case nil: return nil
       }
@@ -131,9 +129,9 @@ extension BuildStore {
       rewrites.append((dependent.key, content))
     }
     for rewrite in rewrites {
-      let compressed = Zlib.compress(rewrite.content)
+      let compressed = Zlib.compress(rewrite.content, dictionary: InputDictionary.bytes)
       let (codec, data) =
-        compressed.count < rewrite.content.count && rewrite.content.count > 64
+        compressed.count < rewrite.content.count
         ? (InputCodec.zlib, compressed) : (.plain, rewrite.content)
       try run(
         db, sql: "UPDATE input_content SET codec = ?, base = NULL, data = ? WHERE sha256 = ?",
