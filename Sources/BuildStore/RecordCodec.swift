@@ -50,10 +50,18 @@ enum RecordCodec {
     Zlib.compress(encoded, dictionary: dictionary + (base ?? Data()))
   }
 
+  private static let dictionaryAdler = Zlib.adler32(of: dictionary)
+
   /// The record compressed in `data`, against `base` when it was stored against one; nil when it
   /// does not decompress.
   static func decompress(_ data: Data, base: Data?) -> Data? {
-    let candidates = base.map { [dictionary + $0, $0] } ?? [dictionary]
-    return Zlib.decompress(data, dictionaries: candidates)
+    Zlib.decompress(data) { wanted in
+      guard let base else { return wanted == dictionaryAdler ? dictionary : nil }
+      let baseAdler = Zlib.adler32(of: base)
+      if wanted == baseAdler { return base }
+      let both = Zlib.adler32(
+        combining: dictionaryAdler, baseAdler, secondLength: base.count)
+      return wanted == both ? dictionary + base : nil
+    }
   }
 }
