@@ -9,12 +9,14 @@ rounds until KILLS kills have landed during an ingest (at most 3 x KILLS rounds)
 after a random delay drawn (seeded) from 0 to 1.1 times the time an uninterrupted ingest takes, and
 checks the history after each round:
   - `PRAGMA integrity_check` is ok;
-  - no partial build: every build has all its steps and its output blob;
+  - no partial build: every build has its record, and the newest reads back (`show --format json`)
+    with all its steps;
   - the builds are exactly those whose record had finished before the kill, or that one more;
   - the next `record` works (the next round's, and a final one without a kill).
 Prints one line of figures for the README; exits 1 on the first failure, naming the round and seed.
 """
 import argparse
+import json
 import os
 import random
 import signal
@@ -41,20 +43,31 @@ def record(binary, db, log, stdin, wait=True):
     return p
 
 
-def check(db, steps_per_build, round_, seed):
+def shown_steps(binary, db, build):
+    r = subprocess.run([binary, "show", str(build), "--db", db, "--format", "json"], capture_output=True)
+    if r.returncode != 0:
+        return None
+    return len(json.loads(r.stdout)["build"]["steps"])
+
+
+def check(binary, db, steps_per_build, round_, seed):
     c = sqlite3.connect(db)
     try:
         ok = c.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             sys.exit(f"round {round_} (seed {seed}): integrity_check says {ok}")
         rows = c.execute(
-            "SELECT b.id, (SELECT count(*) FROM step s WHERE s.build_id = b.id),"
-            " (SELECT count(*) FROM build_output o WHERE o.build_id = b.id) FROM build b").fetchall()
+            "SELECT b.id, (SELECT count(*) FROM build_record r WHERE r.build_id = b.id) FROM build b"
+            " ORDER BY b.id").fetchall()
     finally:
         c.close()
-    for build, steps, outputs in rows:
-        if steps != steps_per_build or outputs != 1:
-            sys.exit(f"round {round_} (seed {seed}): build {build} is partial: {steps} steps, {outputs} output blobs")
+    for build, records in rows:
+        if records != 1:
+            sys.exit(f"round {round_} (seed {seed}): build {build} is partial: {records} records")
+    if rows:
+        steps = shown_steps(binary, db, rows[-1][0])
+        if steps != steps_per_build:
+            sys.exit(f"round {round_} (seed {seed}): build {rows[-1][0]} is partial: {steps} steps")
     return len(rows)
 
 
@@ -81,9 +94,7 @@ def main():
         start = time.perf_counter()
         record(binary, db, probe, stdin=False)
         ingest = time.perf_counter() - start
-        c = sqlite3.connect(db)
-        steps_per_build = c.execute("SELECT count(*) FROM step").fetchone()[0]
-        c.close()
+        steps_per_build = shown_steps(binary, db, 1)
         expected = 1
         killed_mid_ingest = 0
         log = os.path.join(tmp, "variant.log")
@@ -103,14 +114,14 @@ def main():
                 p.send_signal(signal.SIGKILL)
                 killed_mid_ingest += 1
             p.wait()
-            builds = check(db, steps_per_build, round_, args.seed)
+            builds = check(binary, db, steps_per_build, round_, args.seed)
             if builds not in (expected, expected + 1) or (finished and p.returncode == 0 and builds != expected + 1):
                 sys.exit(f"round {round_} (seed {args.seed}): {builds} builds, expected {expected} or one more")
             expected = builds
         with open(base, "rb") as src, open(log, "wb") as dst:
             dst.write(src.read() + b"# final\n")
         record(binary, db, log, stdin=False)
-        builds = check(db, steps_per_build, "final", args.seed)
+        builds = check(binary, db, steps_per_build, "final", args.seed)
         if builds != expected + 1:
             sys.exit(f"final record (seed {args.seed}): {builds} builds, expected {expected + 1}")
         size = os.path.getsize(base) / 1e6

@@ -35,6 +35,7 @@ public enum BuildtrailMigrations {
     (
       "0009_build_service", String(decoding: PackageResources._009_build_service_sql, as: UTF8.self)
     ),
+    ("0010_slim_records", String(decoding: PackageResources._010_slim_records_sql, as: UTF8.self)),
   ]
 
   /// Work in Swift that a migration needs after its SQL, by migration identifier: moving rows into a

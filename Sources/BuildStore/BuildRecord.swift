@@ -5,9 +5,10 @@ import Foundation
 /// warnings, inputs, context and the rarely read facts of its row. Stored as one compact binary blob
 /// per build (`build_record`), compressed against an earlier build's record when that saves space.
 ///
-/// Encoding (version 1): varints, zigzag signed varints and length-prefixed strings (see
+/// Encoding (version 2): varints, zigzag signed varints and length-prefixed strings (see
 /// ``ByteWriter``); optionals are 0 for none, else the value plus one. A step's key is stored only when
-/// it is not the one read from its name.
+/// it is not the one read from its name. Version 2 adds the failure, build arguments and cache
+/// plumbing (``InvocationCoding``) at the end; a version 1 record has none of them.
 struct BuildRecord: Equatable {
   var builderName: String?
   var driver: String?
@@ -41,8 +42,12 @@ struct BuildRecord: Equatable {
   /// The context's file list when it is kept here (small contexts; large ones are a ``ContextTree``).
   var manifest: Data?
   var contextTruncated: Bool?
+  var failure: StoredFailure?
+  var buildArguments: [BuildArgumentFact] = []
+  /// Nil for builds recorded before schema 7, and when nothing was known of the plumbing.
+  var cachePlumbing: CachePlumbingFact?
 
-  static let version: UInt8 = 1
+  static let version: UInt8 = 2
 
   init() {}
 
@@ -157,6 +162,8 @@ struct BuildRecord: Equatable {
     } else {
       w.varint(0)
     }
+    InvocationCoding.encode(
+      failure: failure, arguments: buildArguments, plumbing: cachePlumbing, into: &w)
     return Data(w.bytes)
   }
 
@@ -164,7 +171,9 @@ struct BuildRecord: Equatable {
   /// names, so that reading many records parses each distinct name once.
   init?(encoded data: Data, keys: inout [StepCoding.NameKey: String]) {
     var r = ByteReader(bytes: [UInt8](data))
-    guard r.take(1)?.first == Self.version else { return nil }
+    guard let version = r.take(1)?.first, version == 1 || version == Self.version else {
+      return nil
+    }
     var texts: [String?] = []
     for _ in 0..<12 {
       guard let text = r.optionalString() else { return nil }
@@ -231,6 +240,10 @@ struct BuildRecord: Equatable {
     if manifestLength > 0 {
       guard let raw = r.take(Int(clamping: manifestLength - 1)) else { return nil }
       manifest = Data(raw)
+    }
+    if version > 1 {
+      guard let invocation = InvocationCoding.decode(&r) else { return nil }
+      (failure, buildArguments, cachePlumbing) = invocation
     }
     guard r.atEnd else { return nil }
   }

@@ -61,6 +61,19 @@ public struct BuildRow: Sendable, Equatable, Codable {
     ContextTree.rawSHA256(hex[...]).map { Data($0) } ?? hex
   }
 
+  /// A git commit as stored (schema 10): the 20 bytes of a SHA-1 (or 32 of a SHA-256) commit, else
+  /// the text as it is.
+  static func storedCommit(_ commit: String?) -> (any DatabaseValueConvertible)? {
+    guard let commit else { return nil }
+    let raw = ContextTree.rawHex(commit[...], bytes: 20) ?? ContextTree.rawSHA256(commit[...])
+    return raw.map { Data($0) } ?? commit
+  }
+
+  /// A stored git commit as text: lowercase hex when stored as bytes.
+  static func commitText(_ value: DatabaseValue) -> String? {
+    value.isNull ? nil : BuildStore.hex(value)
+  }
+
   /// Inserts the row's columns, with `id` when given and free, and returns the id it got.
   func insert(_ db: Database, id: Int64?) throws -> Int64 {
     let values: [(any DatabaseValueConvertible)?] = [
@@ -68,7 +81,7 @@ public struct BuildRow: Sendable, Equatable, Codable {
       startedAt.flatMap(UTCTimestamp.milliseconds(of:)),
       endedAt.flatMap(UTCTimestamp.milliseconds(of:)), outcome, exitCode, wallSeconds, stepSeconds,
       logFormat, target, imageName, stepsTotal, stepsCached, stepsExecuted, stepsFailed,
-      git?.commit, git?.branch, git?.subject, ci?.provider, ci?.url, service,
+      Self.storedCommit(git?.commit), git?.branch, git?.subject, ci?.provider, ci?.url, service,
     ]
     let marks = Array(repeating: "?", count: values.count).joined(separator: ", ")
     let free = try id.map {
@@ -105,8 +118,11 @@ public struct BuildRow: Sendable, Equatable, Codable {
       stepsTotal: r["steps_total"], stepsCached: r["steps_cached"],
       stepsExecuted: r["steps_executed"], stepsFailed: r["steps_failed"], unrecognizedLines: 0,
       logPath: nil, logBytes: nil, logLines: nil, job: nil, command: nil,
-      git: [r["git_commit"], r["git_branch"], r["git_subject"]].contains { ($0 as String?) != nil }
-        ? GitFacts(commit: r["git_commit"], branch: r["git_branch"], subject: r["git_subject"])
+      git: !(r["git_commit"] as DatabaseValue).isNull || (r["git_branch"] as String?) != nil
+        || (r["git_subject"] as String?) != nil
+        ? GitFacts(
+          commit: Self.commitText(r["git_commit"]), branch: r["git_branch"],
+          subject: r["git_subject"])
         : nil,
       ci: (r["ci_provider"] as String?).map { CIFacts(provider: $0, url: r["ci_url"]) },
       service: r["service"])

@@ -97,16 +97,7 @@ extension BuildStore {
         for input in record.inputs { used.insert(input.sha256) }
       }
     }
-    let delete = try db.makeStatement(sql: "DELETE FROM input_blob WHERE sha256 = ?")
-    for row in try Row.fetchAll(
-      db, sql: "SELECT sha256, coalesce(length(content), 0) FROM input_blob")
-    {
-      let sha: String = row[0]
-      guard !used.contains(sha) else { continue }
-      try delete.execute(arguments: [sha])
-      report.inputBlobs += 1
-      report.inputBlobBytes += row[1] as Int64
-    }
+    (report.inputBlobs, report.inputBlobBytes) = try collectInputContents(used: used, db)
 
     var reachable = Set<Data>()
     var pending = try Data.fetchAll(

@@ -8,7 +8,8 @@ extension BuildStore {
 
   /// The Swift steps of the schema's migrations.
   static let backfills: [String: BuildtrailMigrations.Backfill] = [
-    "0005_build_record": moveIntoRecords
+    "0005_build_record": moveIntoRecords,
+    "0010_slim_records": slimRecords,
   ]
 
   /// Schema 5: moves every build's steps, output, images, warnings, inputs, context and cold row
@@ -53,7 +54,7 @@ extension BuildStore {
     for (hash, data) in tree.nodes {
       try run(
         db, sql: "INSERT OR IGNORE INTO context_node (hash, data) VALUES (?, ?)",
-        arguments: [hash, data])
+        arguments: [hash, ContextTree.stored(data)])
     }
   }
 }

@@ -48,9 +48,9 @@ extension BuildStore {
         contextEntries: record.contextEntries.sorted { $0.name < $1.name }, steps: record.steps,
         outputs: outputs, inputs: inputs,
         contextManifest: try Self.contextManifest(buildID: id, record: record, db),
-        failure: try Self.failures(buildIDs: [id], db)[id])
-      portable.buildArguments = try Self.buildArguments(buildID: id, db)
-      portable.cachePlumbing = try Self.cachePlumbing(buildID: id, db)
+        failure: record.failure)
+      portable.buildArguments = record.buildArguments
+      portable.cachePlumbing = record.cachePlumbing
       return portable
     }
   }

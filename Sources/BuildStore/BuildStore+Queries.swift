@@ -21,7 +21,8 @@ extension BuildStore {
       endedAt: (row[3] as Int64?).map(UTCTimestamp.date(milliseconds:)),
       outcome: BuildOutcome(rawValue: row[4]) ?? .unknown, exitCode: row[5], wallSeconds: row[6],
       stepSeconds: row[7],
-      logFormat: LogFormat(rawValue: row[8]) ?? .plain, branch: row[9], commit: row[10],
+      logFormat: LogFormat(rawValue: row[8]) ?? .plain, branch: row[9],
+      commit: BuildRow.commitText(row[10]),
       subject: row[11],
       target: row[12], imageName: row[13], stepsTotal: row[14], stepsCached: row[15],
       stepsExecuted: row[16],
@@ -126,8 +127,8 @@ extension BuildStore {
         command: record.command, job: record.job, git: git, ci: ci,
         labels: try Self.labels(id, db), steps: record.steps, baseImages: record.baseImages,
         warnings: record.warnings, inputs: record.inputs)
-      detail.buildArguments = try Self.buildArguments(buildID: id, db)
-      detail.cachePlumbing = try Self.cachePlumbing(buildID: id, db)
+      detail.buildArguments = record.buildArguments
+      detail.cachePlumbing = record.cachePlumbing
       return detail
     }
   }
@@ -235,14 +236,5 @@ extension BuildStore {
   /// The content of a recorded cache input, by its SHA-256.
   public func inputContent(sha256: String) throws -> Data? {
     try read { db in try Self.inputContent(sha256: sha256, db) }
-  }
-
-  static func inputContent(sha256: String, _ db: Database) throws -> Data? {
-    guard
-      let row = try Row.fetchOne(
-        db, sql: "SELECT content, codec FROM input_blob WHERE sha256 = ?", arguments: [sha256]),
-      let content = row[0] as Data?
-    else { return nil }
-    return row[1] == "zlib" ? Zlib.decompress(content) : content
   }
 }

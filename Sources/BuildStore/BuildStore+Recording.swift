@@ -104,9 +104,13 @@ extension BuildStore {
         db, sql: "INSERT INTO build_label (build_id, key, value) VALUES (?, ?, ?)",
         arguments: [id, key, value])
     }
-    try insertFailure(b.failure, buildID: id, db)
-    try insertInvocation(buildID: id, arguments: b.buildArguments, plumbing: b.cachePlumbing, db)
     var record = BuildRecord(row: b.row)
+    record.failure = b.failure
+    record.buildArguments = b.buildArguments
+    // Plumbing with nothing in it (a log from a file that shows no builder boot, import or export)
+    // reads back as nil, like a build recorded before schema 7.
+    record.cachePlumbing =
+      b.cachePlumbing == CachePlumbingFact(commandKnown: false) ? nil : b.cachePlumbing
     record.steps = b.steps
     record.outputs = b.outputs.filter { !$0.value.isEmpty }.mapValues {
       $0.joined(separator: "\n")
@@ -114,10 +118,14 @@ extension BuildStore {
     record.baseImages = b.baseImages
     record.warnings = b.warnings
     record.contextEntries = b.contextEntries
+    let previous =
+      b.inputs.isEmpty ? [:] : try previousInputs(buildID: id, target: b.row.target, db)
     for input in b.inputs {
       // Contents are shared by hash: one whose bytes do not have its hash is not taken.
       let content = input.content.flatMap { SHA256Digest.hex(of: $0) == input.sha256 ? $0 : nil }
-      try storeInputContent(sha256: input.sha256, bytes: input.bytes, content: content, db)
+      try storeInputContent(
+        sha256: input.sha256, bytes: input.bytes, content: content, previous: previous[input.path],
+        db)
       record.inputs.removeAll { $0.path == input.path }
       record.inputs.append(
         StoredInput(path: input.path, role: input.role, sha256: input.sha256, bytes: input.bytes))
@@ -136,30 +144,5 @@ extension BuildStore {
     }
     try writeRecord(record.encoded(), buildID: id, target: b.row.target, db)
     return .recorded(id: id)
-  }
-
-  /// Stores a cache input's content once, by hash, compressed when that saves space.
-  static func storeInputContent(sha256: String, bytes: Int, content: Data?, _ db: Database) throws {
-    var codec = "none"
-    var stored = content
-    if let content, content.count > 64 {
-      let compressed = Zlib.compress(content)
-      if compressed.count < content.count {
-        codec = "zlib"
-        stored = compressed
-      }
-    }
-    let existing = try Row.fetchOne(
-      db.cachedStatement(sql: "SELECT content IS NOT NULL FROM input_blob WHERE sha256 = ?"),
-      arguments: [sha256])
-    if existing == nil {
-      try run(
-        db, sql: "INSERT INTO input_blob (sha256, bytes, content, codec) VALUES (?, ?, ?, ?)",
-        arguments: [sha256, bytes, stored, codec])
-    } else if existing?[0] == false, stored != nil {
-      try run(
-        db, sql: "UPDATE input_blob SET content = ?, codec = ? WHERE sha256 = ?",
-        arguments: [stored, codec, sha256])
-    }
   }
 }

@@ -48,9 +48,9 @@ extension BuildStore {
 
     private mutating func decompress(_ data: Data?, base: Int64?, _ db: Database) throws -> Data? {
       guard let data else { return nil }
-      guard let base else { return Zlib.decompress(data) }
+      guard let base else { return RecordCodec.decompress(data, base: nil) }
       guard let dictionary = try encoded(base, db) else { return nil }
-      return Zlib.decompress(data, dictionary: dictionary)
+      return RecordCodec.decompress(data, base: dictionary)
     }
   }
 
@@ -61,18 +61,18 @@ extension BuildStore {
   static let maxChain = 16
 
   /// Stores (or replaces) the record of build `buildID`: compressed on its own, or against the
-  /// record of the newest other build with the same target when that is much smaller (against the
-  /// newest stored on its own when that build's chain is already ``maxChain`` long).
+  /// record of one of the newest other builds with the same target when that is much smaller (the
+  /// smallest of them; against the newest stored on its own when their chains are already
+  /// ``maxChain`` long).
   static func writeRecord(_ encoded: Data, buildID: Int64, target: String?, _ db: Database) throws {
-    let alone = Zlib.compress(encoded)
+    let alone = RecordCodec.compress(encoded, base: nil)
     var data = alone
     var baseID: Int64?
     var reader = RecordReader()
-    if let base = try baseCandidate(buildID: buildID, target: target, db),
-      let dictionary = try reader.encoded(base, db)
-    {
-      let delta = Zlib.compress(encoded, dictionary: dictionary)
-      if Double(delta.count) < Double(alone.count) * deltaWorth {
+    for base in try baseCandidates(buildID: buildID, target: target, db) {
+      guard let dictionary = try reader.encoded(base, db) else { continue }
+      let delta = RecordCodec.compress(encoded, base: dictionary)
+      if delta.count < data.count, Double(delta.count) < Double(alone.count) * deltaWorth {
         data = delta
         baseID = base
       }
@@ -83,25 +83,30 @@ extension BuildStore {
       arguments: [buildID, baseID, data])
   }
 
-  private static func baseCandidate(buildID: Int64, target: String?, _ db: Database) throws
-    -> Int64?
+  /// How many of the newest records of a target a new record is tried against.
+  static let baseChoices = 3
+
+  private static func baseCandidates(buildID: Int64, target: String?, _ db: Database) throws
+    -> [Int64]
   {
-    let newest = try Int64.fetchOne(
+    let newest = try Int64.fetchAll(
       db.cachedStatement(
         sql: """
           SELECT r.build_id FROM build_record r JOIN build b ON b.id = r.build_id
-          WHERE b.target IS ? AND r.build_id <> ? ORDER BY r.build_id DESC LIMIT 1
-          """), arguments: [target, buildID])
-    guard let newest else { return nil }
-    var depth = 0
-    var next: Int64? = newest
+          WHERE b.target IS ? AND r.build_id <> ? ORDER BY r.build_id DESC LIMIT ?
+          """), arguments: [target, buildID, baseChoices])
     let base = try db.cachedStatement(sql: "SELECT base_id FROM build_record WHERE build_id = ?")
-    while let id = next, depth <= maxChain {
-      next = try Int64.fetchOne(base, arguments: [id])
-      depth += 1
+    let short = try newest.filter { candidate in
+      var depth = 0
+      var next: Int64? = candidate
+      while let id = next, depth <= maxChain {
+        next = try Int64.fetchOne(base, arguments: [id])
+        depth += 1
+      }
+      return depth < maxChain
     }
-    if depth < maxChain { return newest }
-    return try Int64.fetchOne(
+    if !short.isEmpty || newest.isEmpty { return short }
+    return try Int64.fetchAll(
       db.cachedStatement(
         sql: """
           SELECT r.build_id FROM build_record r JOIN build b ON b.id = r.build_id
@@ -142,11 +147,11 @@ extension BuildStore {
   ) throws {
     var keyframes: [String?: (id: Int64, encoded: Data)] = [:]
     for record in records {
-      let alone = Zlib.compress(record.encoded)
+      let alone = RecordCodec.compress(record.encoded, base: nil)
       var data = alone
       var baseID: Int64?
       if let keyframe = keyframes[record.target] {
-        let delta = Zlib.compress(record.encoded, dictionary: keyframe.encoded)
+        let delta = RecordCodec.compress(record.encoded, base: keyframe.encoded)
         if Double(delta.count) < Double(alone.count) * deltaWorth {
           data = delta
           baseID = keyframe.id

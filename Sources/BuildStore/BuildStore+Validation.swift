@@ -23,7 +23,8 @@ extension BuildStore {
           ("outcome", text), ("exit_code", intOrNull), ("wall_seconds", numberOrNull),
           ("step_seconds", number), ("log_format", text), ("target", textOrNull),
           ("image_name", textOrNull), ("steps_total", int), ("steps_cached", int),
-          ("steps_executed", int), ("steps_failed", int), ("git_commit", textOrNull),
+          ("steps_executed", int), ("steps_failed", int),
+          ("git_commit", ["text", "blob", "null"]),
           ("git_branch", textOrNull), ("git_subject", textOrNull), ("ci_provider", textOrNull),
           ("ci_url", textOrNull), ("context_root", ["blob", "null"]),
         ]
@@ -31,8 +32,11 @@ extension BuildStore {
       ("build_record", [("build_id", int), ("base_id", intOrNull), ("data", ["blob"])]),
       ("build_label", [("build_id", int), ("key", text), ("value", text)]),
       (
-        "input_blob",
-        [("sha256", text), ("bytes", int), ("content", ["blob", "text", "null"]), ("codec", text)]
+        "input_content",
+        [
+          ("sha256", ["blob", "text"]), ("bytes", int), ("codec", int),
+          ("base", ["blob", "text", "null"]), ("data", ["blob", "null"]),
+        ]
       ),
       ("context_node", [("hash", ["blob"]), ("data", ["blob"])]),
     ]

@@ -10,6 +10,8 @@ import Foundation
 /// Node bytes: a type byte (1: page of entries, 2: index of child hashes), then the items. A page entry
 /// is a kind byte (0: file with a SHA-256, 1: file with another hash text, 2: directory), the name
 /// (varint length and bytes), then a file's size (varint) and hash, or a directory's node hash.
+/// Since schema 10 a node may be stored zlib-compressed: type byte 3, then the stream of its bytes
+/// (its hash stays that of its bytes).
 struct ContextTree {
   /// Every node of the tree by hash, and the root's hash.
   var nodes: [Data: Data] = [:]
@@ -105,6 +107,18 @@ struct ContextTree {
     return hash
   }
 
+  /// A node's bytes as stored: compressed (type 3) when that is smaller.
+  static func stored(_ node: Data) -> Data {
+    let compressed = Zlib.compress(node)
+    return compressed.count + 1 < node.count ? Data([3]) + compressed : node
+  }
+
+  /// A stored node's bytes; nil when a compressed node is damaged.
+  static func expanded(_ stored: Data) -> Data? {
+    guard stored.first == 3 else { return stored }
+    return Zlib.decompress(stored.dropFirst(), limit: 16 << 20)
+  }
+
   /// The manifest text of the tree at `root`, reading nodes through `node`; nil when a node is missing
   /// or damaged.
   static func manifestText(root: Data, truncated: Bool, node: (Data) throws -> Data?) rethrows
@@ -126,7 +140,9 @@ struct ContextTree {
     into files: inout [(path: String, line: String)],
     depth: Int
   ) rethrows -> Bool {
-    guard depth < 4096, let data = try node(hash), let type = data.first else { return false }
+    guard depth < 4096, let stored = try node(hash), let data = expanded(stored),
+      let type = data.first
+    else { return false }
     var reader = ByteReader(bytes: [UInt8](data.dropFirst()))
     if type == 2 {
       while !reader.atEnd {
@@ -164,8 +180,8 @@ struct ContextTree {
   }
 
   /// The hashes of the nodes a stored node points to (for pruning).
-  static func children(of data: Data) -> [Data] {
-    guard let type = data.first else { return [] }
+  static func children(of stored: Data) -> [Data] {
+    guard let data = expanded(stored), let type = data.first else { return [] }
     var reader = ByteReader(bytes: [UInt8](data.dropFirst()))
     var result: [Data] = []
     while !reader.atEnd {
@@ -187,10 +203,15 @@ struct ContextTree {
   }
 
   static func rawSHA256(_ hex: Substring) -> [UInt8]? {
+    rawHex(hex, bytes: 32)
+  }
+
+  /// The bytes of `hex` when it is exactly `bytes` bytes of lowercase hex digits.
+  static func rawHex(_ hex: Substring, bytes: Int) -> [UInt8]? {
     let u = Array(hex.utf8)
-    guard u.count == 64 else { return nil }
+    guard u.count == bytes * 2 else { return nil }
     var out: [UInt8] = []
-    out.reserveCapacity(32)
+    out.reserveCapacity(bytes)
     func nibble(_ c: UInt8) -> UInt8? {
       switch c {
       case 0x30...0x39: return c - 0x30
@@ -199,7 +220,7 @@ struct ContextTree {
       }
     }
     var i = 0
-    while i < 64 {
+    while i < u.count {
       guard let hi = nibble(u[i]), let lo = nibble(u[i + 1]) else { return nil }
       out.append(hi << 4 | lo)
       i += 2

@@ -76,7 +76,12 @@ enum LegacyBuildReader {
       }
     }
     guard let sha = row[2] as String? else { return nil }
-    return try BuildStore.inputContent(sha256: sha, db)
+    guard
+      let blob = try Row.fetchOne(
+        db, sql: "SELECT content, codec FROM input_blob WHERE sha256 = ?", arguments: [sha]),
+      let content = blob[0] as Data?
+    else { return nil }
+    return blob[1] == "zlib" ? Zlib.decompress(content) : content
   }
 
   /// Schema 4's kept output: a JSON object from step position to text, zlib-compressed (`zlib`) or

@@ -46,6 +46,35 @@ enum Zlib {
   /// zlib stream, asks for a dictionary that was not given or does not match, or would exceed `limit`
   /// bytes.
   static func decompress(_ data: Data, dictionary: Data? = nil, limit: Int = 256 << 20) -> Data? {
+    decompress(data, limit: limit) { _ in dictionary }
+  }
+
+  /// Decompresses `data`, with the one of `dictionaries` the stream names (by its Adler-32) when it
+  /// asks for one.
+  static func decompress(_ data: Data, dictionaries: [Data], limit: Int = 256 << 20) -> Data? {
+    decompress(data, limit: limit) { wanted in
+      dictionaries.first { !$0.isEmpty && adler32(of: $0) == wanted }
+    }
+  }
+
+  /// The Adler-32 checksum zlib names a preset dictionary by.
+  static func adler32(of data: Data) -> UInt {
+    data.withUnsafeBytes {
+      UInt(
+        CZlib.adler32(1, $0.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt($0.count)))
+    }
+  }
+
+  /// The Adler-32 of `first` followed by bytes of checksum `second` and length `secondLength`.
+  static func adler32(combining first: UInt, _ second: UInt, secondLength: Int) -> UInt {
+    UInt(adler32_combine(uLong(first), uLong(second), off_t(secondLength)))
+  }
+
+  /// Decompresses `data`; when the stream asks for a preset dictionary, `dictionary` is given the
+  /// Adler-32 it names and returns it, or nil when it has none.
+  static func decompress(
+    _ data: Data, limit: Int = 256 << 20, dictionary: (UInt) -> Data?
+  ) -> Data? {
     var stream = z_stream()
     guard inflateInit_(&stream, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
       return nil
@@ -65,7 +94,9 @@ enum Zlib {
           return inflate(&stream, Z_NO_FLUSH)
         }
         if status == Z_NEED_DICT {
-          guard let dictionary, !dictionary.isEmpty else { return nil }
+          guard let dictionary = dictionary(UInt(stream.adler)), !dictionary.isEmpty else {
+            return nil
+          }
           let set = dictionary.withUnsafeBytes { d in
             inflateSetDictionary(
               &stream, d.baseAddress!.assumingMemoryBound(to: Bytef.self), uInt(d.count))

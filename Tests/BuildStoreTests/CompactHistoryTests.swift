@@ -113,7 +113,7 @@ func manifestText(files: Int, directories: Int, changing changed: Int? = nil) ->
     _ = try store.record([NewBuild(parsed: sampleBuild(), logSHA256: "i", inputs: [fact])])
     #expect(try store.inputContent(sha256: fact.sha256) == lock)
     let stored = try store.read {
-      try Int.fetchOne($0, sql: "SELECT length(content) FROM input_blob WHERE codec = 'zlib'")
+      try Int.fetchOne($0, sql: "SELECT length(data) FROM input_content WHERE codec = 1")
     }
     #expect(try #require(stored) < lock.count / 10)
   }

@@ -65,7 +65,7 @@ private func count(_ store: BuildStore, _ table: String) throws -> Int {
 
   @Test func deletingBuildsRemovesWhatOnlyTheyReferred() throws {
     let store = try history()
-    let before = try ["build_record", "input_blob", "context_node"].map { try count(store, $0) }
+    let before = try ["build_record", "input_content", "context_node"].map { try count(store, $0) }
     let report = try store.delete(buildIDs: [1, 2])
     #expect(report.deletedBuilds == [1, 2])
     #expect(try store.build(id: 1) == nil && store.build(id: 2) == nil)
@@ -73,7 +73,7 @@ private func count(_ store: BuildStore, _ table: String) throws -> Int {
     #expect(report.inputBlobs == 2)
     #expect(report.inputBlobBytes > 0)
     #expect(report.contextNodes > 0 && report.contextNodeBytes > 0)
-    let after = try ["build_record", "input_blob", "context_node"].map { try count(store, $0) }
+    let after = try ["build_record", "input_content", "context_node"].map { try count(store, $0) }
     #expect(after == [before[0] - 2, before[1] - 2, before[2] - report.contextNodes])
     // The remaining builds read back whole.
     for id: Int64 in [3, 4, 5] {
@@ -99,7 +99,7 @@ private func count(_ store: BuildStore, _ table: String) throws -> Int {
     let store = try history()
     try store.write { db in
       try db.execute(
-        sql: "INSERT INTO input_blob (sha256, bytes, content) VALUES ('dead', 1, x'00')")
+        sql: "INSERT INTO input_content (sha256, bytes, data) VALUES ('dead', 1, x'00')")
     }
     let report = try store.write { try BuildStore.collectGarbage($0) }
     #expect(report.inputBlobs == 1)

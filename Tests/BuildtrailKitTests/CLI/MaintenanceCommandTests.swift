@@ -8,7 +8,7 @@ import Testing
   static func counts(_ db: String) throws -> [String: Int] {
     try DatabaseQueue(path: db).read { db in
       var counts: [String: Int] = [:]
-      for table in ["build", "build_record", "input_blob", "context_node"] {
+      for table in ["build", "build_record", "input_content", "context_node"] {
         counts[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)")
       }
       return counts
@@ -50,7 +50,8 @@ import Testing
     #expect((cleanup["input_blobs"] as? Int ?? 0) > 0)
     #expect((cleanup["context_nodes"] as? Int ?? 0) > 0)
     #expect((cleanup["input_blob_bytes"] as? Int ?? 0) > 0)
-    #expect(after["input_blob"] == before["input_blob"]! - (cleanup["input_blobs"] as? Int ?? -1))
+    #expect(
+      after["input_content"] == before["input_content"]! - (cleanup["input_blobs"] as? Int ?? -1))
     #expect(
       after["context_node"] == before["context_node"]! - (cleanup["context_nodes"] as? Int ?? -1))
     #expect(after["build_record"] == after["build"])
