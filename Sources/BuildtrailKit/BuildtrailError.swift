@@ -8,6 +8,8 @@ public enum BuildtrailError: Error, LocalizedError, Equatable {
   case cannotReadLog(String, reason: String)
   case cannotRunCommand(String, reason: String)
   case invalidArgument(String)
+  /// The command line asked for something that cannot be told apart (exit 64, as a usage error).
+  case ambiguous(String)
 
   public var errorDescription: String? {
     switch self {
@@ -30,7 +32,7 @@ public enum BuildtrailError: Error, LocalizedError, Equatable {
       return "cannot read \(Self.name(path)): \(reason)"
     case .cannotRunCommand(let command, let reason):
       return "cannot run `\(command)`: \(reason); check that it is installed and on PATH"
-    case .invalidArgument(let message):
+    case .invalidArgument(let message), .ambiguous(let message):
       return message
     }
   }

@@ -43,6 +43,9 @@ struct StoreOptions: ParsableArguments {
       try emit(try body(try open(creating: creating)))
     } catch let exit as ExitCode {
       throw exit
+    } catch let error as BuildtrailError {
+      if case .ambiguous = error { throw fail(error, code: 64, lines: true) }
+      throw fail(error)
     } catch {
       throw fail(error)
     }
@@ -68,10 +71,15 @@ struct FormatOptions: ParsableArguments {
 }
 
 /// Prints a one-line error, made safe for the terminal, and exits non-zero.
-func fail(_ error: Error, code: Int32 = 1) -> ExitCode {
+func fail(_ error: Error, code: Int32 = 1, lines: Bool = false) -> ExitCode {
   let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-  FileHandle.standardError.write(
-    Data("buildtrail: error: \(TerminalText.sanitized(message))\n".utf8))
+  let text =
+    lines
+    ? message.split(separator: "\n", omittingEmptySubsequences: false).map {
+      TerminalText.sanitized(String($0))
+    }.joined(separator: "\n")
+    : TerminalText.sanitized(message)
+  FileHandle.standardError.write(Data("buildtrail: error: \(text)\n".utf8))
   return ExitCode(code)
 }
 

@@ -71,8 +71,22 @@ public struct TrendView {
     let found = try RegressionFinder(store: store).find(
       in: builds, steps: steps, branch: branch, target: target)
     if let pattern = options.step {
-      let candidates = (steps[builds.last?.id ?? 0] ?? []).filter {
+      var candidates = (steps[builds.last?.id ?? 0] ?? []).filter {
         $0.kind.isCacheable && $0.name.localizedCaseInsensitiveContains(pattern)
+      }
+      let keys = Set(candidates.map(\.key))
+      if keys.count > 1 {
+        let exact = candidates.filter {
+          $0.name.caseInsensitiveCompare(pattern) == .orderedSame
+            || compact($0.name).caseInsensitiveCompare(pattern) == .orderedSame
+        }
+        guard exact.count == 1 else {
+          let listed = candidates.prefix(10).map { "  \(compact($0.name))" }.joined(separator: "\n")
+          throw BuildtrailError.ambiguous(
+            "--step '\(pattern)' matches \(keys.count) steps; give more of one name:\n\(listed)"
+              + (candidates.count > 10 ? "\n  … and \(candidates.count - 10) more" : ""))
+        }
+        candidates = exact
       }
       guard
         let chosen = candidates.first
@@ -147,19 +161,22 @@ public struct TrendView {
         "\(branch ?? "all branches")\(target.map { ", target \($0)" } ?? "")"
         + "\(service.map { ", service \($0)" } ?? ""), last \(points.count) builds"
       let height = max(6, min(12, (terminal.width - 20) / 8))
-      var out = TerminalChart(
-        title:
-          "\(stepName == nil ? "Duration" : "Executed duration of \(truncate(subject, to: max(20, terminal.width - 40)))") — \(scope)",
+      // The step's whole name on a line of its own, so the chart titles never cut it.
+      var out = stepName == nil ? "" : safeLine("Step: \(subject)")
+      out += TerminalChart(
+        title: "\(stepName == nil ? "Duration" : "Executed duration") — \(scope)",
         unit: .seconds, width: terminal.width, height: height, glyphs: options.glyphs,
         color: terminal.useColor
       ).render(zip(points, labels).map { ChartPoint(label: $1, value: $0.seconds, mark: mark($0)) })
       out += "\n"
-      out += TerminalChart(
+      var hits = TerminalChart(
         title: stepName == nil
-          ? "Cache hit ratio — \(scope)" : "Cache hits of this step (100% = cached) — \(scope)",
+          ? "Cache hit ratio — \(scope)"
+          : "Cache hits of this step (share of builds cached) — \(scope)",
         unit: .ratio, width: terminal.width, height: max(5, height / 2), glyphs: options.glyphs,
-        color: terminal.useColor
-      ).render(
+        color: terminal.useColor)
+      if stepName != nil { hits.perColumn = .mean }
+      out += hits.render(
         zip(points, labels).map { ChartPoint(label: $1, value: $0.cacheHitRatio, mark: mark($0)) })
       return out
     }

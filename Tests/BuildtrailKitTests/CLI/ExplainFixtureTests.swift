@@ -277,6 +277,22 @@ import Testing
     }
   }
 
+  @Test func anAmbiguousStepListsTheCandidatesAndExits64() throws {
+    let history = try Self.record()
+    let r = try CLI.run(["trend", "--step", "RUN", "--db", history.db])
+    #expect(r.status == 64)
+    #expect(
+      r.stderr.hasPrefix(
+        "buildtrail: error: --step 'RUN' matches 3 steps; give more of one name:\n"))
+    #expect(r.stderr.contains("\n  [stage-0 5/6] RUN [cache /root/.cache/uv] uv sync --frozen\n"))
+    let one = try CLI.run(["trend", "--step", "no-install-project", "--db", history.db])
+    #expect(one.status == 0)
+    #expect(
+      one.stdout.hasPrefix(
+        "Step: [stage-0 3/6] RUN [cache /root/.cache/uv, bind uv.lock, bind pyproject.toml] uv sync --frozen --no-install-project\n"
+      ))
+  }
+
   @Test func checkGatesOnSlowdownAndCacheHits() throws {
     let history = try Self.record()
     let healthy = try CLI.run(["check", "5", "--db", history.db, "--min-cache-hit", "80%"])

@@ -59,6 +59,14 @@ public struct TerminalChart: Sendable {
   public var glyphs: ChartGlyphs = .braille
   /// Whether to colour marks with ANSI escapes (regressions red, failures yellow).
   public var color: Bool = false
+  /// How a column that holds several points shows them: their median, or their mean (for 0/1
+  /// values such as a step's cache hits, the share of builds that hit).
+  public var perColumn: PerColumn = .median
+
+  /// How the points bucketed into one column are summarised.
+  public enum PerColumn: String, Sendable {
+    case median, mean
+  }
 
   /// A chart of `width` columns whose plot is `height` rows tall.
   public init(
@@ -104,7 +112,8 @@ public struct TerminalChart: Sendable {
         title.isEmpty ? "too narrow to chart" : "\(title): too narrow to chart", width) + "\n"
     }
 
-    let slots = Slot.layout(points.map { ($0, usable($0.value)) }, columns: columns)
+    let slots = Slot.layout(
+      points.map { ($0, usable($0.value)) }, columns: columns, mean: perColumn == .mean)
     let symbols = Symbols(glyphs)
     var plot = [[Character]](repeating: [Character](repeating: " ", count: columns), count: rows)
     switch glyphs {
@@ -169,7 +178,8 @@ public struct TerminalChart: Sendable {
     legend.add("min \(Format.value(smallest, unit))", nil)
     legend.add("max \(Format.value(largest, unit))", nil)
     let counted = points.count == 1 ? "1 build" : "\(points.count) builds"
-    legend.add(points.count > columns ? "\(counted), median per column" : counted, nil)
+    legend.add(
+      points.count > columns ? "\(counted), \(perColumn.rawValue) per column" : counted, nil)
     lines.append(legend.render(width: width, paint: paint))
     return lines.joined(separator: "\n") + "\n"
   }
@@ -331,7 +341,9 @@ extension TerminalChart {
     }
 
     /// Spreads the points over `columns`, one slot per point, or one per column with the median of its bucket.
-    static func layout(_ points: [(point: ChartPoint, value: Double?)], columns: Int) -> [Slot] {
+    static func layout(
+      _ points: [(point: ChartPoint, value: Double?)], columns: Int, mean: Bool = false
+    ) -> [Slot] {
       let count = points.count
       let slotCount = min(count, columns)
       return (0..<slotCount).map { index in
@@ -339,7 +351,9 @@ extension TerminalChart {
         let owned = (index * columns / slotCount)..<((index + 1) * columns / slotCount)
         let values = members.compactMap { points[$0].value }.sorted()
         var median: Double?
-        if !values.isEmpty {
+        if mean, !values.isEmpty {
+          median = values.reduce(0, +) / Double(values.count)
+        } else if !values.isEmpty {
           let middle = values.count / 2
           median =
             values.count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2
