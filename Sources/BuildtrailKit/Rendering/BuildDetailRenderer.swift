@@ -114,7 +114,7 @@ public struct BuildDetailRenderer: Sendable {
   }
 
   private func steps(_ d: BuildDetail) -> String {
-    let shown = d.steps
+    let shown = StepOrder.sorted(d.steps)
     guard !shown.isEmpty else { return "  (no steps)\n" }
     let chartWidth = max(10, min(40, terminal.width - 70))
     let chart = TimeChart(steps: shown, buildStart: d.summary.startedAt, width: chartWidth)
