@@ -1,0 +1,216 @@
+import Foundation
+import Testing
+
+/// `record --compose-file` on compose logs (Fixtures/compose): one build per service, each with the
+/// target, context, Dockerfile, build arguments and inputs its service has in the compose file.
+@Suite struct ComposeRecordTests {
+  static let fixtures = CLI.repositoryRoot.appendingPathComponent(
+    "Tests/BuildLogTests/Fixtures/compose")
+
+  /// A copy of the fixture project outside any git clone, and a history beside it.
+  static func project() throws -> (dir: URL, db: String) {
+    let root = try scratchDirectory()
+    let dir = root.appendingPathComponent("project")
+    try FileManager.default.copyItem(at: fixtures.appendingPathComponent("project"), to: dir)
+    return (dir, root.appendingPathComponent("history.db").path)
+  }
+
+  static func record(_ log: String, _ extra: [String], in p: (dir: URL, db: String)) throws
+    -> CLI.Result
+  {
+    try CLI.run(
+      ["record", fixtures.appendingPathComponent(log).path, "--db", p.db] + extra, in: p.dir,
+      environment: ["APP_VERSION": "2.5", "NPM_TOKEN": "hunter2"])
+  }
+
+  static func show(_ id: Int, db: String) throws -> [String: Any] {
+    let r = try CLI.run(["show", String(id), "--db", db, "--format", "json"])
+    try #require(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    return try #require(json?["build"] as? [String: Any])
+  }
+
+  static func summary(_ build: [String: Any]) -> [String: Any] {
+    build["build"] as? [String: Any] ?? [:]
+  }
+
+  @Test func twoServicesGetTwoBuildsWithTheirOwnTargetContextInputsAndArguments() throws {
+    let p = try Self.project()
+    let r = try Self.record(
+      "compose-v1-buildkit-two-services.log",
+      ["--compose-file", "docker-compose.yml", "--build-arg", "NPM_TOKEN"], in: p)
+    try #require(r.status == 0, "\(r.stderr)")
+
+    let backend = try Self.show(1, db: p.db)
+    let worker = try Self.show(2, db: p.db)
+    #expect(Self.summary(backend)["target"] as? String == "runtime")
+    #expect(Self.summary(worker)["target"] == nil)
+    let backendContext = try #require(backend["context"] as? [String: Any])
+    let workerContext = try #require(worker["context"] as? [String: Any])
+    let dir = p.dir.standardizedFileURL.resolvingSymlinksInPath().path
+    #expect(backendContext["path"] as? String == dir + "/backend")
+    #expect(backendContext["dockerfile"] as? String == dir + "/backend/Dockerfile")
+    #expect(workerContext["path"] as? String == dir)
+    #expect(workerContext["dockerfile"] as? String == dir + "/worker/Dockerfile.worker")
+
+    let backendInputs = (backend["inputs"] as? [[String: Any]] ?? []).compactMap {
+      $0["path"] as? String
+    }
+    let workerInputs = (worker["inputs"] as? [[String: Any]] ?? []).compactMap {
+      $0["path"] as? String
+    }
+    #expect(backendInputs.contains("Dockerfile"))
+    #expect(backendInputs.contains("requirements.txt"))
+    #expect(workerInputs.contains("worker/Dockerfile.worker"))
+    #expect(!backendInputs.contains { $0.hasSuffix("Dockerfile.worker") })
+    #expect(workerInputs.contains("backend/requirements.txt"))
+
+    let backendArguments = try #require(backend["build_arguments"] as? [[String: Any]])
+    let version = try #require(backendArguments.first { $0["name"] as? String == "APP_VERSION" })
+    #expect(version["value"] as? String == "2.5")
+    let token = try #require(backendArguments.first { $0["name"] as? String == "NPM_TOKEN" })
+    #expect((token["value"] as? String)?.hasPrefix("sha256:") == true)
+    #expect(
+      !(String(data: try JSONSerialization.data(withJSONObject: backend), encoding: .utf8) ?? "")
+        .contains("hunter2"))
+    #expect(token["secret"] as? Bool == true)
+    let workerArguments = worker["build_arguments"] as? [[String: Any]] ?? []
+    #expect(!workerArguments.contains { $0["name"] as? String == "APP_VERSION" })
+    #expect(workerArguments.contains { $0["name"] as? String == "NPM_TOKEN" })
+
+    #expect(
+      (backend["steps"] as? [[String: Any]])?.contains {
+        $0["name"] as? String == "[runtime 2/2] RUN echo \"v1.0\" > /app/version"
+      } == true)
+  }
+
+  @Test func serviceKeepsOnlyThatServicesBuild() throws {
+    let p = try Self.project()
+    let r = try Self.record(
+      "compose-v1-legacy-worker-fails.log",
+      ["--compose-file", "docker-compose.yml", "--service", "worker"], in: p)
+    try #require(r.status == 0, "\(r.stderr)")
+    let list = try CLI.run(["builds", "--db", p.db, "--format", "json"])
+    let json = try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [String: Any]
+    let builds = try #require(json?["builds"] as? [[String: Any]])
+    #expect(builds.count == 1)
+    #expect(builds.first?["outcome"] as? String == "failed")
+    let worker = try Self.show(1, db: p.db)
+    #expect(
+      (worker["context"] as? [String: Any])?["dockerfile"] as? String
+        == p.dir.standardizedFileURL.resolvingSymlinksInPath().path + "/worker/Dockerfile.worker")
+  }
+
+  @Test func aServiceTheLogDoesNotHoldIsAnError() throws {
+    let p = try Self.project()
+    try """
+    services:
+      backend:
+        build: ./backend
+      extra:
+        build: ./backend
+    """.write(
+      to: p.dir.appendingPathComponent("docker-compose.yml"), atomically: true, encoding: .utf8)
+    let r = try Self.record(
+      "compose-v1-buildkit-two-services.log",
+      ["--compose-file", "docker-compose.yml", "--service", "extra"], in: p)
+    #expect(r.status != 0)
+    #expect(r.stderr.contains("no build of service extra"))
+    #expect(r.stderr.contains("backend, worker"))
+  }
+
+  @Test func composeV2SessionIsSplitAndTheFailingServiceFails() throws {
+    let p = try Self.project()
+    try """
+    services:
+      api:
+        build:
+          context: ./backend
+          target: runtime
+      web:
+        build:
+          context: .
+          dockerfile_inline: |
+            FROM local/busybox:1
+            COPY site/ ./site/
+    """.write(to: p.dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+    let r = try Self.record(
+      "compose-v2-bake-shared-vertex-one-fails.log", ["--compose-file", "compose.yaml"], in: p)
+    try #require(r.status == 0, "\(r.stderr)")
+    let api = try Self.show(1, db: p.db)
+    let web = try Self.show(2, db: p.db)
+    #expect(Self.summary(api)["outcome"] as? String == "failed")
+    #expect(Self.summary(web)["outcome"] as? String == "success")
+    #expect(Self.summary(api)["target"] as? String == "runtime")
+    let webDockerfile = (web["context"] as? [String: Any])?["dockerfile"] as? String
+    #expect(webDockerfile == "compose.yaml#services.web.build.dockerfile_inline")
+    let inline = (web["inputs"] as? [[String: Any]] ?? []).first {
+      $0["role"] as? String == "dockerfile"
+    }
+    #expect(inline?["path"] as? String == "compose.yaml#services.web.build.dockerfile_inline")
+    let webSteps = (web["steps"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+    #expect(webSteps.contains("[web 2/4] WORKDIR /srv"))
+    #expect(!webSteps.contains { $0.hasPrefix("[api") })
+  }
+
+  @Test func aBadComposeFileIsAWarningAndTheBuildsAreStillSplit() throws {
+    let p = try Self.project()
+    try "services: [broken\n".write(
+      to: p.dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+    let r = try Self.record(
+      "compose-v2-bake-shared-vertex-one-fails.log", ["--compose-file", "compose.yaml"], in: p)
+    try #require(r.status == 0, "\(r.stderr)")
+    #expect(r.stderr.contains("compose.yaml cannot be read"))
+    #expect(r.stderr.contains("recorded without their services' context"))
+    let steps1 = (try Self.show(1, db: p.db)["steps"] as? [[String: Any]] ?? []).compactMap {
+      $0["name"] as? String
+    }
+    #expect(steps1.contains("[api base 2/3] WORKDIR /srv"))
+    #expect(!steps1.contains { $0.hasPrefix("[web") })
+    #expect(Self.summary(try Self.show(2, db: p.db))["outcome"] as? String == "success")
+  }
+
+  /// A stand-in `docker-compose` that prints a captured log: `record --` reads the project from the
+  /// command line (`-f`, `--no-cache`, the services) without Docker.
+  @Test func wrappedComposeBuildGetsPerServiceMetadataAndNoCache() throws {
+    let p = try Self.project()
+    let bin = p.dir.deletingLastPathComponent().appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let fake = bin.appendingPathComponent("docker-compose")
+    let log = Self.fixtures.appendingPathComponent("compose-v1-buildkit-two-services.log").path
+    try "#!/bin/sh\ncat '\(log)' >&2\n".write(to: fake, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    let r = try CLI.run(
+      [
+        "record", "--db", p.db, "--", fake.path, "-f", "docker-compose.yml", "build", "--no-cache",
+        "--build-arg", "APP_VERSION=3.0", "backend", "worker",
+      ], in: p.dir, environment: ["PATH": "/usr/bin:/bin"])
+    try #require(r.status == 0, "\(r.stderr)")
+    let backend = try Self.show(1, db: p.db)
+    let worker = try Self.show(2, db: p.db)
+    #expect(Self.summary(backend)["target"] as? String == "runtime")
+    for build in [backend, worker] {
+      let plumbing = try #require(build["cache_plumbing"] as? [String: Any])
+      #expect(plumbing["no_cache"] as? Bool == true)
+      #expect(plumbing["command_known"] as? Bool == true)
+    }
+    let arguments = try #require(backend["build_arguments"] as? [[String: Any]])
+    #expect(
+      arguments.first { $0["name"] as? String == "APP_VERSION" }?["value"] as? String == "3.0")
+    #expect(
+      (worker["context"] as? [String: Any])?["dockerfile"] as? String
+        == p.dir.standardizedFileURL.resolvingSymlinksInPath().path + "/worker/Dockerfile.worker")
+  }
+
+  @Test func flagsAreChecked() throws {
+    let p = try Self.project()
+    let alone = try CLI.run(["record", "x.log", "--db", p.db, "--service", "api"], in: p.dir)
+    #expect(alone.status != 0)
+    #expect(alone.stderr.contains("--service needs --compose-file"))
+    let both = try CLI.run(
+      ["record", "--db", p.db, "--compose-file", "c.yml", "--", "docker", "compose", "build"],
+      in: p.dir)
+    #expect(both.status != 0)
+    #expect(both.stderr.contains("--compose-file is for a LOG file"))
+  }
+}
