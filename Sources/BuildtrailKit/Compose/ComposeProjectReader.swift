@@ -2,7 +2,7 @@ import Foundation
 
 /// Reads a compose project the way compose does: finds its files (``ComposeFileLocator``), reads
 /// the variables (the process environment, then `.env` in the project directory or `--env-file`;
-/// the environment wins), interpolates each file, and merges them in order: services merge key by
+/// the environment wins), interpolates what each file says of its builds, and merges the files in order: services merge key by
 /// key, a `build:` mapping merges into the one before, scalars and lists replace.
 ///
 /// `build: ./dir` (the short form) is read as `build: {context: ./dir}`; `args` and
@@ -34,7 +34,9 @@ public enum ComposeProjectReader {
         if value == .null { continue }
         throw ComposeError.invalid(file.path, reason: "the top level is not a mapping")
       }
-      let interpolated = try value.mapStrings { try interpolation.interpolate($0, file: file.path) }
+      let interpolated = try relevant(value).mapStrings {
+        try interpolation.interpolate($0, file: file.path)
+      }
       merged = merged.merged(with: try normalized(interpolated, file: file.path))
     }
 
@@ -54,6 +56,22 @@ public enum ComposeProjectReader {
       ?? directory.lastPathComponent.lowercased()
     return ComposeProject(
       name: name, directory: directory, files: files, services: services, profiles: profiles)
+  }
+
+  /// The parts of a file that say what is built and how: `name`, and each service's `build`,
+  /// `image` and `profiles`. Only they are interpolated, so that a `${SECRET:?}` in a service's
+  /// `environment` (unset where the log is recorded) does not hide how its images were built.
+  private static func relevant(_ file: ComposeValue) -> ComposeValue {
+    let services = file["services"].map { services -> ComposeValue in
+      guard case .map(let pairs) = services else { return services }
+      return .map(
+        pairs.map { name, service in
+          guard case .map(let fields) = service else { return (name, service) }
+          return (name, .map(fields.filter { ["build", "image", "profiles"].contains($0.key) }))
+        })
+    }
+    return .map(
+      file.pairs.filter { $0.key == "name" } + (services.map { [("services", $0)] } ?? []))
   }
 
   /// The file with each service's `build` in its long form and its lists read as mappings.

@@ -143,6 +143,25 @@ struct ComposeProjectReaderTests {
       try Self.read(other, envFiles: ["vars.env"]).services[0].build?.target == "from-env-file")
   }
 
+  @Test func onlyWhatBuildsIsInterpolated() throws {
+    let root = try Self.project([
+      "compose.yaml": """
+      services:
+        api:
+          build: ./api
+          environment:
+            DB_PASSWORD: ${DB_PASSWORD:?set it in .env}
+        db:
+          build:
+            target: ${DB_TARGET:?set DB_TARGET}
+      """
+    ])
+    #expect(throws: ComposeError.self) { try Self.read(root) }
+    let project = try Self.read(root, environment: ["DB_TARGET": "pg"])
+    #expect(project.services.map(\.name) == ["api", "db"])
+    #expect(project.services[1].build?.target == "pg")
+  }
+
   @Test func longFormFields() throws {
     let root = try Self.project([
       "compose.yaml": """
