@@ -84,6 +84,49 @@ import Testing
       } == true)
   }
 
+  /// The first complaint: with the service's inputs recorded, `why` names the changed
+  /// requirements file instead of "no input changed: the builder's cache was lost".
+  @Test func whyNamesTheChangedRequirementsOfTheService() throws {
+    let p = try Self.project()
+    func git(_ arguments: [String]) throws {
+      let r = try CLI.runExecutable(
+        URL(fileURLWithPath: "/usr/bin/env"),
+        ["git", "-c", "user.name=buildtrail", "-c", "user.email=ci@buildtrail.invalid"] + arguments,
+        in: p.dir)
+      try #require(r.status == 0, "git \(arguments): \(r.stderr)")
+    }
+    try git(["init", "-q", "-b", "main"])
+    try git(["add", "-A"])
+    try git(["commit", "-qm", "two services"])
+    let first = try Self.record(
+      "compose-v1-legacy-cold.log", ["--compose-file", "docker-compose.yml"], in: p)
+    try #require(first.status == 0, "\(first.stderr)")
+    try Data("httpx==0.28.1\n".utf8).write(
+      to: p.dir.appendingPathComponent("backend/requirements.txt"))
+    try git(["commit", "-qam", "bump httpx"])
+    let second = try Self.record(
+      "compose-v1-legacy-backend-requirements-changed.log",
+      ["--compose-file", "docker-compose.yml"], in: p)
+    try #require(second.status == 0, "\(second.stderr)")
+
+    let backend = try Self.show(3, db: p.db)
+    #expect((backend["context"] as? [String: Any])?["path"] as? String == "backend")
+    let r = try CLI.run(["why", "3", "--db", p.db, "--format", "json"])
+    try #require(r.status == 0, "\(r.stderr)")
+    let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+    let why = try #require(json?["why"] as? [String: Any])
+    let misses = try #require(why["root_misses"] as? [[String: Any]])
+    let copy = try #require(
+      misses.first {
+        (($0["step"] as? [String: Any])?["name"] as? String)?.hasSuffix("COPY requirements.txt .")
+          == true
+      },
+      "\(r.stdout)")
+    let cause = try #require(copy["cause"] as? [String: Any])
+    #expect((cause["summary"] as? String)?.contains("backend/requirements.txt changed") == true)
+    #expect(Self.summary(try Self.show(4, db: p.db))["steps_cached"] as? Int == 3)
+  }
+
   @Test func serviceKeepsOnlyThatServicesBuild() throws {
     let p = try Self.project()
     let r = try Self.record(
