@@ -87,6 +87,8 @@ struct ServiceSplitTests {
     #expect(web.outcome == .success)
     #expect(web.errorMessage == nil)
     #expect(web.imageNames == ["docker.io/library/fx-web"])
+    #expect(web.contextTransferBytes == 1200)
+    #expect(api.contextTransferBytes == 310)
     #expect(api.imageNames.isEmpty)
   }
 
@@ -186,6 +188,9 @@ struct ServiceSplitTests {
         #expect(workdir.status == .cached)
         #expect(build.steps.contains { $0.name == "[\(service)] exporting to image" })
         #expect(build.imageNames == ["docker.io/library/refnet-\(service):latest"])
+        #expect(
+          build.contextTransferBytes
+            == ["worker": 379, "api": 163_670, "frontend": 40_680_000][service])
       }
       let worker = try #require(split.builds(forService: "worker").first)
       #expect(

@@ -65,6 +65,8 @@ public struct ParsedStep: Sendable, Equatable {
   /// The other names the vertex was printed under, when bake targets (compose services) share it:
   /// `[api 2/6] WORKDIR /app` for a vertex first named `[worker 2/6] WORKDIR /app`.
   public var otherNames: [String]
+  /// The bytes a `load build context` vertex transferred (`transferring context: 48.20kB`), when shown.
+  public var transferredBytes: Int64?
 
   /// How many output lines per step are kept.
   public static let outputTailLimit = 200
@@ -73,7 +75,8 @@ public struct ParsedStep: Sendable, Equatable {
     vertex: Int, name: String, status: StepStatus = .unfinished, duration: Double? = nil,
     outputLineCount: Int = 0, errorText: String? = nil, digest: String? = nil,
     outputTail: [String] = [], startedAt: Date? = nil, completedAt: Date? = nil,
-    doneDurations: [Double] = [], resolvedReference: String? = nil, otherNames: [String] = []
+    doneDurations: [Double] = [], resolvedReference: String? = nil, otherNames: [String] = [],
+    transferredBytes: Int64? = nil
   ) {
     self.vertex = vertex
     self.name = name
@@ -88,6 +91,7 @@ public struct ParsedStep: Sendable, Equatable {
     self.doneDurations = doneDurations
     self.resolvedReference = resolvedReference
     self.otherNames = otherNames
+    self.transferredBytes = transferredBytes
   }
 
   /// The name read into its parts (service, platform, stage, i/n, instruction, stable key).

@@ -8,6 +8,8 @@ import Foundation
 ///   under that service's name.
 /// - A vertex with no service prefix (`[internal] load local bake definitions`, `[auth] …`) is the
 ///   session's own work: it goes to every service, so that none of them loses a step it waited for.
+/// - Each service gets its own context size (its `[svc internal] load build context`) and the image
+///   names compose gives it (`PROJECT-svc`); the image digest only when the session built one service.
 /// - Each service gets its own outcome: failed when one of its steps failed or the final error names
 ///   it (`target api: failed to solve: …`), canceled when one was canceled, success when the session
 ///   succeeded or its own steps all ended and its image was exported, else unknown.
@@ -82,7 +84,11 @@ enum ServiceSplit {
     if let last = ends.max() { result.endedAt = last }
     result.imageNames = build.imageNames.filter { imageName($0, isFor: service) }
     result.imageDigest = order.count == 1 ? build.imageDigest : nil
-    result.contextTransferBytes = order.count == 1 ? build.contextTransferBytes : nil
+    result.contextTransferBytes =
+      steps.last {
+        $0.transferredBytes != nil && $0.name.hasSuffix("load build context")
+          && target(in: $0.name, known: [:]) != nil
+      }?.transferredBytes ?? (order.count == 1 ? build.contextTransferBytes : nil)
     result.unrecognizedLineCount = service == order.first ? build.unrecognizedLineCount : 0
     return result
   }

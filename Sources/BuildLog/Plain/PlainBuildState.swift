@@ -17,6 +17,8 @@ final class VertexState {
   var resolvedReference: String?
   let tail = OutputTail()
   var completedAt: Double?
+  /// Bytes a `load build context` vertex reported transferring.
+  var transferredBytes: Int64?
   /// Other headers of this vertex that name the same step under another bake target's prefix.
   private(set) var otherNames: [String] = []
   /// How many other names a vertex keeps.
@@ -72,7 +74,8 @@ final class VertexState {
       outputTail: tail.lines,
       startedAt: started, completedAt: completed,
       doneDurations: doneDurations.count > 1 ? doneDurations : [],
-      resolvedReference: resolvedReference, otherNames: otherNames)
+      resolvedReference: resolvedReference, otherNames: otherNames,
+      transferredBytes: transferredBytes)
   }
 }
 

@@ -289,7 +289,10 @@ final class PlainReader {
   /// Status lines carry the build's facts: context size, base image digest, image name and digest.
   private func readStatus(_ p: ByteSpan, vertex v: VertexState, build: PlainBuildState) {
     if p.hasPrefix("transferring context: "), v.name.hasSuffix("load build context") {
-      if let bytes = Self.byteSize(p.dropFirst(22))?.value { build.contextTransferBytes = bytes }
+      if let bytes = Self.byteSize(p.dropFirst(22))?.value {
+        build.contextTransferBytes = bytes
+        v.transferredBytes = bytes
+      }
     } else if p.hasPrefix("resolve "), v.name.contains("] FROM ") || v.name.contains("FROM ") {
       let ref = p.dropFirst(8).string.split(separator: " ").first.map(String.init)
       if let ref, ref.contains("@sha256:") { v.resolvedReference = ref }
