@@ -102,7 +102,10 @@ extension MetadataCollector {
     }
     readBuildFacts(
       context: context, dockerfile: dockerfile, git: git, docker: docker,
-      inlineDockerfile: inlineName, into: &metadata, warnings: &warnings)
+      inlineDockerfile: inlineName,
+      missingDockerfileAdvice:
+        "service \(name)'s build.dockerfile in the compose file names no file; the context and other inputs are recorded without it",
+      into: &metadata, warnings: &warnings)
     return metadata
   }
 }

@@ -86,10 +86,12 @@ struct MetadataCollector {
   /// Reads what the build's context and Dockerfile say into `metadata`: the daemon's image IDs of
   /// its bases (when `docker` names the client to ask), its cache inputs, its context manifest.
   /// `inlineDockerfile` names the Dockerfile's text when no file holds it (compose's `dockerfile_inline`).
+  /// A Dockerfile that does not exist is a warning: the context and its other inputs are still read.
   func readBuildFacts(
     context: URL, dockerfile dockerfileURL: URL?, git: GitInfo?, docker: String?,
-    inlineDockerfile: String? = nil, into metadata: inout RecordMetadata,
-    warnings: inout [String]
+    inlineDockerfile: String? = nil,
+    missingDockerfileAdvice: String = "pass --file to record it with the build's inputs",
+    into metadata: inout RecordMetadata, warnings: inout [String]
   ) {
     if let docker, let dockerfileURL,
       let data = try? RegularFile.read(
@@ -108,6 +110,11 @@ struct MetadataCollector {
       )
       return
     }
+    var dockerfileURL = dockerfileURL
+    if let dockerfile = dockerfileURL, !RegularFile.exists(dockerfile.path) {
+      warnings.append("no Dockerfile at \(dockerfile.path); \(missingDockerfileAdvice)")
+      dockerfileURL = nil
+    }
     do {
       let inputs = try CacheInputSnapshot.collect(
         contextDirectory: context, dockerfile: dockerfileURL, repositoryRoot: git?.repositoryRoot)
@@ -118,12 +125,6 @@ struct MetadataCollector {
           role: InputFact.Role(rawValue: $0.role.rawValue) ?? .manifest,
           sha256: $0.sha256,
           bytes: $0.bytes, content: $0.content)
-      }
-      if inlineDockerfile == nil, let dockerfile = dockerfileURL,
-        !FileManager.default.fileExists(atPath: dockerfile.path)
-      {
-        warnings.append(
-          "no Dockerfile at \(dockerfile.path); pass --file to record it with the build's inputs")
       }
       let ignoreURL = CacheInputSnapshot.dockerignoreURL(
         contextDirectory: context, dockerfile: dockerfileURL)

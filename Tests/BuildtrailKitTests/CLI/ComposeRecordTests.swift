@@ -245,6 +245,46 @@ import Testing
         == p.dir.standardizedFileURL.resolvingSymlinksInPath().path + "/worker/Dockerfile.worker")
   }
 
+  /// `docker compose build` (v2): the default compose file is found from the working directory,
+  /// the session is split, the failing service fails and the build's exit code passes through.
+  @Test func wrappedComposeV2FindsTheDefaultFileAndKeepsTheExitCode() throws {
+    let p = try Self.project()
+    try """
+    services:
+      api:
+        build:
+          context: ./backend
+          target: runtime
+      web:
+        build: .
+        profiles: [ui]
+    """.write(to: p.dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+    let bin = p.dir.deletingLastPathComponent().appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let fake = bin.appendingPathComponent("docker")
+    let log = Self.fixtures.appendingPathComponent("compose-v2-bake-shared-vertex-one-fails.log")
+      .path
+    try "#!/bin/sh\ncat '\(log)'\nexit 1\n".write(to: fake, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    let r = try CLI.run(
+      ["record", "--db", p.db, "--", fake.path, "compose", "--profile", "ui", "build"],
+      in: p.dir.appendingPathComponent("worker"), environment: ["PATH": "/usr/bin:/bin"])
+    #expect(r.status == 1, "\(r.stderr)")
+    #expect(
+      r.stderr.contains(
+        "no Dockerfile at \(p.dir.standardizedFileURL.path)/Dockerfile; service web's build.dockerfile"
+      ),
+      "\(r.stderr)")
+    #expect(r.stderr.contains("recorded build 1: failed"))
+    #expect(r.stderr.contains("recorded build 2: success"))
+    let api = try Self.show(1, db: p.db)
+    let web = try Self.show(2, db: p.db)
+    #expect(Self.summary(api)["target"] as? String == "runtime")
+    let dir = p.dir.standardizedFileURL.resolvingSymlinksInPath().path
+    #expect((api["context"] as? [String: Any])?["path"] as? String == dir + "/backend")
+    #expect((web["context"] as? [String: Any])?["path"] as? String == dir)
+  }
+
   @Test func flagsAreChecked() throws {
     let p = try Self.project()
     let alone = try CLI.run(["record", "x.log", "--db", p.db, "--service", "api"], in: p.dir)
