@@ -23,6 +23,33 @@ import Testing
       environment: ["APP_VERSION": "2.5", "NPM_TOKEN": "hunter2"])
   }
 
+  /// `compose.yaml` with service `api` (context `backend`, target `runtime`) and `web` as given.
+  static func writeCompose(web: String, in dir: URL) throws {
+    let indented = web.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n")
+    let text =
+      "services:\n  api:\n    build:\n      context: ./backend\n      target: runtime\n"
+      + indented + "\n"
+    try text.write(
+      to: dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+  }
+
+  /// An executable `name` beside the project that prints the fixture `log` (to stderr when asked,
+  /// as compose v1 does) and exits with `status`: a stand-in for docker or docker-compose.
+  static func fakeTool(
+    _ name: String, printing log: String, toStandardError: Bool, status: Int32, beside project: URL
+  )
+    throws -> URL
+  {
+    let bin = project.deletingLastPathComponent().appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let tool = bin.appendingPathComponent(name)
+    let path = fixtures.appendingPathComponent(log).path
+    let script = "#!/bin/sh\ncat '\(path)'\(toStandardError ? " >&2" : "")\nexit \(status)\n"
+    try script.write(to: tool, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: tool.path)
+    return tool
+  }
+
   static func show(_ id: Int, db: String) throws -> [String: Any] {
     let r = try CLI.run(["show", String(id), "--db", db, "--format", "json"])
     try #require(r.status == 0, "\(r.stderr)")
@@ -164,19 +191,10 @@ import Testing
 
   @Test func composeV2SessionIsSplitAndTheFailingServiceFails() throws {
     let p = try Self.project()
-    try """
-    services:
-      api:
-        build:
-          context: ./backend
-          target: runtime
+    try Self.writeCompose(
       web:
-        build:
-          context: .
-          dockerfile_inline: |
-            FROM local/busybox:1
-            COPY site/ ./site/
-    """.write(to: p.dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
+        "web:\n  build:\n    context: .\n    dockerfile_inline: |\n      FROM local/busybox:1\n      COPY site/ ./site/\n",
+      in: p.dir)
     let r = try Self.record(
       "compose-v2-bake-shared-vertex-one-fails.log", ["--compose-file", "compose.yaml"], in: p)
     try #require(r.status == 0, "\(r.stderr)")
@@ -217,12 +235,9 @@ import Testing
   /// command line (`-f`, `--no-cache`, the services) without Docker.
   @Test func wrappedComposeBuildGetsPerServiceMetadataAndNoCache() throws {
     let p = try Self.project()
-    let bin = p.dir.deletingLastPathComponent().appendingPathComponent("bin")
-    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-    let fake = bin.appendingPathComponent("docker-compose")
-    let log = Self.fixtures.appendingPathComponent("compose-v1-buildkit-two-services.log").path
-    try "#!/bin/sh\ncat '\(log)' >&2\n".write(to: fake, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    let fake = try Self.fakeTool(
+      "docker-compose", printing: "compose-v1-buildkit-two-services.log", toStandardError: true,
+      status: 0, beside: p.dir)
     let r = try CLI.run(
       [
         "record", "--db", p.db, "--", fake.path, "-f", "docker-compose.yml", "build", "--no-cache",
@@ -249,23 +264,10 @@ import Testing
   /// the session is split, the failing service fails and the build's exit code passes through.
   @Test func wrappedComposeV2FindsTheDefaultFileAndKeepsTheExitCode() throws {
     let p = try Self.project()
-    try """
-    services:
-      api:
-        build:
-          context: ./backend
-          target: runtime
-      web:
-        build: .
-        profiles: [ui]
-    """.write(to: p.dir.appendingPathComponent("compose.yaml"), atomically: true, encoding: .utf8)
-    let bin = p.dir.deletingLastPathComponent().appendingPathComponent("bin")
-    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-    let fake = bin.appendingPathComponent("docker")
-    let log = Self.fixtures.appendingPathComponent("compose-v2-bake-shared-vertex-one-fails.log")
-      .path
-    try "#!/bin/sh\ncat '\(log)'\nexit 1\n".write(to: fake, atomically: true, encoding: .utf8)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: fake.path)
+    try Self.writeCompose(web: "web:\n  build: .\n  profiles: [ui]\n", in: p.dir)
+    let fake = try Self.fakeTool(
+      "docker", printing: "compose-v2-bake-shared-vertex-one-fails.log", toStandardError: false,
+      status: 1, beside: p.dir)
     let r = try CLI.run(
       ["record", "--db", p.db, "--", fake.path, "compose", "--profile", "ui", "build"],
       in: p.dir.appendingPathComponent("worker"), environment: ["PATH": "/usr/bin:/bin"])
