@@ -21,8 +21,27 @@ struct ServiceSplitTests {
     #expect(log.builds.map(\.steps.count) == [11, 9])
     #expect(log.builds[0].imageNames == ["docker.io/library/compose-fx-backend:1"])
     #expect(log.builds[1].steps.last?.name == "exporting to image")
-    #expect(log.builds[1].steps.filter { $0.status == .cached }.map(\.vertex) == [4, 6])
+    #expect(log.builds[1].steps.filter { $0.status == .cached }.map(\.vertex) == [4])
+    #expect(log.builds.map(\.contextTransferBytes) == [101, 83])
     #expect(log.splitByService(services: ["backend", "worker"]) == log)
+  }
+
+  @Test func composeV1BuildKitAfterARequirementsChangeAndAFailingWorker() throws {
+    let changed = try Self.parse("compose-v1-buildkit-backend-requirements-changed.log")
+    #expect(changed.builds.map(\.service) == ["backend", "worker"])
+    let backend = changed.builds[0]
+    #expect(
+      backend.steps.first { $0.name == "[base 3/4] COPY requirements.txt ." }?.status == .done)
+    #expect(backend.steps.first { $0.name == "[base 2/4] WORKDIR /app" }?.status == .cached)
+    #expect(
+      changed.builds[1].steps.filter { StepName($0.name).kind.isCacheable }
+        .allSatisfy { $0.status == .cached })
+    let failing = try Self.parse("compose-v1-buildkit-worker-fails.log")
+    #expect(failing.builds.map(\.service) == ["backend", "worker"])
+    #expect(failing.builds.map(\.outcome) == [.success, .failed])
+    #expect(
+      failing.builds[1].errorMessage
+        == "executor failed running [/bin/sh -c sh job.sh]: exit code: 3")
   }
 
   @Test func composeV1WithoutBuildingLinesStaysUnnamed() throws {

@@ -4,8 +4,9 @@ import Testing
 /// Debian's docker-compose 1.29 run by `record --` against the local daemon, as a new user runs it:
 /// two services (one with its own context and target, one with its own Dockerfile), built, then
 /// built again after a change to the second service only. Compose v1 runs `docker build` per service
-/// (`COMPOSE_DOCKER_CLI_BUILD=1`); the legacy builder is used because the Docker client here has no
-/// buildx (with `DOCKER_BUILDKIT=1` it refuses to build).
+/// (`COMPOSE_DOCKER_CLI_BUILD=1`), with BuildKit and with the legacy builder. PATH starts with
+/// /usr/bin so that compose finds the Docker 20.10 client there (a newer client in /usr/local/bin
+/// has no buildx and refuses `DOCKER_BUILDKIT=1` builds).
 extension DockerTests {
   @Suite(
     .serialized,
@@ -16,7 +17,8 @@ extension DockerTests {
     static let fixture = CLI.repositoryRoot.appendingPathComponent(
       "Tests/BuildLogTests/Fixtures/compose/project")
 
-    @Test func twoServicesThenAChangeToOneOfThem() throws {
+    @Test(arguments: ["1", "0"])
+    func twoServicesThenAChangeToOneOfThem(buildKit: String) throws {
       guard try EndToEndTests.dockerIsReady() else { return }
       let root = try scratchDirectory()
       let project = root.appendingPathComponent("project")
@@ -30,7 +32,10 @@ extension DockerTests {
       try EndToEndTests.git(["add", "-A"], in: project)
       try EndToEndTests.git(["commit", "-qm", "two services"], in: project)
       let db = root.appendingPathComponent("history.db").path
-      let environment = ["COMPOSE_DOCKER_CLI_BUILD": "1", "DOCKER_BUILDKIT": "0"]
+      let environment = [
+        "COMPOSE_DOCKER_CLI_BUILD": "1", "DOCKER_BUILDKIT": buildKit,
+        "PATH": "/usr/bin:/bin:/usr/local/bin",
+      ]
 
       let first = try CLI.run(
         ["record", "--db", db, "--", "docker-compose", "build"], in: project,
@@ -39,7 +44,8 @@ extension DockerTests {
       #expect(first.stderr.contains("recorded build 1: success"))
       #expect(first.stderr.contains("recorded build 2: success"))
 
-      try Data("echo working harder\n".utf8).write(
+      // Content no earlier run built, so that BuildKit's cache cannot already hold the layer.
+      try Data("echo working harder for \(tag)\n".utf8).write(
         to: project.appendingPathComponent("worker/job.sh"))
       try EndToEndTests.git(["commit", "-qam", "worker works harder"], in: project)
       let second = try CLI.run(
@@ -69,7 +75,10 @@ extension DockerTests {
       }
       #expect(steps.first { $0.0.hasSuffix("COPY worker/job.sh .") }?.1 == "done")
       #expect(steps.first { $0.0.hasSuffix("WORKDIR /w") }?.1 == "cached")
-      #expect(steps.allSatisfy { $0.0.hasPrefix("[worker ") })
+      #expect(!steps.contains { $0.0.contains("requirements") || $0.0.contains("[base ") })
+      #expect(
+        (again["build"] as? [String: Any])?["log_format"] as? String
+          == (buildKit == "1" ? "plain" : "legacy"))
       _ = try CLI.runExecutable(
         EndToEndTests.docker, ["image", "rm", "-f", "\(tag)-backend:1", "\(tag)-worker:1"])
     }
