@@ -113,7 +113,8 @@ import Testing
 
   /// The first complaint: with the service's inputs recorded, `why` names the changed
   /// requirements file instead of "no input changed: the builder's cache was lost".
-  @Test func whyNamesTheChangedRequirementsOfTheService() throws {
+  @Test(arguments: ["legacy", "buildkit"])
+  func whyNamesTheChangedRequirementsOfTheService(builder: String) throws {
     let p = try Self.project()
     func git(_ arguments: [String]) throws {
       let r = try CLI.runExecutable(
@@ -126,13 +127,14 @@ import Testing
     try git(["add", "-A"])
     try git(["commit", "-qm", "two services"])
     let first = try Self.record(
-      "compose-v1-legacy-cold.log", ["--compose-file", "docker-compose.yml"], in: p)
+      builder == "legacy" ? "compose-v1-legacy-cold.log" : "compose-v1-buildkit-two-services.log",
+      ["--compose-file", "docker-compose.yml"], in: p)
     try #require(first.status == 0, "\(first.stderr)")
     try Data("httpx==0.28.1\n".utf8).write(
       to: p.dir.appendingPathComponent("backend/requirements.txt"))
     try git(["commit", "-qam", "bump httpx"])
     let second = try Self.record(
-      "compose-v1-legacy-backend-requirements-changed.log",
+      "compose-v1-\(builder)-backend-requirements-changed.log",
       ["--compose-file", "docker-compose.yml"], in: p)
     try #require(second.status == 0, "\(second.stderr)")
 
