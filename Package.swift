@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
@@ -44,6 +45,7 @@ let package = Package(
       dependencies: [
         "BuildLog", "BuildStore",
         .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     /** The thin executable: flags in, library calls out. */

@@ -118,6 +118,9 @@ public final class LogParser {
     }
     let string = decode(text)
     let date = line.timestamp.map { Date(timeIntervalSince1970: $0) }
+    if let service = ComposeBuildingLine.service(string) {
+      plain.announce(service: service, lineNumber: lineNumber)
+    }
     if let reader = active, reader.read(string, lineNumber: lineNumber, timestamp: date) { return }
     for reader in others where reader !== active {
       if reader.read(string, lineNumber: lineNumber, timestamp: date) {

@@ -9,6 +9,8 @@ struct Record: ParsableCommand {
       buildtrail record build.log
       docker buildx build --progress=plain . 2>&1 | buildtrail record -
       buildtrail record --label env=ci -- docker buildx build --progress=plain -t app .
+      buildtrail record -- docker compose build --progress=plain backend
+      buildtrail record --compose-file compose.yaml --service backend build.log
       """)
 
   @Argument(help: "The log file, or - for standard input.")
@@ -43,6 +45,18 @@ struct Record: ParsableCommand {
         "Names with TOKEN, PASSWORD, SECRET or KEY in them keep only a SHA-256 of the value."))
   var buildArg: [String] = []
 
+  @Option(
+    name: .customLong("compose-file"),
+    help: ArgumentHelp(
+      "The compose file the logged build used (repeatable, later files override): the log is split into one build per service, each with its own target, context, Dockerfile, build arguments and inputs.",
+      valueName: "file"))
+  var composeFile: [String] = []
+
+  @Option(
+    name: .long,
+    help: "With --compose-file: record only this service's build (an error when the log has none).")
+  var service: String?
+
   @Flag(name: .long, help: "Do not read git, CI or the working tree; record the log alone.")
   var noMetadata = false
 
@@ -58,6 +72,13 @@ struct Record: ParsableCommand {
     }
     if log == nil && command.isEmpty {
       throw ValidationError("give a LOG file, - for standard input, or a command after --")
+    }
+    if !composeFile.isEmpty && !command.isEmpty {
+      throw ValidationError(
+        "--compose-file is for a LOG file; a compose command after -- names its files with -f")
+    }
+    if service != nil && composeFile.isEmpty {
+      throw ValidationError("--service needs --compose-file FILE (the project the log built)")
     }
     for l in label where !l.contains("=") || l.hasPrefix("=") {
       throw ValidationError("--label takes key=value, got '\(TerminalText.sanitized(l))'")
@@ -78,7 +99,7 @@ struct Record: ParsableCommand {
       logPath: log, command: command, labels: parseLabels(label), target: target, commit: commit,
       branch: branch,
       contextPath: context, dockerfilePath: file, buildArguments: buildArg,
-      collectMetadata: !noMetadata)
+      composeFiles: composeFile, service: service, collectMetadata: !noMetadata)
     if !command.isEmpty { return try runBuild(request) }
     let terminal = Terminal.standardOutput()
     let outcome: RecordOutcome

@@ -227,10 +227,8 @@ extension LegacyReader {
       } else if line.hasPrefix("WARN["), let close = line.firstIndex(of: "]") {
         self = .warnBanner(
           String(line[line.index(after: close)...]).trimmingCharacters(in: .whitespaces))
-      } else if line.hasPrefix("Building "), line.count > 9,
-        !line.dropFirst(9).contains(where: \.isWhitespace)
-      {
-        self = .service(String(line.dropFirst(9)))
+      } else if let service = ComposeBuildingLine.service(line) {
+        self = .service(service)
       } else if line.hasPrefix("[Warning] One or more build-args") {
         self = .buildArgsWarning
       } else if line.hasPrefix("ERROR: Service '"), line.contains("failed to build") {

@@ -62,6 +62,11 @@ public struct ParsedStep: Sendable, Equatable {
   public var doneDurations: [Double]
   /// The image reference a FROM step resolved to (`resolve docker.io/library/alpine:3.20@sha256:…`).
   public var resolvedReference: String?
+  /// The other names the vertex was printed under, when bake targets (compose services) share it:
+  /// `[api 2/6] WORKDIR /app` for a vertex first named `[worker 2/6] WORKDIR /app`.
+  public var otherNames: [String]
+  /// The bytes a `load build context` vertex transferred (`transferring context: 48.20kB`), when shown.
+  public var transferredBytes: Int64?
 
   /// How many output lines per step are kept.
   public static let outputTailLimit = 200
@@ -70,7 +75,8 @@ public struct ParsedStep: Sendable, Equatable {
     vertex: Int, name: String, status: StepStatus = .unfinished, duration: Double? = nil,
     outputLineCount: Int = 0, errorText: String? = nil, digest: String? = nil,
     outputTail: [String] = [], startedAt: Date? = nil, completedAt: Date? = nil,
-    doneDurations: [Double] = [], resolvedReference: String? = nil
+    doneDurations: [Double] = [], resolvedReference: String? = nil, otherNames: [String] = [],
+    transferredBytes: Int64? = nil
   ) {
     self.vertex = vertex
     self.name = name
@@ -84,6 +90,8 @@ public struct ParsedStep: Sendable, Equatable {
     self.completedAt = completedAt
     self.doneDurations = doneDurations
     self.resolvedReference = resolvedReference
+    self.otherNames = otherNames
+    self.transferredBytes = transferredBytes
   }
 
   /// The name read into its parts (service, platform, stage, i/n, instruction, stable key).

@@ -17,6 +17,12 @@ final class VertexState {
   var resolvedReference: String?
   let tail = OutputTail()
   var completedAt: Double?
+  /// Bytes a `load build context` vertex reported transferring.
+  var transferredBytes: Int64?
+  /// Other headers of this vertex that name the same step under another bake target's prefix.
+  private(set) var otherNames: [String] = []
+  /// How many other names a vertex keeps.
+  static let otherNameLimit = 64
 
   init(number: Int, name: String) {
     self.number = number
@@ -26,6 +32,22 @@ final class VertexState {
   func setName(_ bytes: ByteSpan) {
     nameBytes = bytes.array
     name = bytes.string
+  }
+
+  /// Keeps `header` as another name of this vertex when it is the same step under another
+  /// target's prefix (`[api 2/6] WORKDIR /app` for `[worker 2/6] WORKDIR /app`); false otherwise.
+  func addOtherName(_ header: ByteSpan) -> Bool {
+    guard header.count > 2, header[0] == UInt8(ascii: "["), name.hasPrefix("["),
+      let close = header.firstIndex(of: UInt8(ascii: "]")),
+      let nameClose = name.firstIndex(of: "]")
+    else { return false }
+    let text = header.dropFirst(close + 1).string
+    guard text == String(name[name.index(after: nameClose)...]), !text.isEmpty else { return false }
+    let other = header.string
+    if other != name, !otherNames.contains(other), otherNames.count < Self.otherNameLimit {
+      otherNames.append(other)
+    }
+    return true
   }
 
   var isTerminal: Bool { sawDone || sawCached || sawError || sawCanceled }
@@ -52,7 +74,8 @@ final class VertexState {
       outputTail: tail.lines,
       startedAt: started, completedAt: completed,
       doneDurations: doneDurations.count > 1 ? doneDurations : [],
-      resolvedReference: resolvedReference)
+      resolvedReference: resolvedReference, otherNames: otherNames,
+      transferredBytes: transferredBytes)
   }
 }
 
@@ -78,6 +101,8 @@ final class PlainBuildState {
   var firstTimestamp: Double?
   var lastTimestamp: Double?
   var job: String?
+  /// The compose service a `Building NAME` line (compose v1) announced for this build.
+  var service: String?
   var unrecognizedLineCount = 0
   var firstLine: Int
   var lastLine: Int
@@ -184,6 +209,7 @@ final class PlainBuildState {
       contextTransferBytes: contextTransferBytes,
       startedAt: firstTimestamp.map { Date(timeIntervalSince1970: $0) },
       endedAt: lastTimestamp.map { Date(timeIntervalSince1970: $0) }, job: job,
-      unrecognizedLineCount: unrecognizedLineCount, firstLine: firstLine, lastLine: lastLine)
+      service: service, unrecognizedLineCount: unrecognizedLineCount, firstLine: firstLine,
+      lastLine: lastLine)
   }
 }

@@ -9,6 +9,10 @@ final class PlainReader {
   private var finished: [PlainBuildState] = []
   private var currentJob = ""
   private var current: PlainBuildState?
+  /// The service a compose v1 `Building NAME` line announced, and its line number, for a build
+  /// that opens within ``announcementReach`` lines (after a banner or warnings, not after a legacy build).
+  private var announcedService: (name: String, lineNumber: Int)?
+  private static let announcementReach = 20
   /// Lines refused for a number out of range.
   package private(set) var refusals = Refusals()
 
@@ -18,6 +22,13 @@ final class PlainReader {
     if let c = current { open[currentJob] = c }
     currentJob = job
     current = open[job]
+  }
+
+  /// Compose v1 printed `Building NAME` before running `docker build` for service NAME: the build
+  /// read so far is over, and the next one is that service's.
+  func announce(service: String, lineNumber: Int) {
+    if let c = current, c.hasVertices { close(c) }
+    announcedService = (service, lineNumber)
   }
 
   /// Reads a line that starts with `#`: a vertex line, one refused for a number out of range, or another line.
@@ -61,7 +72,8 @@ final class PlainReader {
 
     if let v = build.existing(number), !v.name.isEmpty {
       if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return .read }
-      if payload.trimmingTrailingSpaces().equals(v.nameBytes) {
+      let header = payload.trimmingTrailingSpaces()
+      if header.equals(v.nameBytes) || v.addOtherName(header) {
         build.lastVertexLineWasTerminal = false
         return .read
       }
@@ -184,6 +196,11 @@ final class PlainReader {
     if let c = current { close(c) }
     let b = PlainBuildState(firstLine: lineNumber)
     b.job = currentJob.isEmpty ? nil : currentJob
+    if let announced = announcedService, lineNumber - announced.lineNumber <= Self.announcementReach
+    {
+      b.service = announced.name
+    }
+    announcedService = nil
     current = b
     return b
   }
@@ -272,7 +289,10 @@ final class PlainReader {
   /// Status lines carry the build's facts: context size, base image digest, image name and digest.
   private func readStatus(_ p: ByteSpan, vertex v: VertexState, build: PlainBuildState) {
     if p.hasPrefix("transferring context: "), v.name.hasSuffix("load build context") {
-      if let bytes = Self.byteSize(p.dropFirst(22))?.value { build.contextTransferBytes = bytes }
+      if let bytes = Self.byteSize(p.dropFirst(22))?.value {
+        build.contextTransferBytes = bytes
+        v.transferredBytes = bytes
+      }
     } else if p.hasPrefix("resolve "), v.name.contains("] FROM ") || v.name.contains("FROM ") {
       let ref = p.dropFirst(8).string.split(separator: " ").first.map(String.init)
       if let ref, ref.contains("@sha256:") { v.resolvedReference = ref }

@@ -137,6 +137,11 @@ public struct CacheExplainer {
           build: build, dockerfile: newDockerfile, evidence: evidence.source
         )
         .cause(root: group.root, mounts: mounts)
+        if case .cacheLost = cause, build.cachePlumbing?.commandKnown != true {
+          notes.append(
+            "the build command was not recorded, so a build run with --no-cache looks the same as a lost cache here; record with `buildtrail record -- COMMAND` to tell them apart"
+          )
+        }
       }
       explanation.notes += notes.filter { !explanation.notes.contains($0) }
       roots.append(

@@ -15,6 +15,10 @@ public struct RecordRequest: Sendable, Codable, Equatable {
   public var dockerfilePath: String?
   /// `record --build-arg` words (`NAME=VALUE` or `NAME`); nil in spools written before they existed.
   public var buildArguments: [String]?
+  /// `record --compose-file` files: the log is a compose build of this project; nil otherwise.
+  public var composeFiles: [String]?
+  /// `record --service`: only this compose service's build is recorded.
+  public var service: String?
   /// Read git, CI and the working tree for metadata.
   public var collectMetadata: Bool
   public var workingDirectory: String
@@ -23,8 +27,8 @@ public struct RecordRequest: Sendable, Codable, Equatable {
   public init(
     logPath: String?, command: [String] = [], labels: [String: String] = [:], target: String? = nil,
     commit: String? = nil, branch: String? = nil, contextPath: String? = nil,
-    dockerfilePath: String? = nil, buildArguments: [String] = [],
-    collectMetadata: Bool = true,
+    dockerfilePath: String? = nil, buildArguments: [String] = [], composeFiles: [String] = [],
+    service: String? = nil, collectMetadata: Bool = true,
     workingDirectory: String = FileManager.default.currentDirectoryPath,
     environment: [String: String] = ProcessInfo.processInfo.environment
   ) {
@@ -37,6 +41,8 @@ public struct RecordRequest: Sendable, Codable, Equatable {
     self.contextPath = contextPath
     self.dockerfilePath = dockerfilePath
     self.buildArguments = buildArguments.isEmpty ? nil : buildArguments
+    self.composeFiles = composeFiles.isEmpty ? nil : composeFiles
+    self.service = service
     self.collectMetadata = collectMetadata
     self.workingDirectory = workingDirectory
     self.environment = environment

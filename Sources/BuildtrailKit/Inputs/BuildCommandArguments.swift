@@ -47,6 +47,8 @@ public struct BuildCommandArguments: Sendable, Equatable {
   public var cacheTo: [String] = []
   /// The buildx builder named with `--builder`.
   public var builder: String?
+  /// For `compose build`: the project flags and services (nil for other tools).
+  public var compose: ComposeCommand?
 
   /// Creates a value; `parse(_:)` is the usual source.
   public init(
@@ -92,10 +94,10 @@ public struct BuildCommandArguments: Sendable, Equatable {
   private static let buildxGlobalValueFlags: Set<String> = ["builder", "timeout"]
   private static let composeGlobalValueFlags: Set<String> = [
     "file", "project-name", "project-directory", "env-file", "profile", "progress", "ansi",
-    "parallel",
+    "parallel", "host", "context", "log-level", "tlscacert", "tlscert", "tlskey",
   ]
   private static let composeGlobalShortValueFlags: [Character: String] = [
-    "f": "file", "p": "project-name",
+    "f": "file", "p": "project-name", "H": "host", "c": "context",
   ]
   private static let composeBuildValueFlags: Set<String> = [
     "build-arg", "builder", "memory", "ssh", "progress",
@@ -223,6 +225,12 @@ public struct BuildCommandArguments: Sendable, Equatable {
     result.buildArguments = scan.values("build-arg")
     result.noCache = scan.isSet("no-cache")
     result.builder = scan.values("builder").last
+    result.compose = ComposeCommand(
+      files: global.values("file"), projectName: global.values("project-name").last,
+      projectDirectory: global.values("project-directory").last,
+      envFiles: global.values("env-file"), profiles: global.values("profile"),
+      services: scan.positionals, pull: scan.isSet("pull"),
+      quiet: scan.isSet("quiet") || scan.isSet("q"))
     return result
   }
 

@@ -7,21 +7,15 @@ struct MetadataCollector {
   var request: RecordRequest
 
   func collect(warnings: inout [String]) -> RecordMetadata {
-    var metadata = RecordMetadata(target: request.target, labels: request.labels)
     let cwd = URL(fileURLWithPath: request.workingDirectory)
     let wrapped = request.command.isEmpty ? nil : BuildCommandArguments.parse(request.command)
-    if metadata.target == nil { metadata.target = wrapped?.target }
-    metadata.buildArguments = BuildArgumentReader.merged(
-      command: BuildArgumentReader.facts(
-        wrapped?.buildArguments ?? [], source: .command, environment: request.environment),
-      options: BuildArgumentReader.facts(
-        request.buildArguments ?? [], source: .option, environment: request.environment))
-    metadata.cachePlumbing = wrapped.map(Self.cachePlumbing)
-
-    let ci = request.collectMetadata ? CIEnvironment.detect(request.environment) : nil
-    metadata.ci = ci.map {
-      CIFacts(provider: $0.provider, runID: $0.runID, jobID: $0.jobID, url: $0.url)
+    if let compose = composeOptions(wrapped) {
+      return collectCompose(compose, wrapped: wrapped, warnings: &warnings)
     }
+    var metadata = RecordMetadata(target: request.target, labels: request.labels)
+    if metadata.target == nil { metadata.target = wrapped?.target }
+    metadata.buildArguments = buildArguments(command: wrapped?.buildArguments ?? [])
+    metadata.cachePlumbing = wrapped.map(Self.cachePlumbing)
 
     var contextURL: URL?
     var dockerfileURL: URL?
@@ -38,10 +32,39 @@ struct MetadataCollector {
       dockerfileURL = context.appendingPathComponent("Dockerfile")
     }
 
+    let git = readSharedFacts(at: contextURL ?? cwd, into: &metadata, warnings: &warnings)
+    guard request.collectMetadata, let context = contextURL else { return metadata }
+    let docker = wrapped.flatMap {
+      $0.tool == .docker || $0.tool == .buildx ? request.command[0] : nil
+    }
+    readBuildFacts(
+      context: context, dockerfile: dockerfileURL, git: git, docker: docker, into: &metadata,
+      warnings: &warnings)
+    return metadata
+  }
+
+  /// The build arguments of the wrapped command (`words`) with `record --build-arg` ones on top.
+  func buildArguments(command words: [String]) -> [BuildArgumentFact] {
+    BuildArgumentReader.merged(
+      command: BuildArgumentReader.facts(words, source: .command, environment: request.environment),
+      options: BuildArgumentReader.facts(
+        request.buildArguments ?? [], source: .option, environment: request.environment))
+  }
+
+  /// Reads CI and git (at `directory`) into `metadata`; returns what git said, for relative paths.
+  func readSharedFacts(
+    at directory: URL, into metadata: inout RecordMetadata, warnings: inout [String]
+  )
+    -> GitInfo?
+  {
+    let ci = request.collectMetadata ? CIEnvironment.detect(request.environment) : nil
+    metadata.ci = ci.map {
+      CIFacts(provider: $0.provider, runID: $0.runID, jobID: $0.jobID, url: $0.url)
+    }
     var git: GitInfo?
     if request.collectMetadata {
       do {
-        git = try GitMetadata.read(at: contextURL ?? cwd, environment: request.environment)
+        git = try GitMetadata.read(at: directory, environment: request.environment)
       } catch {
         warnings.append(
           ((error as? LocalizedError)?.errorDescription ?? "\(error)")
@@ -57,15 +80,26 @@ struct MetadataCollector {
       if let branch = request.branch { facts.branch = branch }
       if facts.commit != nil || facts.branch != nil { metadata.git = facts }
     }
+    return git
+  }
 
-    guard request.collectMetadata, let context = contextURL else { return metadata }
-    if let wrapped, wrapped.tool == .docker || wrapped.tool == .buildx, let dockerfileURL,
+  /// Reads what the build's context and Dockerfile say into `metadata`: the daemon's image IDs of
+  /// its bases (when `docker` names the client to ask), its cache inputs, its context manifest.
+  /// `inlineDockerfile` names the Dockerfile's text when no file holds it (compose's `dockerfile_inline`).
+  /// A Dockerfile that does not exist is a warning: the context and its other inputs are still read.
+  func readBuildFacts(
+    context: URL, dockerfile dockerfileURL: URL?, git: GitInfo?, docker: String?,
+    inlineDockerfile: String? = nil,
+    missingDockerfileAdvice: String = "pass --file to record it with the build's inputs",
+    into metadata: inout RecordMetadata, warnings: inout [String]
+  ) {
+    if let docker, let dockerfileURL,
       let data = try? RegularFile.read(
         dockerfileURL.path, limit: CacheInputSnapshot.maxStoredBytes),
       let text = String(data: data, encoding: .utf8)
     {
       metadata.daemonImageIDs = Self.localImageIDs(
-        Dockerfile(text: text), docker: request.command[0], environment: request.environment)
+        Dockerfile(text: text), docker: docker, environment: request.environment)
     }
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: context.path, isDirectory: &isDirectory),
@@ -74,20 +108,23 @@ struct MetadataCollector {
       warnings.append(
         "build context \(context.path) is not a folder; cache inputs and context size were not recorded (pass --context)"
       )
-      return metadata
+      return
+    }
+    var dockerfileURL = dockerfileURL
+    if let dockerfile = dockerfileURL, !RegularFile.exists(dockerfile.path) {
+      warnings.append("no Dockerfile at \(dockerfile.path); \(missingDockerfileAdvice)")
+      dockerfileURL = nil
     }
     do {
       let inputs = try CacheInputSnapshot.collect(
         contextDirectory: context, dockerfile: dockerfileURL, repositoryRoot: git?.repositoryRoot)
       metadata.inputs = inputs.map {
         InputFact(
-          path: $0.path, role: InputFact.Role(rawValue: $0.role.rawValue) ?? .manifest,
+          path: inlineDockerfile != nil && $0.role == .dockerfile
+            ? inlineDockerfile ?? $0.path : $0.path,
+          role: InputFact.Role(rawValue: $0.role.rawValue) ?? .manifest,
           sha256: $0.sha256,
           bytes: $0.bytes, content: $0.content)
-      }
-      if let dockerfile = dockerfileURL, !FileManager.default.fileExists(atPath: dockerfile.path) {
-        warnings.append(
-          "no Dockerfile at \(dockerfile.path); pass --file to record it with the build's inputs")
       }
       let ignoreURL = CacheInputSnapshot.dockerignoreURL(
         contextDirectory: context, dockerfile: dockerfileURL)
@@ -102,9 +139,10 @@ struct MetadataCollector {
       let relative = git.map { Self.relativePath(context, to: $0.repositoryRoot) } ?? context.path
       metadata.context = ContextFacts(
         path: relative,
-        dockerfilePath: dockerfileURL.map { file in
-          git.map { Self.relativePath(file, to: $0.repositoryRoot) } ?? file.path
-        },
+        dockerfilePath: inlineDockerfile
+          ?? dockerfileURL.map { file in
+            git.map { Self.relativePath(file, to: $0.repositoryRoot) } ?? file.path
+          },
         files: summary.fileCount, bytes: summary.totalBytes,
         entries: summary.topLevel.map {
           ContextEntry(name: $0.name, files: $0.files, bytes: $0.bytes)
@@ -114,7 +152,6 @@ struct MetadataCollector {
         "cannot snapshot the build context \(context.path): \((error as? LocalizedError)?.errorDescription ?? "\(error)")"
       )
     }
-    return metadata
   }
 
   /// The local image ID of each external FROM image, from `docker image inspect`: Docker 20.10's logs

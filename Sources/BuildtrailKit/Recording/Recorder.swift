@@ -19,6 +19,21 @@ public struct RecordMetadata: Sendable {
   public var buildArguments: [BuildArgumentFact] = []
   /// The wrapped command's cache flags; nil when no command was run.
   public var cachePlumbing: CachePlumbingFact?
+  /// A compose build's services: the log's builds are split per service (``ParsedLog/splitByService(services:)``)
+  /// with these names; nil when the log is not a compose build.
+  public var composeServices: [String]?
+  /// The metadata of each compose service's build, by service; a build of any other service (or of
+  /// none) takes this metadata.
+  public var services: [String: RecordMetadata] = [:]
+  /// `record --service`: only this service's builds are recorded.
+  public var onlyService: String?
+
+  /// The metadata for `build`: its service's, else this.
+  public func metadata(for build: ParsedBuild) -> RecordMetadata {
+    guard var own = build.service.flatMap({ services[$0] }) else { return self }
+    own.command = own.command ?? command
+    return own
+  }
 
   public init(
     target: String? = nil, labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
@@ -94,6 +109,17 @@ public struct Recorder: Sendable {
     started: Date?, ended: Date?
   ) throws -> RecordReport {
     let name = path ?? "the build output"
+    var log = log
+    if let services = metadata.composeServices { log = log.splitByService(services: services) }
+    if let only = metadata.onlyService, !log.builds.isEmpty {
+      let found = Set(log.builds.compactMap(\.service)).sorted()
+      log.builds = log.builds(forService: only)
+      if log.builds.isEmpty {
+        throw BuildtrailError.invalidArgument(
+          "no build of service \(only) in \(name) (services in the log: \(found.isEmpty ? "none" : found.joined(separator: ", "))); pass --service with one of them"
+        )
+      }
+    }
     guard !log.builds.isEmpty else {
       if log.byteCount == 0 { throw BuildtrailError.emptyLog(name) }
       if log.containsNUL { throw BuildtrailError.binaryLog(name) }
@@ -102,6 +128,7 @@ public struct Recorder: Sendable {
     }
     let single = log.builds.count == 1
     let builds = log.builds.enumerated().map { index, build in
+      let metadata = metadata.metadata(for: build)
       var new = NewBuild(
         parsed: build, logSHA256: digest, buildIndex: index, recordedAt: now,
         startedAt: single ? started : nil, endedAt: single ? ended : nil,

@@ -116,10 +116,43 @@ struct BuildCommandArgumentsTests {
       expected: .init(
         tool: .compose, hasProgressFlag: true, progress: "plain", services: ["api", "worker"]
       )
-      .with { $0.noCache = true }),
+      .with {
+        $0.noCache = true
+        $0.compose = ComposeCommand(files: ["compose.yml"], services: ["api", "worker"])
+      }),
     .init(
       argv: ["docker-compose", "build", "--build-arg", "A=1"],
-      expected: .init(tool: .compose).with { $0.buildArguments = ["A=1"] }),
+      expected: .init(tool: .compose).with {
+        $0.buildArguments = ["A=1"]
+        $0.compose = ComposeCommand()
+      }),
+    .init(
+      argv: [
+        "docker", "--context", "default", "compose", "-f", "a.yml", "--file=b.yml", "-p", "shop",
+        "--project-directory", "app", "--env-file", "ci.env", "--profile", "debug", "--profile=ops",
+        "build", "--pull", "-q", "--progress=plain", "--build-arg", "V=2", "--no-cache", "backend",
+      ],
+      expected: .init(
+        tool: .compose, hasProgressFlag: true, progress: "plain", services: ["backend"]
+      ).with {
+        $0.noCache = true
+        $0.buildArguments = ["V=2"]
+        $0.compose = ComposeCommand(
+          files: ["a.yml", "b.yml"], projectName: "shop", projectDirectory: "app",
+          envFiles: ["ci.env"], profiles: ["debug", "ops"], services: ["backend"], pull: true,
+          quiet: true)
+      }),
+    .init(
+      argv: [
+        "env", "COMPOSE_DOCKER_CLI_BUILD=1", "DOCKER_BUILDKIT=1", "/usr/bin/docker-compose", "-H",
+        "unix:///var/run/docker.sock", "--project-name=v1", "build", "--progress", "plain",
+        "--parallel", "backend", "worker",
+      ],
+      expected: .init(
+        tool: .compose, hasProgressFlag: true, progress: "plain", services: ["backend", "worker"]
+      ).with {
+        $0.compose = ComposeCommand(projectName: "v1", services: ["backend", "worker"])
+      }),
     .init(
       argv: [
         "docker", "build", "--no-cache=false", "--no-cache-filter", "deps,test",
@@ -177,6 +210,7 @@ struct BuildCommandArgumentsTests {
     .init(argv: ["docker", "run", "alpine"], expected: nil),
     .init(argv: ["docker", "buildx", "bake"], expected: nil),
     .init(argv: ["docker", "compose", "up", "--build"], expected: nil),
+    .init(argv: ["docker-compose", "-f", "build", "up"], expected: nil),
     .init(argv: ["make", "build"], expected: nil),
     .init(argv: ["buildctl", "du"], expected: nil),
     .init(argv: [], expected: nil),
