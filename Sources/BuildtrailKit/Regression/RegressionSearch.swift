@@ -4,6 +4,10 @@ import Foundation
 /// the cache hit ratio, and each step's executed duration and cache hits; then each total point is tied to
 /// the step points within a few builds that account for it.
 ///
+/// A step-cache point of a step that stopped hitting is placed in the middle of the run of misses that an earlier
+/// step's misses explain as well as a break would, and a later step of the same cascade joins the earlier step's
+/// build (`RegressionSearch+Cascades`).
+///
 /// A total-duration point is first split in two: a build's total is its executed cacheable steps plus the
 /// time outside them. When the outside time shifted within `explanationWindow` builds, the point is that shift:
 /// no step explains it, and it moves to the build where the outside time shifted (an outside shift that the
@@ -171,6 +175,7 @@ public enum RegressionSearch {
         found.append(point)
       }
     }
+    found = joinCascades(centerOnRootMisses(found, builds: builds), builds: builds, order: order)
     guard settings.attributes else { return found }
     let (placed, unexplained) = placeOutsideShifts(found, builds: builds, settings: settings)
     var result = attribute(placed, settings: settings)

@@ -151,6 +151,53 @@ import Testing
     #expect(result[1].explainedBy == [])
   }
 
+  /// Builds of two steps, `a` then `b`, with the hits given per build ("11" both hit, "01" `a` missed, ...).
+  static func builds(_ flags: [String]) -> [RegressionSearch.Build] {
+    flags.map { pair in
+      let steps = zip(["a", "b"], pair).map { key, flag in
+        RegressionSearch.Step(
+          key: key, name: key, executedSeconds: flag == "1" ? nil : 10, hit: flag == "1")
+      }
+      return .init(
+        successful: true, seconds: 20, cacheHitRatio: 0.5, cacheableSteps: 2, steps: steps)
+    }
+  }
+
+  @Test func aBreakIsCenteredOnTheMissesThatAnEarlierStepExplains() {
+    // `b` stops hitting; from 10 to 13 `a` missed too (either cause fits), at 14 only a break of `b` explains it.
+    let flags =
+      Array(repeating: "11", count: 10) + ["00", "00", "00", "00", "10"]
+      + Array(repeating: "10", count: 10)
+    let breakOfB = Self.point(.stepCache, at: 10, key: "b", from: 0.9, to: 0)
+    let moved = RegressionSearch.centerOnRootMisses([breakOfB], builds: Self.builds(flags))
+    #expect(moved[0].position == 12 && moved[0].previousPosition == 11)
+    // A point already at its first unexplained miss, or one of a step that still hits, stays.
+    let flat = Array(repeating: "11", count: 10) + Array(repeating: "10", count: 10)
+    #expect(
+      RegressionSearch.centerOnRootMisses([breakOfB], builds: Self.builds(flat))[0].position == 10)
+    let partly = Self.point(.stepCache, at: 10, key: "b", from: 0.9, to: 0.4)
+    #expect(
+      RegressionSearch.centerOnRootMisses([partly], builds: Self.builds(flags))[0].position == 10)
+  }
+
+  @Test func aLaterStepJoinsTheBreakOfAnEarlierOneWhoseMissesItFollowed() {
+    // `a` breaks at 14 (by hand here), `b` after it shows misses from 10, each one while `a` missed too.
+    let cascade = Array(repeating: "11", count: 10) + Array(repeating: "00", count: 14)
+    let points = [
+      Self.point(.stepCache, at: 14, key: "a", from: 0.9, to: 0),
+      Self.point(.stepCache, at: 10, key: "b", from: 0.9, to: 0),
+    ]
+    let joined = RegressionSearch.joinCascades(
+      points, builds: Self.builds(cascade), order: ["a", "b"])
+    #expect(joined.map(\.position) == [14, 14])
+    // When `b` missed while `a` hit (build 11), `b` broke on its own: it keeps its build.
+    let own =
+      Array(repeating: "11", count: 10) + ["00", "10", "00", "00"]
+      + Array(repeating: "00", count: 10)
+    let kept = RegressionSearch.joinCascades(points, builds: Self.builds(own), order: ["a", "b"])
+    #expect(kept.map(\.position) == [14, 10])
+  }
+
   @Test func historiesAreDeterministicAndTheirTruthNamesRealSeries() {
     let model = HistoryBenchmark.Model()
     for index in 0..<20 {
