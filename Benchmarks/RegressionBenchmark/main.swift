@@ -58,7 +58,8 @@ if options.histories > 0 {
     "Whole histories (\(options.histories) per row, seed \(options.seed)): step and total points scored together;"
   )
   print(
-    "a total point counts as a regression only when no step point within 16 builds explains it.")
+    "a total point counts as a regression only when it is not shown as the consequence of step points."
+  )
   print("")
   let scenarios = HistoryBenchmark.standardScenarios(histories: options.histories)
   var rows: [RegressionBenchmark.ScenarioResult] = []

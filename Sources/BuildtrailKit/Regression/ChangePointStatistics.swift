@@ -335,7 +335,8 @@ extension ChangePointDetector {
       var bestValue = -Double.infinity
       for split in (lower + m)...(upper - m) {
         let value = logLikelihood(lower, split) + logLikelihood(split, upper)
-        if value > bestValue + 1e-12 * max(1, abs(bestValue)) {
+        // The first split always counts: with bestValue = −∞ the tolerance term would be NaN.
+        if !bestValue.isFinite || value > bestValue + 1e-12 * max(1, abs(bestValue)) {
           best = split
           bestValue = value
         }

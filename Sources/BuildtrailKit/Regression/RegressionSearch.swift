@@ -4,11 +4,19 @@ import Foundation
 /// the cache hit ratio, and each step's executed duration and cache hits; then each total point is tied to
 /// the step points within a few builds that account for it.
 ///
-/// A total shift is a consequence, not a regression of its own, when the step points within
-/// `explanationWindow` builds account for at least `explainedShare` of it: a step-duration point adds its
-/// slowdown times the share of builds that ran the step; a step-cache point adds its drop in hits times the
-/// step's median executed duration (for the total duration) or divided by the build's cacheable steps (for the
-/// cache hit ratio). A total point that they do not account for keeps an empty `explainedBy`.
+/// A step-cache point of a step that stopped hitting is placed in the middle of the run of misses that an earlier
+/// step's misses explain as well as a break would, and a later step of the same cascade joins the earlier step's
+/// build (`RegressionSearch+Cascades`).
+///
+/// A total-duration point is first split in two: a build's total is its executed cacheable steps plus the
+/// time outside them. When the outside time shifted within `explanationWindow` builds, the point is that shift:
+/// no step explains it, and it moves to the build where the outside time shifted (an outside shift that the
+/// total's own detector missed becomes a total point of its own). Otherwise its shift is in the steps' time,
+/// and it is the consequence of the step points within twice `explanationWindow` builds; with none, it stays.
+///
+/// A cache-ratio point is a consequence when the step points within `explanationWindow` builds account for at
+/// least `explainedShare` of it: a step-cache point adds its drop in hits divided by the build's cacheable
+/// steps. A total point that is not a consequence keeps an empty `explainedBy`.
 public enum RegressionSearch {
   /// One cacheable step of a build.
   public struct Step: Sendable, Equatable {
@@ -84,10 +92,11 @@ public enum RegressionSearch {
     public var rates = DetectorConfiguration.rates
     /// Duration shifts under this many seconds are not reported.
     public var minimumSeconds = 1.0
-    /// How many builds apart a step point may be from the total point it explains: the total of builds that
-    /// miss the cache now and then is bimodal, and its split lands up to this far from the steps' own.
+    /// How many builds apart a step point may be from the cache-ratio point it explains (twice that for the
+    /// total duration), and an outside shift from the total point it is: the total of builds that miss the cache
+    /// now and then is bimodal, and its split lands up to this far from the steps' own.
     public var explanationWindow = 16
-    /// Share of a total shift that step points must account for to explain it.
+    /// Share of a cache-ratio shift that step points must account for to explain it.
     public var explainedShare = 0.5
     /// `false` leaves every total point unexplained (the behaviour before attribution, for the benchmark).
     public var attributes = true
@@ -166,30 +175,11 @@ public enum RegressionSearch {
         found.append(point)
       }
     }
+    found = joinCascades(centerOnRootMisses(found, builds: builds), builds: builds, order: order)
     guard settings.attributes else { return found }
-    // The time outside cacheable steps (export, context, overhead) locates a shift that no step explains:
-    // the total of builds that miss the cache now and then is bimodal, and its own split is imprecise.
-    let residual = indexed.filter { $0.element.successful }.map { item in
-      (
-        item.offset,
-        max(
-          0, item.element.seconds - item.element.steps.reduce(0) { $0 + ($1.executedSeconds ?? 0) })
-      )
-    }
-    let outside = ChangePointDetector.detect(residual.map(\.1), configuration: settings.durations)
-      .filter {
-        $0.medianAfter - $0.medianBefore >= settings.minimumSeconds && $0.index > 0
-      }.map { residual[$0.index].0 }
-    var result = attribute(found, settings: settings)
-    for i in result.indices where result[i].kind == .duration && result[i].explainedBy == [] {
-      let position = result[i].position
-      if let nearest = outside.min(by: { abs($0 - position) < abs($1 - position) }),
-        abs(nearest - position) <= settings.explanationWindow, nearest > 0
-      {
-        result[i].position = nearest
-        result[i].previousPosition = residual.last { $0.0 < nearest }?.0 ?? nearest - 1
-      }
-    }
+    let (placed, unexplained) = placeOutsideShifts(found, builds: builds, settings: settings)
+    var result = attribute(placed, settings: settings)
+    for i in unexplained { result[i].explainedBy = [] }
     return result
   }
 
@@ -197,9 +187,9 @@ public enum RegressionSearch {
   static func attribute(_ points: [Point], settings: Settings) -> [Point] {
     var result = points
     for (i, total) in points.enumerated() where total.key == nil {
+      let window = settings.explanationWindow * (total.kind == .duration ? 2 : 1)
       let near = points.indices.filter {
-        points[$0].key != nil
-          && abs(points[$0].position - total.position) <= settings.explanationWindow
+        points[$0].key != nil && abs(points[$0].position - total.position) <= window
       }
       let shift: Double
       let covered: Double
@@ -213,8 +203,8 @@ public enum RegressionSearch {
       let explaining = near.filter {
         total.kind == .duration ? points[$0].secondsImpact > 0 : points[$0].rateImpact > 0
       }
-      result[i].explainedBy =
-        shift > 0 && covered >= settings.explainedShare * shift ? explaining : []
+      let enough = total.kind == .duration || covered >= settings.explainedShare * shift
+      result[i].explainedBy = shift > 0 && enough ? explaining : []
     }
     return result
   }

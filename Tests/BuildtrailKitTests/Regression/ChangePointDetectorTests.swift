@@ -10,7 +10,9 @@ private func noisy(_ levels: [Double], seed: UInt64, cv: Double = 0.05) -> [Doub
   return levels.map { $0 * exp(sigma * rng.normal() - sigma * sigma / 2) }
 }
 
-private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeating: value, count: count) }
+private func repeated(_ value: Double, _ count: Int) -> [Double] {
+  Array(repeating: value, count: count)
+}
 
 @Suite struct ChangePointDetectorTests {
   @Test func cleanStepUpIsOnePointAtTheStep() throws {
@@ -60,7 +62,8 @@ private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeati
     let series = noisy(repeated(50, 50) + repeated(75, 20) + repeated(50, 50), seed: 11)
     let points = ChangePointDetector.detect(series)
     #expect(points.count == 2)
-    #expect(points.map(\.index).enumerated().allSatisfy { abs($0.element - [50, 70][$0.offset]) <= 1 })
+    #expect(
+      points.map(\.index).enumerated().allSatisfy { abs($0.element - [50, 70][$0.offset]) <= 1 })
     #expect(points.first.map { $0.relativeChange > 0 } == true)
     #expect(points.last.map { $0.relativeChange < 0 } == true)
   }
@@ -89,7 +92,9 @@ private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeati
 
   @Test func fivePercentOutliersDoNotCreatePoints() {
     var rng = RegressionBenchmark.Generator(seed: 9)
-    let series = noisy(repeated(30, 300), seed: 4, cv: 0.1).map { rng.bernoulli(0.05) ? $0 * rng.uniform(1.5...4) : $0 }
+    let series = noisy(repeated(30, 300), seed: 4, cv: 0.1).map {
+      rng.bernoulli(0.05) ? $0 * rng.uniform(1.5...4) : $0
+    }
     #expect(ChangePointDetector.detect(series).isEmpty)
   }
 
@@ -134,7 +139,8 @@ private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeati
     #expect(ChangePointDetector.detectRateShift(repeated(1, 6) + repeated(0, 5)).isEmpty)
     var small = DetectorConfiguration.default
     small.minSegment = 20
-    #expect(ChangePointDetector.detect(repeated(1, 20) + repeated(100, 19), configuration: small).isEmpty)
+    #expect(
+      ChangePointDetector.detect(repeated(1, 20) + repeated(100, 19), configuration: small).isEmpty)
   }
 
   @Test func constantSeriesHaveNoPoints() {
@@ -191,7 +197,9 @@ private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeati
       let points = ChangePointDetector.detect(series)
       let bounds = [0] + points.map(\.index) + [series.count]
       #expect(zip(bounds, bounds.dropFirst()).allSatisfy { $1 - $0 >= 6 })
-      #expect(points.allSatisfy { $0.pValue <= 0.001 && abs(log1p($0.relativeChange)) >= log(1.1) - 1e-9 })
+      #expect(
+        points.allSatisfy { $0.pValue <= 0.001 && abs(log1p($0.relativeChange)) >= log(1.1) - 1e-9 }
+      )
     }
   }
 
@@ -217,6 +225,20 @@ private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeati
     #expect(point.medianBefore > 0.85 && point.medianAfter < 0.45)
     #expect(point.relativeChange == point.medianAfter - point.medianBefore)
     #expect(point.pValue <= 0.001)
+  }
+
+  @Test func aBreakAfterARunOfNaturalMissesIsPlacedAfterTheLastHit() throws {
+    // A step that misses now and then (hit rate 0.8) stops hitting for good after one last hit at 32.
+    // The z-test's best split is at the start of the misses before that hit (30); the likeliest split is
+    // after it (33). The placement once started from −∞, never moved, and kept the z-test's split.
+    let flags =
+      Array(repeating: [0.0, 1, 1, 1, 1], count: 6).flatMap { $0 } + [0, 0, 1] + repeated(0, 60)
+    var statistic = ChangePointDetector.RateStatistic(values: flags, minDifference: 0.2)
+    #expect(statistic.bestSplit(0, flags.count, minSegment: 6)?.index == 30)
+    let points = ChangePointDetector.detectRateShift(flags)
+    let point = try #require(points.count == 1 ? points.first : nil)
+    #expect(point.index == 33)
+    #expect(abs(point.medianBefore - 25.0 / 33) < 1e-9 && point.medianAfter == 0)
   }
 
   @Test func cleanLossAndRecovery() {
@@ -262,7 +284,8 @@ private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeati
     let p = ChangePointDetector.Stats.fisherExactTwoSided(leftOnes: 3, left: 4, ones: 4, total: 8)
     #expect(abs(p - 0.485714) < 1e-5)
     // [[10, 0], [0, 10]]: p = 2 / C(20, 10) = 1.0825e-5.
-    let extreme = ChangePointDetector.Stats.fisherExactTwoSided(leftOnes: 10, left: 10, ones: 10, total: 20)
+    let extreme = ChangePointDetector.Stats.fisherExactTwoSided(
+      leftOnes: 10, left: 10, ones: 10, total: 20)
     #expect(abs(extreme - 1.0825e-5) < 1e-8)
   }
 
@@ -270,7 +293,8 @@ private func repeated(_ value: Double, _ count: Int) -> [Double] { Array(repeati
     for z in stride(from: 0.0, through: 8, by: 0.5) {
       let pointwise = ChangePointDetector.Stats.twoSidedNormalP(z)
       for n in [12, 30, 200, 10_000] {
-        let adjusted = ChangePointDetector.Stats.searchAdjusted(pointwise, z: z, count: n, minSegment: 6)
+        let adjusted = ChangePointDetector.Stats.searchAdjusted(
+          pointwise, z: z, count: n, minSegment: 6)
         #expect(adjusted >= pointwise && adjusted <= 1)
       }
     }
