@@ -8,6 +8,10 @@ struct Buildtrail: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "buildtrail",
     abstract: "Keep the history of every Docker/BuildKit build and tell why a build got slow.",
+    discussion: """
+      Shell completions: buildtrail --generate-completion-script bash|zsh|fish
+      Manual page: swift package generate-manual (writes buildtrail.1)
+      """,
     version: BuildtrailVersion.current,
     subcommands: [
       Record.self, Recover.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self,
