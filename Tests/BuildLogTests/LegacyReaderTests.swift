@@ -4,7 +4,9 @@ import Testing
 
 /// One test per kind of legacy-builder line.
 struct LegacyReaderTests {
-  private func parse(_ lines: [String], timestamps: [Date?]? = nil) -> (builds: [ParsedBuild], accepted: [Bool]) {
+  private func parse(_ lines: [String], timestamps: [Date?]? = nil) -> (
+    builds: [ParsedBuild], accepted: [Bool]
+  ) {
     ReaderTestDriver.run(LegacyReader(), lines: lines, timestamps: timestamps)
   }
 
@@ -41,7 +43,8 @@ struct LegacyReaderTests {
     #expect(build.contextTransferBytes == 3580)
     #expect(
       build.steps.map(\.name) == [
-        "[1/4] FROM alpine:3.20", "[2/4] RUN apk add --no-cache curl", "[3/4] COPY app /app", "[4/4] CMD [\"/app\"]",
+        "[1/4] FROM alpine:3.20", "[2/4] RUN apk add --no-cache curl", "[3/4] COPY app /app",
+        "[4/4] CMD [\"/app\"]",
       ])
     #expect(build.steps.map(\.vertex) == [1, 2, 3, 4])
     #expect(build.steps.map(\.status) == [.done, .done, .cached, .done])
@@ -62,23 +65,28 @@ struct LegacyReaderTests {
 
   @Test func contextSizes() {
     #expect(
-      parse(["Sending build context to Docker daemon 3.072 kB", "Step 0 : FROM x"]).builds.first?.contextTransferBytes
+      parse(["Sending build context to Docker daemon 3.072 kB", "Step 0 : FROM x"]).builds.first?
+        .contextTransferBytes
         == 3072)
     #expect(
-      parse(["Sending build context to Docker daemon  1.2MB", "Step 1/1 : FROM x"]).builds.first?.contextTransferBytes
+      parse(["Sending build context to Docker daemon  1.2MB", "Step 1/1 : FROM x"]).builds.first?
+        .contextTransferBytes
         == 1_200_000)
     #expect(
-      parse(["Sending build context to Docker daemon  512B", "Step 1/1 : FROM x"]).builds.first?.contextTransferBytes
+      parse(["Sending build context to Docker daemon  512B", "Step 1/1 : FROM x"]).builds.first?
+        .contextTransferBytes
         == 512)
     let repeated = parse([
-      "Sending build context to Docker daemon  2kB", "Sending build context to Docker daemon", "Step 1/1 : FROM x",
+      "Sending build context to Docker daemon  2kB", "Sending build context to Docker daemon",
+      "Step 1/1 : FROM x",
     ])
     #expect(repeated.builds.count == 1)
     #expect(repeated.builds.first?.contextTransferBytes == 2000)
   }
 
   @Test func stepWithoutTotal() throws {
-    let build = try #require(parse(["Step 0 : FROM busybox", " ---> 1234567890ab", "Step 1 : RUN true"]).builds.first)
+    let build = try #require(
+      parse(["Step 0 : FROM busybox", " ---> 1234567890ab", "Step 1 : RUN true"]).builds.first)
     #expect(build.steps.map(\.name) == ["FROM busybox", "RUN true"])
     #expect(build.steps.map(\.status) == [.done, .unfinished])
     #expect(build.outcome == .unknown)
@@ -98,7 +106,8 @@ struct LegacyReaderTests {
     let build = try #require(builds.first)
     #expect(build.steps.map(\.status) == [.done, .error])
     #expect(build.steps[1].errorText == "The command '/bin/sh -c make' returned a non-zero code: 2")
-    #expect(build.steps[1].outputTail == ["make: *** No targets specified and no makefile found.  Stop."])
+    #expect(
+      build.steps[1].outputTail == ["make: *** No targets specified and no makefile found.  Stop."])
     #expect(build.errorMessage == "The command '/bin/sh -c make' returned a non-zero code: 2")
     #expect(build.outcome == .failed)
     #expect(build.lastLine == 6)
@@ -212,7 +221,8 @@ struct LegacyReaderTests {
 
   @Test func buildArgsWarning() {
     let builds = parse([
-      "Step 1/1 : FROM alpine", " ---> 1d34ffeaf190", "[Warning] One or more build-args [FOO] were not consumed",
+      "Step 1/1 : FROM alpine", " ---> 1d34ffeaf190",
+      "[Warning] One or more build-args [FOO] were not consumed",
       "Successfully built 1d34ffeaf190",
     ]).builds
     #expect(builds.first?.warnings == ["[Warning] One or more build-args [FOO] were not consumed"])
@@ -222,7 +232,8 @@ struct LegacyReaderTests {
   @Test func timestampsGiveDurations() throws {
     let t0 = Date(timeIntervalSince1970: 1_700_000_000)
     let lines = [
-      "Step 1/2 : FROM alpine", " ---> 1d34ffeaf190", "Step 2/2 : RUN make", " ---> Running in 4be1c9a2d7f0", "ok",
+      "Step 1/2 : FROM alpine", " ---> 1d34ffeaf190", "Step 2/2 : RUN make",
+      " ---> Running in 4be1c9a2d7f0", "ok",
       " ---> 7c2e0d9b11aa", "Successfully built 7c2e0d9b11aa",
     ]
     let times: [Date?] = [0, 0.5, 2, 2.1, 5, 7, 7.5].map { t0.addingTimeInterval($0) }
@@ -237,7 +248,8 @@ struct LegacyReaderTests {
   @Test func unfinishedWhenTheLogEnds() throws {
     let build = try #require(
       parse([
-        "Step 1/2 : FROM alpine", " ---> 1d34ffeaf190", "Step 2/2 : RUN make", " ---> Running in 4be1c9a2d7f0",
+        "Step 1/2 : FROM alpine", " ---> 1d34ffeaf190", "Step 2/2 : RUN make",
+        " ---> Running in 4be1c9a2d7f0",
         "building",
       ]).builds.first)
     #expect(build.steps.map(\.status) == [.done, .unfinished])
@@ -282,7 +294,8 @@ struct LegacyReaderTests {
   }
 
   @Test func outputTailIsBounded() throws {
-    let lines = ["Step 1/1 : RUN yes", " ---> Running in 4be1c9a2d7f0"] + (1...1000).map { "y \($0)" }
+    let lines =
+      ["Step 1/1 : RUN yes", " ---> Running in 4be1c9a2d7f0"] + (1...1000).map { "y \($0)" }
     let step = try #require(parse(lines).builds.first?.steps.first)
     #expect(step.outputLineCount == 1000)
     #expect(step.outputTail.count == ParsedStep.outputTailLimit)

@@ -33,15 +33,20 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
   }
 
   @Test func cachedWinsOverDoneAndErrorWinsOverCached() throws {
-    let b = try onlyBuild("#5 [2/4] WORKDIR /app\n#5 DONE 0.0s\n#5 CACHED\n\n#6 [3/4] RUN x\n#6 CACHED\n#6 ERROR: boom\n")
+    let b = try onlyBuild(
+      "#5 [2/4] WORKDIR /app\n#5 DONE 0.0s\n#5 CACHED\n\n#6 [3/4] RUN x\n#6 CACHED\n#6 ERROR: boom\n"
+    )
     #expect(b.steps.map(\.status) == [.cached, .error])
   }
 
   @Test func errorKeepsItsMessage() throws {
     let b = try onlyBuild(
-      "#7 [2/2] RUN ./test.sh\n#7 0.412 FAIL: TestParse\n#7 ERROR: process \"/bin/sh -c ./test.sh\" did not complete successfully: exit code: 1\n")
+      "#7 [2/2] RUN ./test.sh\n#7 0.412 FAIL: TestParse\n#7 ERROR: process \"/bin/sh -c ./test.sh\" did not complete successfully: exit code: 1\n"
+    )
     #expect(b.steps[0].status == .error)
-    #expect(b.steps[0].errorText == "process \"/bin/sh -c ./test.sh\" did not complete successfully: exit code: 1")
+    #expect(
+      b.steps[0].errorText
+        == "process \"/bin/sh -c ./test.sh\" did not complete successfully: exit code: 1")
     #expect(b.outcome == .failed)
   }
 
@@ -52,9 +57,12 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
   }
 
   @Test func logLinesAreCountedAndKept() throws {
-    let b = try onlyBuild("#9 [3/4] RUN uv sync\n#9 0.105 Resolved 12 packages in 3ms\n#9 12.35 Installed 12 packages\n#9 132.4 done\n#9 DONE 132.5s\n")
+    let b = try onlyBuild(
+      "#9 [3/4] RUN uv sync\n#9 0.105 Resolved 12 packages in 3ms\n#9 12.35 Installed 12 packages\n#9 132.4 done\n#9 DONE 132.5s\n"
+    )
     #expect(b.steps[0].outputLineCount == 3)
-    #expect(b.steps[0].outputTail == ["Resolved 12 packages in 3ms", "Installed 12 packages", "done"])
+    #expect(
+      b.steps[0].outputTail == ["Resolved 12 packages in 3ms", "Installed 12 packages", "done"])
   }
 
   @Test func negativeLogOffsetIsALogLine() throws {
@@ -64,7 +72,9 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
 
   @Test func outputTailKeepsOnlyTheLastLines() throws {
     var text = "#3 [2/2] RUN yes\n"
-    for i in 0..<(ParsedStep.outputTailLimit + 50) { text += "#3 0.\(String(format: "%03d", i % 1000)) line \(i)\n" }
+    for i in 0..<(ParsedStep.outputTailLimit + 50) {
+      text += "#3 0.\(String(format: "%03d", i % 1000)) line \(i)\n"
+    }
     text += "#3 DONE 1.0s\n"
     let b = try onlyBuild(text)
     #expect(b.steps[0].outputLineCount == ParsedStep.outputTailLimit + 50)
@@ -74,7 +84,9 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
   }
 
   @Test func rawTextContinuesThePartialLogLine() throws {
-    let b = try onlyBuild("#4 [2/3] RUN pip install x\n#4 1.200 Downloading x (12 MB)\n  ━━━━━━━━ 12/12 MB\n#4 DONE 2.0s\n")
+    let b = try onlyBuild(
+      "#4 [2/3] RUN pip install x\n#4 1.200 Downloading x (12 MB)\n  ━━━━━━━━ 12/12 MB\n#4 DONE 2.0s\n"
+    )
     #expect(b.steps[0].outputLineCount == 1)
     #expect(b.steps[0].outputTail == ["Downloading x (12 MB)  ━━━━━━━━ 12/12 MB"])
     #expect(b.unrecognizedLineCount == 0)
@@ -119,25 +131,33 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
 
       """)
     #expect(b.contextTransferBytes == 48_200)
-    #expect(b.steps[1].resolvedReference == "docker.io/library/alpine:3.20@sha256:" + String(repeating: "ab", count: 32))
+    #expect(
+      b.steps[1].resolvedReference == "docker.io/library/alpine:3.20@sha256:"
+        + String(repeating: "ab", count: 32))
     #expect(b.imageNames == ["docker.io/acme/app:1.0"])
     #expect(b.imageDigest == "sha256:" + String(repeating: "cd", count: 32))
   }
 
   @Test func oldFormatDigestLineIsTheVertexDigest() throws {
     let digest = "sha256:" + String(repeating: "0f", count: 32)
-    let b = try onlyBuild("#1 [internal] load .dockerignore\n#1 \(digest)\n#1 transferring context: 2B done\n#1 DONE 0.0s\n")
+    let b = try onlyBuild(
+      "#1 [internal] load .dockerignore\n#1 \(digest)\n#1 transferring context: 2B done\n#1 DONE 0.0s\n"
+    )
     #expect(b.steps[0].digest == digest)
     #expect(b.steps.count == 1)
   }
 
   @Test func warnLinesBecomeWarnings() throws {
-    let b = try onlyBuild("#1 [internal] load build definition from Dockerfile\n#1 WARN: JSONArgsRecommended: JSON arguments recommended (line 4)\n#1 DONE 0.0s\n")
+    let b = try onlyBuild(
+      "#1 [internal] load build definition from Dockerfile\n#1 WARN: JSONArgsRecommended: JSON arguments recommended (line 4)\n#1 DONE 0.0s\n"
+    )
     #expect(b.warnings == ["JSONArgsRecommended: JSON arguments recommended (line 4)"])
   }
 
   @Test func builderAndDriverComeFromTheZeroLine() throws {
-    let b = try onlyBuild("#0 building with \"ci\" instance using docker-container driver\n\n#1 [internal] load .dockerignore\n#1 DONE 0.0s\n")
+    let b = try onlyBuild(
+      "#0 building with \"ci\" instance using docker-container driver\n\n#1 [internal] load .dockerignore\n#1 DONE 0.0s\n"
+    )
     #expect(b.builderName == "ci")
     #expect(b.driver == "docker-container")
   }
@@ -164,13 +184,18 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
 
       """)
     #expect(b.unrecognizedLineCount == 0)
-    #expect(b.errorMessage == "failed to build: failed to solve: process \"/bin/sh -c ./test.sh\" did not complete successfully: exit code: 1")
+    #expect(
+      b.errorMessage
+        == "failed to build: failed to solve: process \"/bin/sh -c ./test.sh\" did not complete successfully: exit code: 1"
+    )
     #expect(b.warnings == ["JSONArgsRecommended: JSON arguments recommended for CMD (line 4)"])
     #expect(b.outcome == .failed)
   }
 
   @Test func truncatedLogLeavesTheVertexUnfinishedAndTheOutcomeUnknown() throws {
-    let b = try onlyBuild("#1 [internal] load .dockerignore\n#1 DONE 0.0s\n\n#2 [2/3] RUN make\n#2 1.0 compiling\n#2 2.0 linki")
+    let b = try onlyBuild(
+      "#1 [internal] load .dockerignore\n#1 DONE 0.0s\n\n#2 [2/3] RUN make\n#2 1.0 compiling\n#2 2.0 linki"
+    )
     #expect(b.steps[1].status == .unfinished)
     #expect(b.outcome == .unknown)
   }
@@ -178,14 +203,19 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
 
 @Suite struct BuildSplittingTests {
   @Test func eachZeroLineStartsABuild() {
-    let one = "#0 building with \"default\" instance using docker driver\n\n#1 [internal] load .dockerignore\n#1 DONE 0.0s\n\n"
+    let one =
+      "#0 building with \"default\" instance using docker driver\n\n#1 [internal] load .dockerignore\n#1 DONE 0.0s\n\n"
     let log = parse(one + one.replacingOccurrences(of: ".dockerignore", with: "build context"))
     #expect(log.builds.count == 2)
-    #expect(log.builds.map { $0.steps.map(\.name) } == [["[internal] load .dockerignore"], ["[internal] load build context"]])
+    #expect(
+      log.builds.map { $0.steps.map(\.name) } == [
+        ["[internal] load .dockerignore"], ["[internal] load build context"],
+      ])
   }
 
   @Test func vertexOneAgainAfterAFinishedBuildStartsAnother() {
-    let one = "#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n\n#2 [1/2] FROM docker.io/local/busybox:1\n#2 DONE 0.1s\n\n"
+    let one =
+      "#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s\n\n#2 [1/2] FROM docker.io/local/busybox:1\n#2 DONE 0.1s\n\n"
     let two = one.replacingOccurrences(of: "0.1s", with: "0.3s")
     let log = parse(one + two)
     #expect(log.builds.count == 2)
@@ -193,14 +223,16 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
   }
 
   @Test func aLogPrintedTwiceIsOneBuild() {
-    let one = "#0 building with \"x\" instance using docker driver\n\n#1 [1/2] RUN a\n#1 ERROR: boom\nERROR: failed to solve: boom\n"
+    let one =
+      "#0 building with \"x\" instance using docker driver\n\n#1 [1/2] RUN a\n#1 ERROR: boom\nERROR: failed to solve: boom\n"
     let log = parse(one + "docker stdout: " + one)
     #expect(log.builds.count == 1)
   }
 
   @Test func bootDisplayBeforeTheZeroLineBelongsToTheBuild() {
     let log = parse(
-      "#1 [internal] booting buildkit\n#1 DONE 5.0s\n\n#0 building with \"b\" instance using docker-container driver\n\n#1 [internal] load .dockerignore\n#1 DONE 0.0s\n")
+      "#1 [internal] booting buildkit\n#1 DONE 5.0s\n\n#0 building with \"b\" instance using docker-container driver\n\n#1 [internal] load .dockerignore\n#1 DONE 0.0s\n"
+    )
     #expect(log.builds.count == 1)
   }
 
@@ -214,7 +246,8 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
 @Suite struct DecorationTests {
   @Test func githubActionsTimestampsAreStrippedAndGiveWallTime() throws {
     let b = try onlyBuild(
-      "2025-03-01T10:00:00.0000000Z #1 [2/2] RUN make\n2025-03-01T10:00:07.5000000Z #1 DONE 7.5s\n2025-03-01T10:00:07.6000000Z\n")
+      "2025-03-01T10:00:00.0000000Z #1 [2/2] RUN make\n2025-03-01T10:00:07.5000000Z #1 DONE 7.5s\n2025-03-01T10:00:07.6000000Z\n"
+    )
     #expect(b.steps[0].duration == 7.5)
     #expect(b.startedAt == Date(timeIntervalSince1970: 1_740_823_200))
     #expect(b.wallSeconds.map { abs($0 - 7.6) < 0.001 } == true)
@@ -229,7 +262,8 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
 
   @Test func ghRunViewColumnsSeparateJobs() {
     let log = parse(
-      "build a\tBuild\t2025-11-08T21:56:32.0602943Z #15 ERROR: not found\nbuild b\tBuild\t2025-11-08T21:56:33.0Z #12 ERROR: not found\nbuild a\tBuild\t2025-11-08T21:56:34.0Z ERROR: failed to solve: x\n")
+      "build a\tBuild\t2025-11-08T21:56:32.0602943Z #15 ERROR: not found\nbuild b\tBuild\t2025-11-08T21:56:33.0Z #12 ERROR: not found\nbuild a\tBuild\t2025-11-08T21:56:34.0Z ERROR: failed to solve: x\n"
+    )
     #expect(log.builds.count == 2)
     #expect(log.builds.map(\.job) == ["build a", "build b"])
   }
@@ -242,13 +276,18 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
   }
 
   @Test func gitlabSectionMarkersAreStripped() throws {
-    let log = parse("section_start:1594830697:build\r\u{1B}[0K#1 [1/1] RUN x\n#1 DONE 1.0s\nsection_end:1594830698:build\r\u{1B}[0K\n")
+    let log = parse(
+      "section_start:1594830697:build\r\u{1B}[0K#1 [1/1] RUN x\n#1 DONE 1.0s\nsection_end:1594830698:build\r\u{1B}[0K\n"
+    )
     #expect(log.builds.first?.steps.first?.name == "[1/1] RUN x")
     #expect(log.unrecognizedLineCount == 0)
   }
 
   @Test func invalidUTF8IsReadWithReplacement() throws {
-    var bytes = Array("#1 [1/1] RUN x\n#1 0.1 caf".utf8) + [0xE9] + Array("\nnot utf8 \u{FF}".utf8) + [0xFF, 0x0A]
+    var bytes =
+      Array("#1 [1/1] RUN x\n#1 0.1 caf".utf8) + [0xE9] + Array("\nnot utf8 \u{FF}".utf8) + [
+        0xFF, 0x0A,
+      ]
     bytes += Array("#1 DONE 1.0s\n".utf8)
     let log = LogParser.parse(bytes)
     #expect(log.builds.count == 1)
@@ -264,11 +303,13 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
     let log = parser.finish()
     #expect(log.cutLineCount == 1)
     #expect(log.builds.first?.steps.first?.status == .done)
-    #expect((log.builds.first?.steps.first?.outputTail.first?.utf8.count ?? 0) <= OutputTail.maxLineBytes)
+    #expect(
+      (log.builds.first?.steps.first?.outputTail.first?.utf8.count ?? 0) <= OutputTail.maxLineBytes)
   }
 
   @Test func chunkBoundariesDoNotChangeTheResult() throws {
-    let text = Array(try String(contentsOf: Fixtures.url("docker20-parallel-stages.log"), encoding: .utf8).utf8)
+    let text = Array(
+      try String(contentsOf: Fixtures.url("docker20-parallel-stages.log"), encoding: .utf8).utf8)
     let whole = LogParser.parse(text)
     let parser = LogParser()
     var i = 0
@@ -284,7 +325,8 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
 @Suite struct ByteSpanTests {
   @Test(arguments: [
     ([UInt8]("plain ascii".utf8), true), ([UInt8]("café ━ 🚀".utf8), true), ([0x63, 0xE9], false),
-    ([0xFF, 0xFE], false), ([0xED, 0xA0, 0x80], false), ([0xE2, 0x94], false), ([0xC0, 0xAF], false),
+    ([0xFF, 0xFE], false), ([0xED, 0xA0, 0x80], false), ([0xE2, 0x94], false),
+    ([0xC0, 0xAF], false),
   ])
   func validatesUTF8(_ bytes: [UInt8], _ valid: Bool) {
     bytes.withUnsafeBufferPointer { b in
@@ -295,7 +337,10 @@ func onlyBuild(_ text: String) throws -> ParsedBuild {
   }
 
   @Test func countsInvalidLines() {
-    let log = LogParser.parse(Array("#1 [1/1] RUN x\n#1 0.1 ok\n".utf8) + [0x23, 0x31, 0x20, 0x30, 0x2E, 0x32, 0x20, 0xE9, 0x0A] + Array("#1 DONE 1.0s\n".utf8))
+    let log = LogParser.parse(
+      Array("#1 [1/1] RUN x\n#1 0.1 ok\n".utf8) + [
+        0x23, 0x31, 0x20, 0x30, 0x2E, 0x32, 0x20, 0xE9, 0x0A,
+      ] + Array("#1 DONE 1.0s\n".utf8))
     #expect(log.invalidUTF8LineCount == 1)
   }
 }

@@ -34,15 +34,23 @@ struct RawJSONReaderTests {
         "exporting to image",
       ])
     #expect(build.steps.map(\.vertex) == Array(1...9))
-    #expect(build.steps.map(\.status) == [.done, .done, .done, .cached, .done, .cached, .done, .done, .done])
+    #expect(
+      build.steps.map(\.status) == [
+        .done, .done, .done, .cached, .done, .cached, .done, .done, .done,
+      ])
     #expect(build.steps.map(\.duration) == [0.05, 1.25, 0.03, 0, 0.12, 0, 0.12, 4.25, 0.612345678])
-    #expect(build.steps.map(\.digest) == "123456789".map { "sha256:" + String(repeating: $0, count: 64) })
+    #expect(
+      build.steps.map(\.digest) == "123456789".map { "sha256:" + String(repeating: $0, count: 64) })
     let make = build.steps[7]
     #expect(make.outputLineCount == 5)
-    #expect(make.outputTail == ["make: building", "step 1 of 3", "step 2 of 3", "step 3 of 3", "warning: something"])
+    #expect(
+      make.outputTail == [
+        "make: building", "step 1 of 3", "step 2 of 3", "step 3 of 3", "warning: something",
+      ])
     #expect(make.startedAt == (try time("2025-03-01T10:00:02Z")))
     #expect(make.completedAt == (try time("2025-03-01T10:00:06.25Z")))
-    #expect(build.steps.filter { $0.name != "[4/4] RUN make" }.allSatisfy { $0.outputLineCount == 0 })
+    #expect(
+      build.steps.filter { $0.name != "[4/4] RUN make" }.allSatisfy { $0.outputLineCount == 0 })
     #expect(build.contextTransferBytes == 48_200)
     #expect(
       build.warnings == [
@@ -69,7 +77,8 @@ struct RawJSONReaderTests {
       build.steps.map(\.name) == [
         "[internal] load build definition from Dockerfile",
         "[internal] load metadata for docker.io/library/golang:1.22",
-        "[build 1/3] FROM docker.io/library/golang:1.22@sha256:" + String(repeating: "d", count: 64),
+        "[build 1/3] FROM docker.io/library/golang:1.22@sha256:"
+          + String(repeating: "d", count: 64),
         "[build 2/3] RUN ./test.sh",
         "[lint 1/1] RUN golangci-lint run",
       ])
@@ -91,7 +100,8 @@ struct RawJSONReaderTests {
     let build = try #require(builds.first)
     #expect(
       build.steps.map(\.name) == [
-        "[internal] load build definition from Dockerfile", "[1/2] FROM docker.io/library/debian:12",
+        "[internal] load build definition from Dockerfile",
+        "[1/2] FROM docker.io/library/debian:12",
         "[2/2] RUN make && make install",
       ])
     #expect(build.steps.map(\.status) == [.done, .cached, .done])
@@ -117,19 +127,23 @@ struct RawJSONReaderTests {
   }
 
   @Test func otherIndentedJSONIsRejectedAfterItsFirstLine() {
-    let (builds, accepted) = parse(["{", "  \"schemaVersion\": 2,", "  \"mediaType\": \"x\"", "}", "{", "}"])
+    let (builds, accepted) = parse([
+      "{", "  \"schemaVersion\": 2,", "  \"mediaType\": \"x\"", "}", "{", "}",
+    ])
     #expect(accepted == [true, false, false, false, true, true])
     #expect(builds.isEmpty)
   }
 
   @Test func logChunksSplitAnywhere() throws {
-    let vertex = #"{"vertexes":[{"digest":"sha256:a","name":"[1/1] RUN x","started":"2025-03-01T10:00:00Z"}]}"#
+    let vertex =
+      #"{"vertexes":[{"digest":"sha256:a","name":"[1/1] RUN x","started":"2025-03-01T10:00:00Z"}]}"#
     func log(_ text: [UInt8], stream: Int = 1) -> String {
       #"{"logs":[{"vertex":"sha256:a","stream":\#(stream),"data":"\#(Data(text).base64EncodedString())","timestamp":"2025-03-01T10:00:01Z"}]}"#
     }
     let euro = Array("€".utf8)
     let lines = [
-      vertex, log(Array("caf".utf8) + [euro[0]]), log([euro[1], euro[2]] + Array("\nsecond\r\nthi".utf8)),
+      vertex, log(Array("caf".utf8) + [euro[0]]),
+      log([euro[1], euro[2]] + Array("\nsecond\r\nthi".utf8)),
       log(Array("rd".utf8)),
     ]
     let step = try #require(parse(lines).builds.first?.steps.first)
@@ -143,7 +157,8 @@ struct RawJSONReaderTests {
       #"{"vertexes":[{"digest":"sha256:a","name":"x","started":"2025-03-01T10:00:\#(started)Z","completed":"2025-03-01T10:00:\#(completed)Z"}]}"#
     }
     let step = try #require(
-      parse([update("00", "02"), update("01", "03"), update("10", "10.5")]).builds.first?.steps.first)
+      parse([update("00", "02"), update("01", "03"), update("10", "10.5")]).builds.first?.steps
+        .first)
     #expect(step.duration == 3.5)
   }
 
@@ -169,11 +184,13 @@ struct RawJSONReaderTests {
   @Test func newBuildAfterAFinalErrorOrOtherLines() {
     let done =
       #"{"vertexes":[{"digest":"sha256:a","name":"a","started":"2025-03-01T10:00:00Z","completed":"2025-03-01T10:00:01Z"}]}"#
-    let running = #"{"vertexes":[{"digest":"sha256:b","name":"b","started":"2025-03-01T10:00:00Z"}]}"#
+    let running =
+      #"{"vertexes":[{"digest":"sha256:b","name":"b","started":"2025-03-01T10:00:00Z"}]}"#
     #expect(parse([done, "ERROR: failed to solve: x", done]).builds.count == 2)
     let reader = RawJSONReader()
     #expect(reader.read(done, lineNumber: 1, timestamp: nil))
-    #expect(!reader.read("$ docker buildx build --progress=rawjson .", lineNumber: 2, timestamp: nil))
+    #expect(
+      !reader.read("$ docker buildx build --progress=rawjson .", lineNumber: 2, timestamp: nil))
     #expect(!reader.countUnrecognized(lineNumber: 2))
     #expect(reader.read(done, lineNumber: 3, timestamp: nil))
     #expect(reader.finish().map(\.firstLine) == [1, 3])
@@ -203,8 +220,10 @@ struct RawJSONReaderTests {
   @Test func rfc3339() {
     #expect(RawJSONReader.nanoseconds("1970-01-01T00:00:00Z") == 0)
     #expect(RawJSONReader.nanoseconds("1970-01-01T00:00:01.5Z") == 1_500_000_000)
-    #expect(RawJSONReader.nanoseconds("2025-03-01T10:00:07.123456789Z") == 1_740_823_207_123_456_789)
-    #expect(RawJSONReader.nanoseconds("2025-03-01T11:00:07.123456789+01:00") == 1_740_823_207_123_456_789)
+    #expect(
+      RawJSONReader.nanoseconds("2025-03-01T10:00:07.123456789Z") == 1_740_823_207_123_456_789)
+    #expect(
+      RawJSONReader.nanoseconds("2025-03-01T11:00:07.123456789+01:00") == 1_740_823_207_123_456_789)
     #expect(RawJSONReader.nanoseconds("2000-02-29T00:00:00Z") == 951_782_400_000_000_000)
     #expect(RawJSONReader.nanoseconds("2025-03-01 10:00:07") == nil)
     #expect(RawJSONReader.nanoseconds("2025-03-01T10:00:07.Z") == nil)

@@ -8,7 +8,8 @@ enum ReaderTestDriver {
 
   /// `<repo>/../shared/corpus`.
   static var corpusDirectory: URL {
-    testsDirectory.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
       .appendingPathComponent("shared/corpus")
   }
 
@@ -68,11 +69,13 @@ enum ReaderTestDriver {
   /// The corpus log whose name starts with `prefix` (`014`), and its `.json` `expect` object.
   static func corpus(_ prefix: String) throws -> (log: String, expect: [String: Any]) {
     let names = try FileManager.default.contentsOfDirectory(atPath: corpusDirectory.path)
-    guard let name = names.first(where: { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".log") }) else {
+    guard let name = names.first(where: { $0.hasPrefix(prefix + "-") && $0.hasSuffix(".log") })
+    else {
       throw CocoaError(.fileNoSuchFile)
     }
     let log = try read(corpusDirectory.appendingPathComponent(name))
-    let json = try Data(contentsOf: corpusDirectory.appendingPathComponent(String(name.dropLast(4)) + ".json"))
+    let json = try Data(
+      contentsOf: corpusDirectory.appendingPathComponent(String(name.dropLast(4)) + ".json"))
     guard let object = try JSONSerialization.jsonObject(with: json) as? [String: Any],
       let expect = object["expect"] as? [String: Any]
     else { throw CocoaError(.fileReadCorruptFile) }

@@ -47,7 +47,8 @@ struct TTYReaderTests {
     let build = try #require(builds.first)
     #expect(
       build.steps.map(\.name) == [
-        "[2/5] WORKDIR /app", "[build 8/12] RUN make", "[lint 2/3] RUN golangci-lint run", "[3/5] COPY . .",
+        "[2/5] WORKDIR /app", "[build 8/12] RUN make", "[lint 2/3] RUN golangci-lint run",
+        "[3/5] COPY . .",
       ])
     #expect(build.steps.map(\.status) == [.cached, .error, .canceled, .done])
     #expect(build.steps.map(\.duration) == [0.0, 1.2, 1.1, 0.3])
@@ -63,8 +64,10 @@ struct TTYReaderTests {
     ]).builds
     #expect(unfinished.first?.steps.map(\.status) == [.done, .unfinished, .unfinished])
     #expect(unfinished.first?.steps.map(\.duration) == [0.5, nil, nil])
-    let finished = parse(["[+] Building 2.0s (2/2) FINISHED", " => [1/2] FROM alpine", " => [2/2] RUN make   1.0s"])
-      .builds
+    let finished = parse([
+      "[+] Building 2.0s (2/2) FINISHED", " => [1/2] FROM alpine", " => [2/2] RUN make   1.0s",
+    ])
+    .builds
     #expect(finished.first?.steps.map(\.status) == [.done, .done])
   }
 
@@ -99,7 +102,8 @@ struct TTYReaderTests {
     #expect(step.outputLineCount == 3)
     #expect(
       step.outputTail == [
-        "fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/main", "(1/5) Installing ca-certificates", "",
+        "fetch https://dl-cdn.alpinelinux.org/alpine/v3.20/main",
+        "(1/5) Installing ca-certificates", "",
       ])
     #expect(builds.first?.steps.first?.outputLineCount == 0)
   }
@@ -165,7 +169,8 @@ struct TTYReaderTests {
       "ERROR: failed to solve: process \"/bin/sh -c false\" did not complete successfully: exit code: 1",
     ])
     #expect(
-      builds.first?.steps.first?.errorText == "process \"/bin/sh -c false\" did not complete successfully: exit code: 1"
+      builds.first?.steps.first?.errorText
+        == "process \"/bin/sh -c false\" did not complete successfully: exit code: 1"
     )
   }
 

@@ -5,16 +5,20 @@ import Testing
 /// Bad input never crashes and never loses data: one clear error line and a non-zero exit,
 /// or a warning where the build was still recorded.
 @Suite struct BadInputTests {
-  let fixture = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures/docker20-multistage-cold.log")
+  let fixture = CLI.repositoryRoot.appendingPathComponent(
+    "Tests/BuildLogTests/Fixtures/docker20-multistage-cold.log")
 
   func record(_ log: URL, db: URL, extra: [String] = []) throws -> CLI.Result {
     try CLI.run(["record", log.path, "--db", db.path, "--no-metadata"] + extra)
   }
 
-  func expectOneError(_ r: CLI.Result, containing text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectOneError(
+    _ r: CLI.Result, containing text: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(r.status != 0, sourceLocation: sourceLocation)
     #expect(r.errorLines.count == 1, "\(r.stderr)", sourceLocation: sourceLocation)
-    #expect(r.errorLines.first?.contains(text) == true, "\(r.stderr)", sourceLocation: sourceLocation)
+    #expect(
+      r.errorLines.first?.contains(text) == true, "\(r.stderr)", sourceLocation: sourceLocation)
     #expect(!r.stderr.contains("Fatal error"), sourceLocation: sourceLocation)
   }
 
@@ -22,7 +26,8 @@ import Testing
     let dir = try scratchDirectory()
     let log = dir.appendingPathComponent("empty.log")
     try Data().write(to: log)
-    expectOneError(try record(log, db: dir.appendingPathComponent("h.db")), containing: "empty.log is empty")
+    expectOneError(
+      try record(log, db: dir.appendingPathComponent("h.db")), containing: "empty.log is empty")
   }
 
   @Test func binaryLog() throws {
@@ -31,14 +36,17 @@ import Testing
     var bytes = [UInt8](repeating: 0, count: 4096)
     for i in bytes.indices { bytes[i] = UInt8((i * 7919) % 256) }
     try Data(bytes).write(to: log)
-    expectOneError(try record(log, db: dir.appendingPathComponent("h.db")), containing: "binary file")
+    expectOneError(
+      try record(log, db: dir.appendingPathComponent("h.db")), containing: "binary file")
   }
 
   @Test func unknownFormat() throws {
     let dir = try scratchDirectory()
     let log = dir.appendingPathComponent("notes.txt")
     try Data("just some text\nnothing else\n".utf8).write(to: log)
-    expectOneError(try record(log, db: dir.appendingPathComponent("h.db")), containing: "no BuildKit, rawjson, tty or legacy build found in")
+    expectOneError(
+      try record(log, db: dir.appendingPathComponent("h.db")),
+      containing: "no BuildKit, rawjson, tty or legacy build found in")
   }
 
   @Test func missingLog() throws {
@@ -55,7 +63,9 @@ import Testing
     try whole.prefix(whole.count / 2).write(to: log)
     let r = try record(log, db: dir.appendingPathComponent("h.db"), extra: ["--format", "json"])
     #expect(r.status == 0)
-    #expect(r.stderr.contains("buildtrail: warning: the build in \(log.path) ends before saying how it ended"))
+    #expect(
+      r.stderr.contains(
+        "buildtrail: warning: the build in \(log.path) ends before saying how it ended"))
     let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
     let builds = json?["builds"] as? [[String: Any]]
     #expect(builds?.first?["outcome"] as? String == "unknown")
@@ -99,8 +109,11 @@ import Testing
     let dir = try scratchDirectory()
     let db = dir.appendingPathComponent("history.db")
     #expect(try record(fixture, db: db).status == 0)
-    try DatabaseQueue(path: db.path).write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('0042_from_the_future')") }
-    expectOneError(try CLI.run(["builds", "--db", db.path]), containing: "written by a newer buildtrail")
+    try DatabaseQueue(path: db.path).write {
+      try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('0042_from_the_future')")
+    }
+    expectOneError(
+      try CLI.run(["builds", "--db", db.path]), containing: "written by a newer buildtrail")
   }
 
   @Test func databaseFolderThatCannotBeWritten() throws {
@@ -108,7 +121,8 @@ import Testing
     let file = dir.appendingPathComponent("plain-file")
     try Data("x".utf8).write(to: file)
     expectOneError(
-      try record(fixture, db: file.appendingPathComponent("history.db")), containing: "cannot open database")
+      try record(fixture, db: file.appendingPathComponent("history.db")),
+      containing: "cannot open database")
   }
 
   @Test func missingGitIsAWarningAndTheBuildIsRecorded() throws {

@@ -18,7 +18,9 @@ enum ChartFixtures {
   }
 
   /// Durations climbing from 40s to about 6 minutes.
-  static let rising = (0..<24).map { ChartPoint(label: label($0), value: 40 + Double($0 * $0) * 0.55 + wobble($0) * 4) }
+  static let rising = (0..<24).map {
+    ChartPoint(label: label($0), value: 40 + Double($0 * $0) * 0.55 + wobble($0) * 4)
+  }
 
   /// A cache hit ratio that never moves.
   static let flat = (0..<20).map { ChartPoint(label: label($0), value: 0.75) }

@@ -13,22 +13,28 @@ enum ChartSnapshot {
     return !value.isEmpty && value != "0"
   }
 
-  static func check(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+  static func check(
+    _ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) throws {
     let url = directory.appendingPathComponent(name)
     if recording {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
       try Data(actual.utf8).write(to: url)
-      Issue.record("recorded \(name); run again without RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
+      Issue.record(
+        "recorded \(name); run again without RECORD_SNAPSHOTS", sourceLocation: sourceLocation)
       return
     }
     guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-      Issue.record("no golden file \(name); record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
+      Issue.record(
+        "no golden file \(name); record it with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
       return
     }
     guard actual != expected else { return }
     let got = actual.components(separatedBy: "\n")
     let want = expected.components(separatedBy: "\n")
-    let line = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(got.count, want.count)
+    let line =
+      zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+      ?? min(got.count, want.count)
     let gotLine = line < got.count ? got[line] : "<end>"
     let wantLine = line < want.count ? want[line] : "<end>"
     Issue.record(

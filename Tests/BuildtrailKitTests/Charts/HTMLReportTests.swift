@@ -19,7 +19,8 @@ import Testing
   }
 
   @Test func escapesTheFiveCharacters() {
-    #expect(HTMLReport.escape(#"<script>alert(1)</script>"#) == "&lt;script&gt;alert(1)&lt;/script&gt;")
+    #expect(
+      HTMLReport.escape(#"<script>alert(1)</script>"#) == "&lt;script&gt;alert(1)&lt;/script&gt;")
     #expect(HTMLReport.escape(#"a & b "c" 'd'"#) == "a &amp; b &quot;c&quot; &#39;d&#39;")
     #expect(HTMLReport.escape("bell\u{7}nul\u{0}") == "bell\u{FFFD}nul\u{FFFD}")
     #expect(HTMLReport.escape("&amp;") == "&amp;amp;")
@@ -32,12 +33,16 @@ import Testing
     #expect(!html.localizedCaseInsensitiveContains("<script"))
     #expect(!html.contains("<img"))
     #expect(!html.contains("alert(1)</script>"))
-    #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;&lt;img src=x onerror=alert(2)&gt;"))
+    #expect(
+      html.contains(
+        "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;&lt;img src=x onerror=alert(2)&gt;"))
     // A page from benign strings of the same lengths has the same markup, so the same count of each markup character.
-    let benign = HTMLReport.render(Self.data(filledWith: String(repeating: "x", count: hostile.count)))
+    let benign = HTMLReport.render(
+      Self.data(filledWith: String(repeating: "x", count: hostile.count)))
     for character in ["<", ">", "\"", "'"] {
       #expect(
-        html.components(separatedBy: character).count == benign.components(separatedBy: character).count,
+        html.components(separatedBy: character).count
+          == benign.components(separatedBy: character).count,
         "unescaped \(character)")
     }
   }
@@ -48,8 +53,13 @@ import Testing
       #expect(!html.contains(forbidden), "\(forbidden)")
     }
     #expect(html.hasPrefix("<!DOCTYPE html>\n"))
-    for tag in ["section", "table", "svg", "g", "text", "tr", "td", "th", "p", "div", "header", "main", "html"] {
-      let opened = html.components(separatedBy: "<\(tag)>").count + html.components(separatedBy: "<\(tag) ").count - 2
+    for tag in [
+      "section", "table", "svg", "g", "text", "tr", "td", "th", "p", "div", "header", "main",
+      "html",
+    ] {
+      let opened =
+        html.components(separatedBy: "<\(tag)>").count
+        + html.components(separatedBy: "<\(tag) ").count - 2
       let closed = html.components(separatedBy: "</\(tag)>").count - 1
       #expect(opened == closed, "<\(tag)> opened \(opened) times, closed \(closed)")
     }
@@ -58,7 +68,8 @@ import Testing
   @Test func sectionsAndOrder() throws {
     let html = HTMLReport.render(ReportFixture.data)
     let order = [
-      "<header>", "id=\"duration\"", "id=\"cache\"", "id=\"waterfall\"", "id=\"regressions\"", "id=\"slowest\"",
+      "<header>", "id=\"duration\"", "id=\"cache\"", "id=\"waterfall\"", "id=\"regressions\"",
+      "id=\"slowest\"",
       "id=\"builds\"",
     ]
     let positions = try order.map { try #require(html.range(of: $0)).lowerBound }
@@ -75,7 +86,8 @@ import Testing
 
   static func data(filledWith text: String) -> HTMLReportData {
     let build = HTMLReportData.Build(
-      id: 7, when: text, branch: text, commit: text, subject: text, outcome: text, seconds: 61, cached: 1, total: 3)
+      id: 7, when: text, branch: text, commit: text, subject: text, outcome: text, seconds: 61,
+      cached: 1, total: 3)
     return HTMLReportData(
       title: text, generatedAt: text, version: text, builds: [build, build], latest: build,
       latestSteps: [HTMLReportData.Step(name: text, status: text, start: 0, seconds: 12)],
@@ -84,7 +96,8 @@ import Testing
           series: text, build: 7, before: 1, after: 2, change: 1, confidence: 0.9, cause: text)
       ],
       slowestSteps: [
-        HTMLReportData.SlowStep(name: text, medianSeconds: 3, p90Seconds: 4, executions: 2, cacheHitRatio: 0.5)
+        HTMLReportData.SlowStep(
+          name: text, medianSeconds: 3, p90Seconds: 4, executions: 2, cacheHitRatio: 0.5)
       ])
   }
 }

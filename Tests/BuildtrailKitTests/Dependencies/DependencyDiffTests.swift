@@ -9,11 +9,13 @@ struct DependencyDiffTests {
 
   @Test func addedRemovedUpgradedDowngradedChanged() {
     let old = Self.packages([
-      ("fastapi", "0.110.0"), ("requests", "2.31.0"), ("pydantic", "2.8.0"), ("uvicorn", ">=0.29"), ("anyio", "4.4.0"),
+      ("fastapi", "0.110.0"), ("requests", "2.31.0"), ("pydantic", "2.8.0"), ("uvicorn", ">=0.29"),
+      ("anyio", "4.4.0"),
       ("rich", "13.7.1"),
     ])
     let new = Self.packages([
-      ("fastapi", "0.111.0"), ("httpx", "0.27.0"), ("pydantic", "2.7.4"), ("uvicorn", ">=0.30"), ("anyio", "4.4.0"),
+      ("fastapi", "0.111.0"), ("httpx", "0.27.0"), ("pydantic", "2.7.4"), ("uvicorn", ">=0.30"),
+      ("anyio", "4.4.0"),
       ("rich", "13.7.1.0"),
     ])
     let changes = DependencyFile.diff(old: old, new: new)
@@ -44,12 +46,17 @@ struct DependencyDiffTests {
       old: Self.packages([("django", "^5.0"), ("flask", "3.0.3"), ("celery", "")]),
       new: Self.packages([("django", "5.0.7"), ("flask", ">=3"), ("celery", "5.4.0")]))
     #expect(changes.map(\.kind) == [.changed, .changed, .changed])
-    #expect(changes.map(\.summary) == ["celery (any) → 5.4.0", "django ^5.0 → 5.0.7", "flask 3.0.3 → >=3"])
+    #expect(
+      changes.map(\.summary) == [
+        "celery (any) → 5.4.0", "django ^5.0 → 5.0.7", "flask 3.0.3 → >=3",
+      ])
   }
 
   @Test func duplicateVersionsPairFromTheHighest() {
     let changes = DependencyFile.diff(
-      old: Self.packages([("numpy", "1.26.4"), ("numpy", "2.0.0"), ("semver", "6.3.1"), ("semver", "7.6.2")]),
+      old: Self.packages([
+        ("numpy", "1.26.4"), ("numpy", "2.0.0"), ("semver", "6.3.1"), ("semver", "7.6.2"),
+      ]),
       new: Self.packages([("numpy", "1.26.4"), ("numpy", "2.1.0"), ("semver", "7.6.2")]))
     #expect(
       changes == [
@@ -81,7 +88,9 @@ struct DependencyDiffTests {
       old: Self.packages([("zeta", "1.0"), ("beta", "1.0"), ("yank", "1"), ("alpha", "1")]),
       new: Self.packages([("zeta", "2.0"), ("beta", "2.0"), ("omega", "1"), ("delta", "1")]))
     #expect(
-      changes.map(\.summary) == ["+delta 1", "+omega 1", "-alpha 1", "-yank 1", "beta 1.0 → 2.0", "zeta 1.0 → 2.0"])
+      changes.map(\.summary) == [
+        "+delta 1", "+omega 1", "-alpha 1", "-yank 1", "beta 1.0 → 2.0", "zeta 1.0 → 2.0",
+      ])
   }
 
   @Test func endToEndFromLockfiles() throws {
@@ -104,7 +113,9 @@ struct DependencyDiffTests {
       version = "0.27.0"
       """
     let changes = DependencyFile.diff(
-      old: try DependencyFixtures.packages(before, .uvLock), new: try DependencyFixtures.packages(after, .uvLock))
-    #expect(changes.map(\.summary) == ["+httpx 0.27.0", "-requests 2.31.0", "fastapi 0.110.0 → 0.111.0"])
+      old: try DependencyFixtures.packages(before, .uvLock),
+      new: try DependencyFixtures.packages(after, .uvLock))
+    #expect(
+      changes.map(\.summary) == ["+httpx 0.27.0", "-requests 2.31.0", "fastapi 0.110.0 → 0.111.0"])
   }
 }

@@ -24,7 +24,10 @@ struct DependencyFileKindTests {
     #expect(DependencyFileKind.from(path: path) == kind)
   }
 
-  @Test(arguments: ["README.md", "Dockerfile", "Gemfile", "Cargo.toml", "requirements.in", "docs/requirements.md", "", "lock/"])
+  @Test(arguments: [
+    "README.md", "Dockerfile", "Gemfile", "Cargo.toml", "requirements.in", "docs/requirements.md",
+    "", "lock/",
+  ])
   func otherFilesHaveNoKind(path: String) {
     #expect(DependencyFileKind.from(path: path) == nil)
   }
@@ -36,15 +39,27 @@ struct DependencyFileKindTests {
   }
 
   @Test func summaries() {
-    #expect(DependencyChange(kind: .upgraded, name: "fastapi", old: "0.110.0", new: "0.111.0").summary == "fastapi 0.110.0 → 0.111.0")
-    #expect(DependencyChange(kind: .added, name: "httpx", old: nil, new: "0.27.0").summary == "+httpx 0.27.0")
-    #expect(DependencyChange(kind: .removed, name: "requests", old: "2.31.0", new: nil).summary == "-requests 2.31.0")
+    #expect(
+      DependencyChange(kind: .upgraded, name: "fastapi", old: "0.110.0", new: "0.111.0").summary
+        == "fastapi 0.110.0 → 0.111.0")
+    #expect(
+      DependencyChange(kind: .added, name: "httpx", old: nil, new: "0.27.0").summary
+        == "+httpx 0.27.0")
+    #expect(
+      DependencyChange(kind: .removed, name: "requests", old: "2.31.0", new: nil).summary
+        == "-requests 2.31.0")
     #expect(DependencyChange(kind: .added, name: "rich", old: nil, new: "").summary == "+rich")
-    #expect(DependencyChange(kind: .changed, name: "rich", old: "", new: ">=13").summary == "rich (any) → >=13")
+    #expect(
+      DependencyChange(kind: .changed, name: "rich", old: "", new: ">=13").summary
+        == "rich (any) → >=13")
   }
 
   @Test func errorDescriptionNamesPathAndLine() {
-    #expect(DependencyFileError(path: "uv.lock", line: 12, reason: "unterminated string").errorDescription == "uv.lock:12: unterminated string")
-    #expect(DependencyFileError(path: "package.json", line: nil, reason: "not valid JSON").errorDescription == "package.json: not valid JSON")
+    #expect(
+      DependencyFileError(path: "uv.lock", line: 12, reason: "unterminated string").errorDescription
+        == "uv.lock:12: unterminated string")
+    #expect(
+      DependencyFileError(path: "package.json", line: nil, reason: "not valid JSON")
+        .errorDescription == "package.json: not valid JSON")
   }
 }

@@ -44,7 +44,9 @@ struct DependencyTOMLTests {
     #expect(document["float"] == .scalar("6.02e+23"))
     #expect(document["flag"] == .scalar("true"))
     #expect(document["when"] == .scalar("1979-05-27 07:32:00Z"))
-    #expect(document["nested"] == .array([.array([.scalar("1"), .scalar("2")]), .array([.string("a"), .string("b")])]))
+    #expect(
+      document["nested"]
+        == .array([.array([.scalar("1"), .scalar("2")]), .array([.string("a"), .string("b")])]))
     #expect(document.value(at: ["point", "y", "z"]) == .string("deep"))
   }
 

@@ -40,7 +40,8 @@ struct NodeDependencyTests {
       """#
     #expect(
       try DependencyFixtures.listed(lock, .packageLock) == [
-        "@babel/core 7.24.7", "debug 2.6.9", "express 4.19.2", "ms 2.0.0", "ms 2.1.3", "semver 6.3.1", "semver 7.6.2",
+        "@babel/core 7.24.7", "debug 2.6.9", "express 4.19.2", "ms 2.0.0", "ms 2.1.3",
+        "semver 6.3.1", "semver 7.6.2",
       ])
   }
 
@@ -73,7 +74,10 @@ struct NodeDependencyTests {
   }
 
   @Test func emptyPackageLock() throws {
-    #expect(try DependencyFixtures.listed(#"{"name": "x", "lockfileVersion": 3, "packages": {"": {}}}"#, .packageLock).isEmpty)
+    #expect(
+      try DependencyFixtures.listed(
+        #"{"name": "x", "lockfileVersion": 3, "packages": {"": {}}}"#, .packageLock
+      ).isEmpty)
   }
 
   @Test func packageJSON() throws {
@@ -95,7 +99,8 @@ struct NodeDependencyTests {
       """#
     #expect(
       try DependencyFixtures.listed(manifest, .packageJSON) == [
-        "@tanstack/react-query ^5.45.1", "fsevents 2.3.3", "lodash ^4.17.21", "react 18.3.1", "react >=18",
+        "@tanstack/react-query ^5.45.1", "fsevents 2.3.3", "lodash ^4.17.21", "react 18.3.1",
+        "react >=18",
         "typescript ~5.5.2", "ui workspace:*", "vite ^5.3.1",
       ])
   }
@@ -129,7 +134,8 @@ struct NodeDependencyTests {
       """#
     #expect(
       try DependencyFixtures.listed(lock, .yarnLock) == [
-        "@babel/code-frame 7.24.7", "lodash 4.17.21", "semver 5.7.2", "semver 7.6.2", "string-width-cjs 4.2.3",
+        "@babel/code-frame 7.24.7", "lodash 4.17.21", "semver 5.7.2", "semver 7.6.2",
+        "string-width-cjs 4.2.3",
       ])
   }
 
@@ -175,7 +181,9 @@ struct NodeDependencyTests {
         resolution: "ui@workspace:packages/ui"
       """#
     #expect(
-      try DependencyFixtures.listed(lock, .yarnLock) == ["@types/react 18.3.3", "resolve 1.22.8", "typescript 5.5.2"])
+      try DependencyFixtures.listed(lock, .yarnLock) == [
+        "@types/react 18.3.3", "resolve 1.22.8", "typescript 5.5.2",
+      ])
   }
 
   @Test func pnpmV5() throws {
@@ -208,7 +216,9 @@ struct NodeDependencyTests {
           hasBin: true
       """#
     #expect(
-      try DependencyFixtures.listed(lock, .pnpmLock) == ["@babel/core 7.18.2", "loose-envify 1.4.0", "react-dom 17.0.2"])
+      try DependencyFixtures.listed(lock, .pnpmLock) == [
+        "@babel/core 7.18.2", "loose-envify 1.4.0", "react-dom 17.0.2",
+      ])
   }
 
   @Test func pnpmV6() throws {
@@ -314,6 +324,8 @@ struct NodeDependencyTests {
   }
 
   @Test func pnpmWithoutPackages() throws {
-    #expect(try DependencyFixtures.listed("lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n", .pnpmLock).isEmpty)
+    #expect(
+      try DependencyFixtures.listed("lockfileVersion: '9.0'\n\nimporters:\n\n  .: {}\n", .pnpmLock)
+        .isEmpty)
   }
 }

@@ -67,7 +67,8 @@ struct OtherDependencyTests {
       """
     #expect(
       try DependencyFixtures.listed(sum, .goSum) == [
-        "github.com/davecgh/go-spew v1.1.1", "github.com/spf13/cobra v1.10.1", "golang.org/x/sys v0.21.0",
+        "github.com/davecgh/go-spew v1.1.1", "github.com/spf13/cobra v1.10.1",
+        "golang.org/x/sys v0.21.0",
         "gopkg.in/check.v1 v0.0.0-20161208181325-20d25e280405", "gopkg.in/yaml.v3 v3.0.1",
       ])
   }
@@ -100,7 +101,8 @@ struct OtherDependencyTests {
       """
     #expect(
       try DependencyFixtures.listed(mod, .goMod) == [
-        "github.com/google/uuid v1.6.0", "github.com/inconshreveable/mousetrap v1.1.0", "github.com/spf13/cobra v1.8.0",
+        "github.com/google/uuid v1.6.0", "github.com/inconshreveable/mousetrap v1.1.0",
+        "github.com/spf13/cobra v1.8.0",
         "golang.org/x/sync v0.7.0", "gopkg.in/yaml.v3 v3.0.1",
       ])
   }
@@ -152,7 +154,8 @@ struct OtherDependencyTests {
       """
     #expect(
       try DependencyFixtures.listed(lock, .gemfileLock) == [
-        "activesupport 8.0.0.alpha", "concurrent-ruby 1.3.3", "my_gem 0.1.0", "nokogiri 1.16.6-arm64-darwin",
+        "activesupport 8.0.0.alpha", "concurrent-ruby 1.3.3", "my_gem 0.1.0",
+        "nokogiri 1.16.6-arm64-darwin",
         "nokogiri 1.16.6-x86_64-linux", "racc 1.8.0", "rake 13.2.1",
       ])
   }
@@ -177,14 +180,17 @@ struct OtherDependencyTests {
       """#
     #expect(
       try DependencyFixtures.listed(lock, .composerLock) == [
-        "acme/tools dev-main", "guzzlehttp/guzzle 7.8.1", "monolog/monolog 3.7.0", "phpunit/phpunit 11.2.5",
+        "acme/tools dev-main", "guzzlehttp/guzzle 7.8.1", "monolog/monolog 3.7.0",
+        "phpunit/phpunit 11.2.5",
         "symfony/console v7.1.2",
       ])
   }
 
   @Test func composerLockWithoutDevPackages() throws {
     #expect(
-      try DependencyFixtures.listed(#"{"packages": [{"name": "a/b", "version": "1.0.0"}], "packages-dev": null}"#, .composerLock)
+      try DependencyFixtures.listed(
+        #"{"packages": [{"name": "a/b", "version": "1.0.0"}], "packages-dev": null}"#, .composerLock
+      )
         == ["a/b 1.0.0"])
   }
 }

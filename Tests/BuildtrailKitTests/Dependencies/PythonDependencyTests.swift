@@ -85,7 +85,8 @@ struct PythonDependencyTests {
   @Test func uvLock() throws {
     #expect(
       try DependencyFixtures.listed(Self.uvLock, .uvLock) == [
-        "anyio 4.4.0", "fastapi 0.111.0", "my-service 0.1.0", "numpy 1.26.4", "numpy 2.1.0", "workspace-tools",
+        "anyio 4.4.0", "fastapi 0.111.0", "my-service 0.1.0", "numpy 1.26.4", "numpy 2.1.0",
+        "workspace-tools",
         "zope-interface 6.4.post2",
       ])
   }
@@ -148,7 +149,9 @@ struct PythonDependencyTests {
       content-hash = "c1f9ae2d1a0ec9a5a8d7e54c1f3f2d6b"
       """#
     #expect(
-      try DependencyFixtures.listed(lock, .poetryLock) == ["certifi 2024.7.4", "django 5.0.7", "typing-extensions 4.12.2"])
+      try DependencyFixtures.listed(lock, .poetryLock) == [
+        "certifi 2024.7.4", "django 5.0.7", "typing-extensions 4.12.2",
+      ])
   }
 
   @Test func requirementsTxt() throws {
@@ -181,7 +184,8 @@ struct PythonDependencyTests {
       """#
     #expect(
       try DependencyFixtures.listed(requirements, .requirements) == [
-        "cffi 1.16.0", "cryptography 42.0.8", "django 5.0.7", "fastapi >=0.110", "importlib-metadata 8.0.0",
+        "cffi 1.16.0", "cryptography 42.0.8", "django 5.0.7", "fastapi >=0.110",
+        "importlib-metadata 8.0.0",
         "numpy ==1.26.*", "pywin32 306", "requests ~=2.31",
         "torch @ https://download.pytorch.org/whl/cpu/torch-2.3.1%2Bcpu-cp311-cp311-linux_x86_64.whl",
         "typing-extensions", "uvicorn >=0.29,<1.0", "zope-interface >=6.0",
@@ -189,7 +193,8 @@ struct PythonDependencyTests {
   }
 
   @Test func requirementsErrorNamesTheLine() {
-    let error = DependencyFixtures.error("flask==3.0.3\n\nflask 3.0.3\n", .requirements, path: "app/requirements.txt")
+    let error = DependencyFixtures.error(
+      "flask==3.0.3\n\nflask 3.0.3\n", .requirements, path: "app/requirements.txt")
     #expect(error?.path == "app/requirements.txt")
     #expect(error?.line == 3)
     #expect(error?.reason == "cannot read requirement `flask 3.0.3`")
@@ -232,8 +237,10 @@ struct PythonDependencyTests {
       """#
     #expect(
       try DependencyFixtures.listed(pyproject, .pyproject) == [
-        "fastapi >=0.110", "httpx >=0.25", "httpx >=0.27,<1", "jinja2", "mkdocs-material 9.5.27", "mypy >=1.10",
-        "psycopg >=3.1", "pydantic-settings ~=2.3", "pytest >=8", "pytest-cov >=5", "ruff 0.5.0", "tomli >=2.0",
+        "fastapi >=0.110", "httpx >=0.25", "httpx >=0.27,<1", "jinja2", "mkdocs-material 9.5.27",
+        "mypy >=1.10",
+        "psycopg >=3.1", "pydantic-settings ~=2.3", "pytest >=8", "pytest-cov >=5", "ruff 0.5.0",
+        "tomli >=2.0",
       ])
   }
 
@@ -265,13 +272,17 @@ struct PythonDependencyTests {
     #expect(
       try DependencyFixtures.listed(pyproject, .pyproject) == [
         "black *", "celery ^5.4", "django ^5.0", "gunicorn 22.0.0",
-        "internal-lib git+https://github.com/org/internal-lib.git@v2.1.0", "numpy <2 || >=2", "pytest ^8.2",
+        "internal-lib git+https://github.com/org/internal-lib.git@v2.1.0", "numpy <2 || >=2",
+        "pytest ^8.2",
         "shared path:../shared",
       ])
   }
 
   @Test func pyprojectWithoutDependencies() throws {
-    #expect(try DependencyFixtures.listed("[project]\nname = \"x\"\ndynamic = [\"dependencies\"]\n", .pyproject).isEmpty)
+    #expect(
+      try DependencyFixtures.listed(
+        "[project]\nname = \"x\"\ndynamic = [\"dependencies\"]\n", .pyproject
+      ).isEmpty)
   }
 
   @Test(arguments: [
@@ -284,7 +295,8 @@ struct PythonDependencyTests {
     ("name@https://example.com/name.zip", "name", "@ https://example.com/name.zip"),
   ])
   func pep508(requirement: String, name: String, version: String) {
-    #expect(DependencyFile.parsePEP508(requirement) == DependencyPackage(name: name, version: version))
+    #expect(
+      DependencyFile.parsePEP508(requirement) == DependencyPackage(name: name, version: version))
   }
 
   @Test(arguments: ["", "-e .", "flask 3", ">=1.0", "[extra]", "name[extra"])
@@ -293,7 +305,8 @@ struct PythonDependencyTests {
   }
 
   @Test(arguments: [
-    ("Django", "django"), ("typing_extensions", "typing-extensions"), ("zope.interface", "zope-interface"),
+    ("Django", "django"), ("typing_extensions", "typing-extensions"),
+    ("zope.interface", "zope-interface"),
     ("Foo-_.Bar", "foo-bar"), ("ruamel.yaml.clib", "ruamel-yaml-clib"),
   ])
   func pep503(name: String, normalized: String) {

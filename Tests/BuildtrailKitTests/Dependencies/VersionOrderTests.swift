@@ -31,7 +31,8 @@ struct VersionOrderTests {
     .init(lower: "1.0.0-rc.1", higher: "1.0.0"),
     .init(lower: "0.27", higher: "0.27.1"),
     .init(lower: "v1.8.0", higher: "v1.10.1"),
-    .init(lower: "v0.0.0-20220908164124-27713097b956", higher: "v0.0.0-20230101000000-abcdef123456"),
+    .init(
+      lower: "v0.0.0-20220908164124-27713097b956", higher: "v0.0.0-20230101000000-abcdef123456"),
     .init(lower: "v0.0.0-20220908164124-27713097b956", higher: "v0.1.0"),
     .init(lower: "2024.2.2", higher: "2024.7.4"),
     .init(lower: "1.2.3", higher: "12.0"),
@@ -45,7 +46,8 @@ struct VersionOrderTests {
   }
 
   @Test(arguments: [
-    ("0.27.0", "0.27"), ("1.0", "1.0.0.0"), ("v1.2.3", "1.2.3"), ("1.0.0rc1", "1.0.0-rc.1"), ("1.0.0a1", "1.0.0-alpha1"),
+    ("0.27.0", "0.27"), ("1.0", "1.0.0.0"), ("v1.2.3", "1.2.3"), ("1.0.0rc1", "1.0.0-rc.1"),
+    ("1.0.0a1", "1.0.0-alpha1"),
     ("2.1.0+cpu", "2.1.0+cu118"), ("1.0.0+build.1", "1.0.0"), ("007", "7"),
   ])
   func same(a: String, b: String) {
@@ -59,12 +61,18 @@ struct VersionOrderTests {
     #expect(VersionOrder.compare("", "") == .orderedSame)
   }
 
-  @Test(arguments: ["1.2.3", "v1.2.3", "1.0.0rc1", "2.0.0-beta.2", "2.1.0+cu118", "1.16.6-x86_64-linux", "6.4.post2"])
+  @Test(arguments: [
+    "1.2.3", "v1.2.3", "1.0.0rc1", "2.0.0-beta.2", "2.1.0+cu118", "1.16.6-x86_64-linux",
+    "6.4.post2",
+  ])
   func plainVersions(_ text: String) {
     #expect(VersionOrder.isVersion(text))
   }
 
-  @Test(arguments: [">=0.110", "^4.17.1", "~=2.31", "1.26.*", "dev-main", "", "workspace:*", "@ https://x/y.whl", "1.0 || 2.0"])
+  @Test(arguments: [
+    ">=0.110", "^4.17.1", "~=2.31", "1.26.*", "dev-main", "", "workspace:*", "@ https://x/y.whl",
+    "1.0 || 2.0",
+  ])
   func specifiersAreNotVersions(_ text: String) {
     #expect(!VersionOrder.isVersion(text))
   }

@@ -11,7 +11,9 @@ struct DockerfileDiffTests {
     var oldLine: Int?
     var newLine: Int?
     var keyword: String
-    var description: String { "\(kind.rawValue) \(stage) \(oldLine ?? 0)->\(newLine ?? 0) \(keyword)" }
+    var description: String {
+      "\(kind.rawValue) \(stage) \(oldLine ?? 0)->\(newLine ?? 0) \(keyword)"
+    }
   }
 
   static func rows(_ old: String, _ new: String) -> [Row] {
@@ -53,15 +55,18 @@ struct DockerfileDiffTests {
   }
 
   @Test func editedRunIsAChange() throws {
-    let edited = DockerfileStageTests.uv.replacingOccurrences(of: "uv sync --frozen", with: "uv sync --locked")
-    let changes = DockerfileDiff.changes(from: Dockerfile(text: DockerfileStageTests.uv), to: Dockerfile(text: edited))
+    let edited = DockerfileStageTests.uv.replacingOccurrences(
+      of: "uv sync --frozen", with: "uv sync --locked")
+    let changes = DockerfileDiff.changes(
+      from: Dockerfile(text: DockerfileStageTests.uv), to: Dockerfile(text: edited))
     #expect(changes.map(\.kind) == [.changed])
     #expect(changes.first?.old?.command == "uv sync --frozen --no-install-project")
     #expect(changes.first?.new?.command == "uv sync --locked --no-install-project")
   }
 
   @Test func addedStage() {
-    let old = "FROM golang:1.22 AS build\nRUN go build -o /app\n\nFROM alpine\nCOPY --from=build /app /app\n"
+    let old =
+      "FROM golang:1.22 AS build\nRUN go build -o /app\n\nFROM alpine\nCOPY --from=build /app /app\n"
     let new =
       "FROM golang:1.22 AS build\nRUN go build -o /app\n\nFROM build AS test\nRUN go test ./...\n\n"
       + "FROM alpine\nCOPY --from=build /app /app\n"
@@ -88,16 +93,20 @@ struct DockerfileDiffTests {
       label: "removed instruction", old: "FROM a\nRUN x\nRUN y\n", new: "FROM a\nRUN y\n",
       expected: ["removed stage-0 2->0 RUN"]),
     .init(
-      label: "changed base image", old: "FROM python:3.11\nRUN x\n", new: "FROM python:3.12\nRUN x\n",
+      label: "changed base image", old: "FROM python:3.11\nRUN x\n",
+      new: "FROM python:3.12\nRUN x\n",
       expected: ["changed stage-0 1->1 FROM"]),
     .init(
-      label: "continuation reflow changes the command BuildKit runs", old: "FROM a\nRUN a && \\\n    b\n",
+      label: "continuation reflow changes the command BuildKit runs",
+      old: "FROM a\nRUN a && \\\n    b\n",
       new: "FROM a\nRUN a && b\n", expected: ["changed stage-0 2->2 RUN"]),
     .init(
-      label: "heredoc body edit", old: "FROM a\nRUN <<EOF\nmake\nEOF\n", new: "FROM a\nRUN <<EOF\nmake all\nEOF\n",
+      label: "heredoc body edit", old: "FROM a\nRUN <<EOF\nmake\nEOF\n",
+      new: "FROM a\nRUN <<EOF\nmake all\nEOF\n",
       expected: ["changed stage-0 2->2 RUN"]),
     .init(
-      label: "replaced with another keyword", old: "FROM a\nRUN x\nCMD y\n", new: "FROM a\nCOPY x /\nCMD y\n",
+      label: "replaced with another keyword", old: "FROM a\nRUN x\nCMD y\n",
+      new: "FROM a\nCOPY x /\nCMD y\n",
       expected: ["removed stage-0 2->0 RUN", "added stage-0 0->2 COPY"]),
     .init(
       label: "removed stage", old: "FROM a AS one\nRUN x\nFROM b\nRUN y\n", new: "FROM b\nRUN y\n",

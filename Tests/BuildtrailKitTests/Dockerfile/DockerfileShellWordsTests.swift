@@ -9,7 +9,9 @@ struct DockerfileShellWordsTests {
     let output: String?
     var rawQuotes = false
     var skipUnset = false
-    var testDescription: String { input + (rawQuotes ? " (raw)" : "") + (skipUnset ? " (skip)" : "") }
+    var testDescription: String {
+      input + (rawQuotes ? " (raw)" : "") + (skipUnset ? " (skip)" : "")
+    }
   }
 
   /// `A=a`, `EMPTY=""`, `PATHV=/usr/local/bin`, `U` unknown, anything else unset.
@@ -30,7 +32,9 @@ struct DockerfileShellWordsTests {
     .init(input: "$U ${U} ${U:-d}", output: "$U ${U} ${U:-d}"),
     .init(input: "${NOPE:-def} ${EMPTY:-def} ${EMPTY-def} ${A:-def}", output: "def def  a"),
     .init(input: "${A:+set} ${NOPE:+set}|", output: "set |"),
-    .init(input: "${PATHV%/*} ${PATHV%%/*}| ${PATHV#*/} ${PATHV##*/}", output: "/usr/local | usr/local/bin bin"),
+    .init(
+      input: "${PATHV%/*} ${PATHV%%/*}| ${PATHV#*/} ${PATHV##*/}",
+      output: "/usr/local | usr/local/bin bin"),
     .init(input: "${PATHV/local/opt} ${PATHV//l/L}", output: "/usr/opt/bin /usr/LocaL/bin"),
     .init(input: "${A//*/r} ${PATHV/?usr/} ${A/x/y}", output: "r /local/bin a"),
     .init(input: "'$A' \"$A\" \\$A", output: "$A a $A"),

@@ -128,10 +128,13 @@ struct DockerfileStageTests {
   static let countCases: [CountCase] = [
     .init(
       label: "single stage: no stage name, padded index",
-      text: "FROM alpine\nRUN a\nRUN b\nRUN c\nRUN d\nRUN e\nRUN f\nRUN g\nRUN h\nRUN i\nENV X=1\nRUN j\nCMD x\n",
+      text:
+        "FROM alpine\nRUN a\nRUN b\nRUN c\nRUN d\nRUN e\nRUN f\nRUN g\nRUN h\nRUN i\nENV X=1\nRUN j\nCMD x\n",
       printed: [
-        "[ 1/11] FROM docker.io/library/alpine:latest", "[ 2/11] RUN a", "[ 3/11] RUN b", "[ 4/11] RUN c",
-        "[ 5/11] RUN d", "[ 6/11] RUN e", "[ 7/11] RUN f", "[ 8/11] RUN g", "[ 9/11] RUN h", "[10/11] RUN i",
+        "[ 1/11] FROM docker.io/library/alpine:latest", "[ 2/11] RUN a", "[ 3/11] RUN b",
+        "[ 4/11] RUN c",
+        "[ 5/11] RUN d", "[ 6/11] RUN e", "[ 7/11] RUN f", "[ 8/11] RUN g", "[ 9/11] RUN h",
+        "[10/11] RUN i",
         "[11/11] RUN j",
       ]),
     .init(
@@ -139,22 +142,30 @@ struct DockerfileStageTests {
       printed: ["[1/1] COPY a /"]),
     .init(
       label: "ENV ARG LABEL USER EXPOSE are not counted; ADD is",
-      text: "FROM alpine\nARG V=1\nENV A=b\nLABEL x=y\nUSER me\nEXPOSE 80\nADD x /x\nSTOPSIGNAL TERM\n",
+      text:
+        "FROM alpine\nARG V=1\nENV A=b\nLABEL x=y\nUSER me\nEXPOSE 80\nADD x /x\nSTOPSIGNAL TERM\n",
       printed: ["[1/2] FROM docker.io/library/alpine:latest", "[2/2] ADD x /x"]),
     .init(
       label: "WORKDIR / counts in n but is not printed", text: "FROM alpine\nWORKDIR /\nRUN a\n",
       printed: ["[1/3] FROM docker.io/library/alpine:latest", "[2/3] RUN a"]),
     .init(
-      label: "COPY --from an image keeps stage-0", text: "FROM alpine\nCOPY --from=busybox:1 /bin/sh /sh\n",
+      label: "COPY --from an image keeps stage-0",
+      text: "FROM alpine\nCOPY --from=busybox:1 /bin/sh /sh\n",
       printed: [
-        "[stage-0 1/2] FROM docker.io/library/alpine:latest", "[stage-0 2/2] COPY --from=busybox:1 /bin/sh /sh",
+        "[stage-0 1/2] FROM docker.io/library/alpine:latest",
+        "[stage-0 2/2] COPY --from=busybox:1 /bin/sh /sh",
       ]),
     .init(
       label: "ONBUILD triggers of the base stage run first",
-      text: "FROM alpine AS base\nONBUILD COPY . /src\nONBUILD ENV X=1\nONBUILD RUN make\n\nFROM base\nRUN test\n",
-      printed: ["[stage-1 1/4] ONBUILD COPY . /src", "[stage-1 2/4] ONBUILD RUN make", "[stage-1 3/4] RUN test"]),
+      text:
+        "FROM alpine AS base\nONBUILD COPY . /src\nONBUILD ENV X=1\nONBUILD RUN make\n\nFROM base\nRUN test\n",
+      printed: [
+        "[stage-1 1/4] ONBUILD COPY . /src", "[stage-1 2/4] ONBUILD RUN make",
+        "[stage-1 3/4] RUN test",
+      ]),
     .init(
-      label: "stage names are lowercased", text: "FROM alpine AS Builder\nRUN a\nFROM BUILDER\nFROM builder\nRUN b\n",
+      label: "stage names are lowercased",
+      text: "FROM alpine AS Builder\nRUN a\nFROM BUILDER\nFROM builder\nRUN b\n",
       printed: ["[stage-2 1/1] RUN b"]),
   ]
 
@@ -165,11 +176,15 @@ struct DockerfileStageTests {
   }
 
   @Test func stageNamesAndBases() {
-    let file = Dockerfile(text: "FROM alpine AS Builder\nRUN a\nFROM BUILDER\nFROM builder\nRUN b\n")
+    let file = Dockerfile(
+      text: "FROM alpine AS Builder\nRUN a\nFROM BUILDER\nFROM builder\nRUN b\n")
     #expect(file.stages.map(\.name) == ["builder", nil, nil])
     // `FROM BUILDER` is not a stage reference (BuildKit looks the base up case-sensitively): an image.
     #expect(file.stages.map(\.baseStage) == [nil, nil, 0])
-    #expect(file.stages[1].steps.map(\.printedName) == ["[stage-1 1/1] FROM docker.io/library/BUILDER:latest"])
+    #expect(
+      file.stages[1].steps.map(\.printedName) == [
+        "[stage-1 1/1] FROM docker.io/library/BUILDER:latest"
+      ])
     #expect(file.stage(named: "BUILDER")?.index == 0)
     #expect(file.stage(named: nil)?.index == 2)
     #expect(file.stage(named: "missing") == nil)
@@ -183,15 +198,20 @@ struct DockerfileStageTests {
   }
 
   static let baseCases: [BaseCase] = [
-    .init(text: "ARG PY_VERSION=3.12\nFROM python:${PY_VERSION}-slim\n", base: "python:3.12-slim", platform: nil),
-    .init(text: "ARG PY_VERSION=3.12\nFROM python:$PY_VERSION\n", base: "python:3.12", platform: nil),
+    .init(
+      text: "ARG PY_VERSION=3.12\nFROM python:${PY_VERSION}-slim\n", base: "python:3.12-slim",
+      platform: nil),
+    .init(
+      text: "ARG PY_VERSION=3.12\nFROM python:$PY_VERSION\n", base: "python:3.12", platform: nil),
     .init(text: "FROM python:${PY:-3.11}\n", base: "python:3.11", platform: nil),
     .init(text: "ARG PY=\nFROM python:${PY:-3.11}\n", base: "python:3.11", platform: nil),
     .init(text: "ARG PY\nFROM python:${PY:-3.11}\n", base: "python:${PY:-3.11}", platform: nil),
     .init(text: "ARG A=3\nARG B=${A}.12\nFROM python:$B\n", base: "python:3.12", platform: nil),
-    .init(text: "ARG REG=ghcr.io/acme\nFROM \"$REG/app\"\n", base: "ghcr.io/acme/app", platform: nil),
     .init(
-      text: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n", base: "golang:1.22", platform: "$BUILDPLATFORM"),
+      text: "ARG REG=ghcr.io/acme\nFROM \"$REG/app\"\n", base: "ghcr.io/acme/app", platform: nil),
+    .init(
+      text: "FROM --platform=$BUILDPLATFORM golang:1.22 AS build\n", base: "golang:1.22",
+      platform: "$BUILDPLATFORM"),
     .init(text: "ARG IMG=alpine\nFROM $IMG AS x\nARG IMG=ubuntu\n", base: "alpine", platform: nil),
   ]
 
@@ -227,39 +247,53 @@ struct DockerfileStageTests {
       label: "ARG default expands in RUN", text: "FROM a\nARG V=1.2\nRUN curl -O x/$V.tgz\n",
       stepText: "RUN curl -O x/1.2.tgz"),
     .init(
-      label: "stage ARG without default takes the global default", text: "ARG V=9\nFROM a\nARG V\nRUN echo $V\n",
+      label: "stage ARG without default takes the global default",
+      text: "ARG V=9\nFROM a\nARG V\nRUN echo $V\n",
       stepText: "RUN echo 9"),
     .init(
       label: "global ARG not redeclared is not visible", text: "ARG V=9\nFROM a\nRUN echo $V\n",
       stepText: "RUN echo $V"),
-    .init(label: "RUN keeps quotes", text: "FROM a\nRUN echo \"a  b\" 'c'\n", stepText: "RUN echo \"a  b\" 'c'"),
-    .init(label: "RUN drops escapes", text: "FROM a\nRUN echo \\$HOME\n", stepText: "RUN echo $HOME"),
-    .init(label: "COPY drops quotes", text: "FROM a\nCOPY [\"a b\", \"/dst\"]\n", stepText: "COPY [a b, /dst]"),
+    .init(
+      label: "RUN keeps quotes", text: "FROM a\nRUN echo \"a  b\" 'c'\n",
+      stepText: "RUN echo \"a  b\" 'c'"),
+    .init(
+      label: "RUN drops escapes", text: "FROM a\nRUN echo \\$HOME\n", stepText: "RUN echo $HOME"),
+    .init(
+      label: "COPY drops quotes", text: "FROM a\nCOPY [\"a b\", \"/dst\"]\n",
+      stepText: "COPY [a b, /dst]"),
     .init(
       label: "WORKDIR expands ENV", text: "FROM a\nENV APP=/srv/app\nWORKDIR $APP/src\n",
       stepText: "WORKDIR /srv/app/src"),
-    .init(label: "keyword uppercased, rest kept", text: "from a\nrun   echo Hi\n", stepText: "RUN   echo Hi"),
     .init(
-      label: "heredoc summary", text: "FROM a\nRUN <<EOF\n  apt-get update\n  apt-get install -y git\nEOF\n",
+      label: "keyword uppercased, rest kept", text: "from a\nrun   echo Hi\n",
+      stepText: "RUN   echo Hi"),
+    .init(
+      label: "heredoc summary",
+      text: "FROM a\nRUN <<EOF\n  apt-get update\n  apt-get install -y git\nEOF\n",
       stepText: "RUN <<EOF (apt-get update...)"),
     .init(
-      label: "single-line heredoc summary", text: "FROM a\nRUN --mount=type=cache,target=/x <<EOF\nmake\nEOF\n",
+      label: "single-line heredoc summary",
+      text: "FROM a\nRUN --mount=type=cache,target=/x <<EOF\nmake\nEOF\n",
       stepText: "RUN --mount=type=cache,target=/x <<EOF (make)"),
     .init(
       label: "no summary when a command follows", text: "FROM a\nRUN <<EOF bash\nmake\nEOF\n",
       stepText: "RUN <<EOF bash"),
     .init(
-      label: "inherited ENV from the base stage", text: "FROM a AS base\nENV V=2\nFROM base\nRUN echo $V\n",
+      label: "inherited ENV from the base stage",
+      text: "FROM a AS base\nENV V=2\nFROM base\nRUN echo $V\n",
       stepText: "RUN echo 2"),
     .init(
-      label: "ENV referring to an unknown value stays", text: "FROM a\nENV P=$HOME/bin\nRUN ls $P\n",
+      label: "ENV referring to an unknown value stays",
+      text: "FROM a\nENV P=$HOME/bin\nRUN ls $P\n",
       stepText: "RUN ls $P"),
     .init(
-      label: "ENV values see the env before the instruction", text: "FROM a\nENV A=1\nENV A=2 B=$A\nRUN echo $A $B\n",
+      label: "ENV values see the env before the instruction",
+      text: "FROM a\nENV A=1\nENV A=2 B=$A\nRUN echo $A $B\n",
       stepText: "RUN echo 2 1"),
     .init(
       label: "backtick escape keeps backslashes",
-      text: "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n  c:\\windows\n",
+      text:
+        "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN dir `\n  c:\\windows\n",
       stepText: "RUN dir   c:\\windows"),
     .init(
       label: "legacy ENV form", text: "FROM a\nENV GREETING hello world\nRUN echo $GREETING\n",
@@ -288,25 +322,30 @@ struct DockerfileStageTests {
 
         """)
     let final = try #require(file.stage(named: nil))
-    #expect(file.dependencies(of: final).map(\.displayName) == ["tools", "mods", "build", "assets"])
-    #expect(file.dependencies(of: file.stages[2]).map(\.displayName) == ["tools", "mods", "assets"])
+    #expect(
+      file.dependencies(of: final).map(\.displayName) == ["tools", "mods", "build", "assets"])
+    #expect(
+      file.dependencies(of: file.stages[2]).map(\.displayName) == ["tools", "mods", "assets"])
     #expect(file.dependencies(of: file.stages[0]).isEmpty)
   }
 
   @Test func contextPaths() throws {
-    let file = Dockerfile(text: Self.uv + "ADD https://example.com/x.tgz vendor/ /opt/\nCOPY --from=build /a /b\n")
+    let file = Dockerfile(
+      text: Self.uv + "ADD https://example.com/x.tgz vendor/ /opt/\nCOPY --from=build /a /b\n")
     let stage = try #require(file.stages.first)
     #expect(
       stage.instructions.map(\.contextPaths) == [
         [], [], [], ["uv.lock", "pyproject.toml"], ["."], [], ["vendor/"], [],
       ])
-    let bare = try #require(Dockerfile(text: "FROM a\nRUN --mount=type=bind make\n").stages.first?.instructions.last)
+    let bare = try #require(
+      Dockerfile(text: "FROM a\nRUN --mount=type=bind make\n").stages.first?.instructions.last)
     #expect(bare.contextPaths == ["."])
   }
 
   @Test func copyOperandsExpandKnownVariables() throws {
     let instruction = try #require(
-      Dockerfile(text: "FROM a\nARG APP=web\nCOPY $APP/ /srv/$APP/\n").stages.first?.instructions.last)
+      Dockerfile(text: "FROM a\nARG APP=web\nCOPY $APP/ /srv/$APP/\n").stages.first?.instructions
+        .last)
     #expect(instruction.sources == ["web/"])
     #expect(instruction.destination == "/srv/web/")
   }

@@ -17,15 +17,22 @@ struct DockerfileStepMatchingTests {
     .init(printed: "[deps 1/5] FROM docker.io/local/busybox:1", stage: "deps", index: 1, line: 1),
     .init(printed: "[deps 2/5] WORKDIR /deps", stage: "deps", index: 2, line: 2),
     .init(printed: "[deps 3/5] COPY uv.lock ./", stage: "deps", index: 3, line: 3),
-    .init(printed: "[deps 4/5] RUN echo \"resolving\" && sleep 1", stage: "deps", index: 4, line: 4),
-    .init(printed: "[deps 5/5] RUN --mount=type=cache,target=/cache echo \"cache\"", stage: "deps", index: 5, line: 5),
+    .init(
+      printed: "[deps 4/5] RUN echo \"resolving\" && sleep 1", stage: "deps", index: 4, line: 4),
+    .init(
+      printed: "[deps 5/5] RUN --mount=type=cache,target=/cache echo \"cache\"", stage: "deps",
+      index: 5, line: 5),
     .init(printed: "[build 1/3] WORKDIR /src", stage: "build", index: 1, line: 8),
     .init(printed: "[build 2/3] COPY app/ ./", stage: "build", index: 2, line: 9),
     .init(printed: "[build 3/3] RUN echo \"compiling app\"", stage: "build", index: 3, line: 10),
-    .init(printed: "[stage-2 1/4] FROM docker.io/local/busybox:1", stage: "stage-2", index: 1, line: 12),
+    .init(
+      printed: "[stage-2 1/4] FROM docker.io/local/busybox:1", stage: "stage-2", index: 1, line: 12),
     .init(printed: "[stage-2 2/4] WORKDIR /app", stage: "stage-2", index: 2, line: 13),
-    .init(printed: "[stage-2 3/4] COPY --from=deps /deps/READY ./", stage: "stage-2", index: 3, line: 14),
-    .init(printed: "[stage-2 4/4] COPY --from=build /out/ ./", stage: "stage-2", index: 4, line: 15),
+    .init(
+      printed: "[stage-2 3/4] COPY --from=deps /deps/READY ./", stage: "stage-2", index: 3, line: 14
+    ),
+    .init(
+      printed: "[stage-2 4/4] COPY --from=build /out/ ./", stage: "stage-2", index: 4, line: 15),
   ]
 
   @Test(arguments: docker2010)
@@ -39,14 +46,23 @@ struct DockerfileStepMatchingTests {
 
   static let prefixed: [MatchCase] = [
     .init(printed: "#7 [build 2/3] COPY app/ ./", stage: "build", index: 2, line: 9),
-    .init(printed: "[linux/arm64 build 3/3] RUN echo \"compiling app\"", stage: "build", index: 3, line: 10),
+    .init(
+      printed: "[linux/arm64 build 3/3] RUN echo \"compiling app\"", stage: "build", index: 3,
+      line: 10),
     .init(printed: "[linux/amd64->arm64 deps 2/5] WORKDIR /deps", stage: "deps", index: 2, line: 2),
-    .init(printed: "[web deps 1/5] FROM docker.io/local/busybox:1@sha256:abcdef0123", stage: "deps", index: 1, line: 1),
-    .init(printed: "[web linux/arm64 stage-2 4/4] COPY --from=build /out/ ./", stage: "stage-2", index: 4, line: 15),
+    .init(
+      printed: "[web deps 1/5] FROM docker.io/local/busybox:1@sha256:abcdef0123", stage: "deps",
+      index: 1, line: 1),
+    .init(
+      printed: "[web linux/arm64 stage-2 4/4] COPY --from=build /out/ ./", stage: "stage-2",
+      index: 4, line: 15),
     // The file changed since: index and total no longer agree, the text still does.
-    .init(printed: "[deps 3/6] RUN echo \"resolving\" && sleep 1", stage: "deps", index: 4, line: 4),
+    .init(
+      printed: "[deps 3/6] RUN echo \"resolving\" && sleep 1", stage: "deps", index: 4, line: 4),
     // Truncated names (PROGRESS_NO_TRUNC=0).
-    .init(printed: "[deps 9/9] RUN --mount=type=cache,target=/cache ec...", stage: "deps", index: 5, line: 5),
+    .init(
+      printed: "[deps 9/9] RUN --mount=type=cache,target=/cache ec...", stage: "deps", index: 5,
+      line: 5),
   ]
 
   @Test(arguments: prefixed)
@@ -60,15 +76,19 @@ struct DockerfileStepMatchingTests {
 
   static let singleStage: [MatchCase] = [
     .init(
-      printed: "[1/5] FROM docker.io/library/python:3.12-slim@sha256:0123abcd", stage: "stage-0", index: 1, line: 1),
+      printed: "[1/5] FROM docker.io/library/python:3.12-slim@sha256:0123abcd", stage: "stage-0",
+      index: 1, line: 1),
     .init(printed: "[stage-0 2/5] WORKDIR /app", stage: "stage-0", index: 2, line: 3),
     .init(
-      printed: "[stage-0 3/5] RUN --mount=type=cache,target=/root/.cache/uv     --mount=type=bind,source=uv.lock,"
+      printed:
+        "[stage-0 3/5] RUN --mount=type=cache,target=/root/.cache/uv     --mount=type=bind,source=uv.lock,"
         + "target=uv.lock     --mount=type=bind,source=pyproject.toml,target=pyproject.toml     uv sync --frozen "
         + "--no-install-project",
       stage: "stage-0", index: 3, line: 4),
     .init(printed: "[api 4/5] COPY . /app", stage: "stage-0", index: 4, line: 8),
-    .init(printed: "[5/5] RUN --mount=type=cache,target=/root/.cache/uv uv sync", stage: "stage-0", index: 5, line: 9),
+    .init(
+      printed: "[5/5] RUN --mount=type=cache,target=/root/.cache/uv uv sync", stage: "stage-0",
+      index: 5, line: 9),
   ]
 
   @Test(arguments: singleStage)
@@ -94,7 +114,8 @@ struct DockerfileStepMatchingTests {
   }
 
   @Test func expandedVariablesMatchByText() throws {
-    let file = Dockerfile(text: "FROM alpine AS a\nRUN echo $HOME/x\nRUN true\nFROM alpine AS b\nRUN other\n")
+    let file = Dockerfile(
+      text: "FROM alpine AS a\nRUN echo $HOME/x\nRUN true\nFROM alpine AS b\nRUN other\n")
     let hit = try #require(file.step(matching: "[a 9/9] RUN echo /root/x"))
     #expect(hit.step.instruction.line == 2)
   }

@@ -67,7 +67,9 @@ struct BuildContextScannerTests {
     #expect(custom.fileCount == 2)
     #expect(custom.totalBytes == 8)
     #expect(
-      custom.topLevel == [.init(name: "docker", bytes: 6, files: 1), .init(name: ".dockerignore", bytes: 2, files: 1)])
+      custom.topLevel == [
+        .init(name: "docker", bytes: 6, files: 1), .init(name: ".dockerignore", bytes: 2, files: 1),
+      ])
   }
 
   @Test func symlinksAreEntriesAndAreNotFollowed() throws {

@@ -29,12 +29,14 @@ struct CacheInputSnapshotTests {
       contextDirectory: dir.url, dockerfile: dir.url.appendingPathComponent("Dockerfile"))
     #expect(
       inputs.map(\.path) == [
-        ".dockerignore", "Dockerfile", "pyproject.toml", "requirements-dev.txt", "svc/Cargo.lock", "svc/go.mod",
+        ".dockerignore", "Dockerfile", "pyproject.toml", "requirements-dev.txt", "svc/Cargo.lock",
+        "svc/go.mod",
         "svc/go.sum", "uv.lock", "web/package-lock.json", "web/package.json",
       ])
     #expect(
       inputs.map(\.role) == [
-        .dockerignore, .dockerfile, .manifest, .manifest, .lockfile, .manifest, .lockfile, .lockfile, .lockfile,
+        .dockerignore, .dockerfile, .manifest, .manifest, .lockfile, .manifest, .lockfile,
+        .lockfile, .lockfile,
         .manifest,
       ])
     let dockerfile = try #require(inputs.first { $0.role == .dockerfile })
@@ -54,7 +56,8 @@ struct CacheInputSnapshotTests {
     let dockerfile = dir.url.appendingPathComponent("docker/app.Dockerfile")
 
     #expect(
-      CacheInputSnapshot.dockerignoreURL(contextDirectory: dir.url, dockerfile: dockerfile)?.lastPathComponent
+      CacheInputSnapshot.dockerignoreURL(contextDirectory: dir.url, dockerfile: dockerfile)?
+        .lastPathComponent
         == "app.Dockerfile.dockerignore")
     let inputs = try CacheInputSnapshot.collect(contextDirectory: dir.url, dockerfile: dockerfile)
     #expect(
@@ -109,7 +112,8 @@ struct CacheInputSnapshotTests {
     let dir = try InputsScratchDirectory()
     try dir.write("Dockerfile", "abc")
     let inputs = try CacheInputSnapshot.collect(
-      contextDirectory: dir.url, dockerfile: dir.url.appendingPathComponent("Dockerfile"), maxStoredBytes: 2)
+      contextDirectory: dir.url, dockerfile: dir.url.appendingPathComponent("Dockerfile"),
+      maxStoredBytes: 2)
     let file = try #require(inputs.first)
     #expect(file.contentOmitted)
     #expect(file.content == nil)
@@ -131,7 +135,10 @@ struct CacheInputSnapshotTests {
   @Test func stdinDockerfileAndMissingDockerfile() throws {
     let dir = try InputsScratchDirectory()
     try dir.write("go.mod", "module z")
-    #expect(try CacheInputSnapshot.collect(contextDirectory: dir.url, dockerfile: nil).map(\.path) == ["go.mod"])
+    #expect(
+      try CacheInputSnapshot.collect(contextDirectory: dir.url, dockerfile: nil).map(\.path) == [
+        "go.mod"
+      ])
     let missing = dir.url.appendingPathComponent("Nope.Dockerfile")
     #expect(throws: BuildInputsError.fileNotFound(path: missing.path)) {
       try CacheInputSnapshot.collect(contextDirectory: dir.url, dockerfile: missing)
@@ -142,7 +149,8 @@ struct CacheInputSnapshotTests {
     ("uv.lock", InputRole.lockfile), ("pyproject.toml", .manifest), ("requirements.txt", .manifest),
     ("requirements-prod.txt", .manifest), ("poetry.lock", .lockfile), ("package.json", .manifest),
     ("package-lock.json", .lockfile), ("yarn.lock", .lockfile), ("pnpm-lock.yaml", .lockfile),
-    ("Cargo.lock", .lockfile), ("go.mod", .manifest), ("go.sum", .lockfile), ("Gemfile.lock", .lockfile),
+    ("Cargo.lock", .lockfile), ("go.mod", .manifest), ("go.sum", .lockfile),
+    ("Gemfile.lock", .lockfile),
     ("composer.lock", .lockfile),
   ])
   func roles(_ name: String, _ role: InputRole) {

@@ -64,7 +64,9 @@ struct DockerignoreMatcherTests {
     .init(pattern: "a(b)c/def", path: "a(b)c/def", excluded: true),
     .init(pattern: "a(b)c/def", path: "a(b)c/xyz", excluded: false),
     .init(pattern: "a.|)$(}+{bc", path: "a.|)$(}+{bc", excluded: true),
-    .init(pattern: "dist/*.whl", path: "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl", excluded: true),
+    .init(
+      pattern: "dist/*.whl", path: "dist/proxy.py-2.4.0rc3.dev36+g08acad9-py3-none-any.whl",
+      excluded: true),
     .init(pattern: "a\\*b", path: "a*b", excluded: true),
     .init(pattern: "a\\*b", path: "ab", excluded: false),
     .init(pattern: "abc", path: "abc", excluded: true),
@@ -150,8 +152,11 @@ struct DockerignoreMatcherTests {
 
   static let multiPatternCases: [MultiCase] = [
     .init(lines: ["**", "!util/docker/web"], path: "util/docker/web/foo", excluded: false),
-    .init(lines: ["**", "!util/docker/web", "util/docker/web/foo"], path: "util/docker/web/foo", excluded: true),
-    .init(lines: ["**", "!dist/*.whl"], path: "dist/proxy.py-2.4.0-py3-none-any.whl", excluded: false),
+    .init(
+      lines: ["**", "!util/docker/web", "util/docker/web/foo"], path: "util/docker/web/foo",
+      excluded: true),
+    .init(
+      lines: ["**", "!dist/*.whl"], path: "dist/proxy.py-2.4.0-py3-none-any.whl", excluded: false),
     .init(lines: ["!fileutils.go", "*.go"], path: "fileutils.go", excluded: true),
     .init(lines: ["*.go", "!fileutils.go"], path: "fileutils.go", excluded: false),
     .init(lines: ["docs", "!docs/README.md"], path: "docs/README.md", excluded: false),
@@ -224,8 +229,11 @@ struct DockerignoreMatcherTests {
   static let skipCases: [SkipCase] = [
     .init(lines: ["node_modules"], directory: "node_modules", canSkip: true),
     .init(lines: ["node_modules"], directory: "src", canSkip: false),
-    .init(lines: ["node_modules", "!node_modules/keep.txt"], directory: "node_modules", canSkip: false),
-    .init(lines: ["node_modules", "!node_modules/keep.txt"], directory: "node_modules/other", canSkip: true),
+    .init(
+      lines: ["node_modules", "!node_modules/keep.txt"], directory: "node_modules", canSkip: false),
+    .init(
+      lines: ["node_modules", "!node_modules/keep.txt"], directory: "node_modules/other",
+      canSkip: true),
     .init(lines: ["build", "!**/*.go"], directory: "build", canSkip: false),
     .init(lines: ["build", "!src/**"], directory: "build", canSkip: true),
     .init(lines: ["build", "!build/**"], directory: "build", canSkip: false),

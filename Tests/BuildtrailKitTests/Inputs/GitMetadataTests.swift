@@ -7,7 +7,9 @@ struct GitMetadataTests {
   /// The test process's environment without CI branch variables, so results do not depend on where tests run.
   static var cleanEnvironment: [String: String] {
     var environment = ProcessInfo.processInfo.environment
-    for name in GitMetadata.branchEnvironmentVariables + ["GITHUB_REF_TYPE", "GIT_DIR", "GIT_WORK_TREE"] {
+    for name in GitMetadata.branchEnvironmentVariables + [
+      "GITHUB_REF_TYPE", "GIT_DIR", "GIT_WORK_TREE",
+    ] {
       environment[name] = nil
     }
     return environment
@@ -15,8 +17,9 @@ struct GitMetadataTests {
 
   /// Runs git in `directory` and returns its trimmed standard output.
   @discardableResult
-  static func git(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:]) throws -> String
-  {
+  static func git(
+    _ arguments: [String], in directory: URL, environment extra: [String: String] = [:]
+  ) throws -> String {
     let process = Process()
     process.executableURL = try GitMetadata.executable(environment: cleanEnvironment)
     process.arguments = ["-C", directory.path] + arguments
@@ -42,7 +45,9 @@ struct GitMetadataTests {
       try git(["add", "file.txt"], in: dir.url)
       try git(
         ["commit", "-q", "-m", "Commit number \(index)\n\nBody text"], in: dir.url,
-        environment: ["GIT_AUTHOR_DATE": "2024-01-02T03:04:05Z", "GIT_COMMITTER_DATE": "2024-01-02T03:04:05Z"])
+        environment: [
+          "GIT_AUTHOR_DATE": "2024-01-02T03:04:05Z", "GIT_COMMITTER_DATE": "2024-01-02T03:04:05Z",
+        ])
     }
     return dir
   }
@@ -51,7 +56,8 @@ struct GitMetadataTests {
     let repo = try Self.makeRepository(commits: 2)
     try repo.makeDirectory("sub/dir")
     let info = try #require(
-      try GitMetadata.read(at: repo.url.appendingPathComponent("sub/dir"), environment: Self.cleanEnvironment))
+      try GitMetadata.read(
+        at: repo.url.appendingPathComponent("sub/dir"), environment: Self.cleanEnvironment))
     let head = try Self.git(["rev-parse", "HEAD"], in: repo.url)
     #expect(info.commit == head)
     #expect(info.commit?.count == 40)
@@ -61,13 +67,15 @@ struct GitMetadataTests {
     #expect(info.authorTime == Date(timeIntervalSince1970: 1_704_164_645))
     #expect(!info.isDirty)
     #expect(!info.isShallow)
-    #expect(info.repositoryRoot.resolvingSymlinksInPath().path == repo.url.resolvingSymlinksInPath().path)
+    #expect(
+      info.repositoryRoot.resolvingSymlinksInPath().path == repo.url.resolvingSymlinksInPath().path)
   }
 
   @Test func dirtyOnlyForTrackedChanges() throws {
     let repo = try Self.makeRepository()
     try repo.write("untracked.txt", "new")
-    #expect(try GitMetadata.read(at: repo.url, environment: Self.cleanEnvironment)?.isDirty == false)
+    #expect(
+      try GitMetadata.read(at: repo.url, environment: Self.cleanEnvironment)?.isDirty == false)
     try repo.write("file.txt", "changed\n")
     #expect(try GitMetadata.read(at: repo.url, environment: Self.cleanEnvironment)?.isDirty == true)
   }
@@ -92,7 +100,10 @@ struct GitMetadataTests {
     arguments: [
       (["GITHUB_HEAD_REF": "feature/x", "GITHUB_REF_NAME": "42/merge"], "feature/x"),
       (["GITHUB_HEAD_REF": "", "GITHUB_REF_NAME": "main"], "main"),
-      (["GITHUB_REF_TYPE": "tag", "GITHUB_REF_NAME": "v1.0", "CI_COMMIT_REF_NAME": "stable"], "stable"),
+      (
+        ["GITHUB_REF_TYPE": "tag", "GITHUB_REF_NAME": "v1.0", "CI_COMMIT_REF_NAME": "stable"],
+        "stable"
+      ),
       (["CI_COMMIT_REF_NAME": "gitlab-branch"], "gitlab-branch"),
       (["BUILDKITE_BRANCH": "bk"], "bk"),
       ([:], nil),
@@ -114,9 +125,11 @@ struct GitMetadataTests {
   @Test func shallowClone() throws {
     let origin = try Self.makeRepository(commits: 3)
     let parent = try InputsScratchDirectory()
-    try Self.git(["clone", "-q", "--depth", "1", "file://" + origin.url.path, "clone"], in: parent.url)
+    try Self.git(
+      ["clone", "-q", "--depth", "1", "file://" + origin.url.path, "clone"], in: parent.url)
     let info = try #require(
-      try GitMetadata.read(at: parent.url.appendingPathComponent("clone"), environment: Self.cleanEnvironment))
+      try GitMetadata.read(
+        at: parent.url.appendingPathComponent("clone"), environment: Self.cleanEnvironment))
     #expect(info.isShallow)
     #expect(info.subject == "Commit number 2")
   }
@@ -126,13 +139,16 @@ struct GitMetadataTests {
     var environment = Self.cleanEnvironment
     environment["GIT_CEILING_DIRECTORIES"] = dir.url.deletingLastPathComponent().path
     #expect(try GitMetadata.read(at: dir.url, environment: environment) == nil)
-    #expect(try GitMetadata.read(at: dir.url.appendingPathComponent("missing"), environment: environment) == nil)
+    #expect(
+      try GitMetadata.read(at: dir.url.appendingPathComponent("missing"), environment: environment)
+        == nil)
   }
 
   @Test func insideGitDirectoryIsNotAWorkTree() throws {
     let repo = try Self.makeRepository()
     #expect(
-      try GitMetadata.read(at: repo.url.appendingPathComponent(".git"), environment: Self.cleanEnvironment) == nil)
+      try GitMetadata.read(
+        at: repo.url.appendingPathComponent(".git"), environment: Self.cleanEnvironment) == nil)
   }
 
   @Test func gitMissingFromPath() throws {
@@ -149,9 +165,11 @@ struct GitMetadataTests {
   }
 
   @Test func largeOutputOnBothPipesDoesNotDeadlock() throws {
-    let script = "head -c 1000000 /dev/zero | tr '\\0' a; head -c 700000 /dev/zero | tr '\\0' b >&2; exit 3"
+    let script =
+      "head -c 1000000 /dev/zero | tr '\\0' a; head -c 700000 /dev/zero | tr '\\0' b >&2; exit 3"
     let result = try GitMetadata.Subprocess.run(
-      URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script], environment: Self.cleanEnvironment, command: "sh")
+      URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", script],
+      environment: Self.cleanEnvironment, command: "sh")
     #expect(result.status == 3)
     #expect(result.output.count == 1_000_000)
     #expect(result.error.count == 700_000)

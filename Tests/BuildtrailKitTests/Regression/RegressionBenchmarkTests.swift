@@ -46,7 +46,8 @@ import Testing
   }
 
   @Test func scoringMatchesEachShiftOnce() {
-    let score = RegressionBenchmark.score(detected: [49, 51, 80, 130], injected: [50, 84, 200], builds: 250)
+    let score = RegressionBenchmark.score(
+      detected: [49, 51, 80, 130], injected: [50, 84, 200], builds: 250)
     #expect(score.truePositives == 1)  // 49 or 51 for 50; 80 is 4 away from 84.
     #expect(score.detected == 4 && score.injected == 3)
     #expect(score.precision == 0.25)
@@ -67,16 +68,20 @@ import Testing
       #expect((result.score.precision ?? 0) >= 0.95, "seed \(seed): \(result.score)")
       #expect((result.score.recall ?? 0) >= 0.95, "seed \(seed): \(result.score)")
     }
-    let flat = RegressionBenchmark.run(RegressionBenchmark.standardScenarios(series: 20)[2], seed: 1)
+    let flat = RegressionBenchmark.run(
+      RegressionBenchmark.standardScenarios(series: 20)[2], seed: 1)
     #expect(flat.score.builds == 20_000)
     #expect(flat.score.falseAlarmsPerThousandBuilds <= 1)
   }
 
   @Test func tableHasOneRowPerScenario() {
-    let results = RegressionBenchmark.standardScenarios(series: 2).map { RegressionBenchmark.run($0, seed: 3) }
+    let results = RegressionBenchmark.standardScenarios(series: 2).map {
+      RegressionBenchmark.run($0, seed: 3)
+    }
     let table = RegressionBenchmark.markdownTable(results)
     let lines = table.split(separator: "\n")
     #expect(lines.count == 2 + results.count)
-    #expect(lines[0].hasPrefix("| scenario | series | injected | detected | TP | precision | recall |"))
+    #expect(
+      lines[0].hasPrefix("| scenario | series | injected | detected | TP | precision | recall |"))
   }
 }

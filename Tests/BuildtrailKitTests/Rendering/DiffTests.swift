@@ -9,7 +9,9 @@ import Testing
   @Test(arguments: [OutputFormat.table, .json])
   func coldThenWarm(_ format: OutputFormat) throws {
     let diff = try BuildComparison(store: try sampleHistory()).diff(1, 2)
-    try Golden.check(BuildDiffRenderer(format: format, terminal: .plain).render(diff), "diff-1-2.\(format.rawValue)")
+    try Golden.check(
+      BuildDiffRenderer(format: format, terminal: .plain).render(diff),
+      "diff-1-2.\(format.rawValue)")
   }
 
   @Test func matchesStepsByKeyAndClassifiesChanges() throws {
@@ -30,6 +32,8 @@ import Testing
   }
 
   @Test func unknownBuildIsNamed() throws {
-    #expect(throws: StoreError.noSuchBuild("99")) { try BuildComparison(store: try sampleHistory()).diff(99, 1) }
+    #expect(throws: StoreError.noSuchBuild("99")) {
+      try BuildComparison(store: try sampleHistory()).diff(99, 1)
+    }
   }
 }
