@@ -40,12 +40,24 @@ public struct ReportBuilder {
     .map(finder.explain)
     let newest = builds.last.flatMap { try? store.build(id: $0.id) } ?? latest
 
+    // `why` for the builds a reader looks at first: failed ones and those where a regression starts.
+    var verdicts: [Int64: String] = [:]
+    let explainer = CacheExplainer(store: store, environment: environment)
+    let regressed = Set(regressions.map(\.build.id))
+    for b in builds.reversed() where b.outcome == .failed || regressed.contains(b.id) {
+      guard verdicts.count < Self.verdictLimit else { break }
+      verdicts[b.id] = try? explainer.explain(buildID: b.id).verdict
+    }
+
     func row(_ b: BuildSummary) -> HTMLReportData.Build {
-      HTMLReportData.Build(
+      var build = HTMLReportData.Build(
         id: b.id, when: formatWhen(b.when) + " UTC", branch: b.branch,
         commit: b.commit.map { String($0.prefix(8)) },
         subject: b.subject, outcome: b.outcome.rawValue, seconds: b.seconds, cached: b.stepsCached,
         total: b.stepsTotal, service: b.service)
+      build.url = b.ciURL
+      build.verdict = verdicts[b.id]
+      return build
     }
     let origin = newest.steps.compactMap { s in
       s.completedAt.map { $0.timeIntervalSince1970 - (s.durationSeconds ?? 0) }
@@ -86,12 +98,19 @@ public struct ReportBuilder {
         + (builds.last?.service.map { ", service \($0)" } ?? ""),
       generatedAt: UTCTimestamp.string(from: generatedAt), version: version,
       builds: builds.map(row), latest: row(newest.summary), latestSteps: waterfall,
-      regressions: regressions.map {
-        HTMLReportData.Regression(
-          series: "\($0.kind.rawValue): \(compact($0.series))", build: $0.build.id,
-          before: $0.change.medianBefore,
-          after: $0.change.medianAfter, change: $0.change.relativeChange,
-          confidence: $0.change.confidence, cause: $0.cause)
+      regressions: RegressionRenderer.events(regressions).map { r, more in
+        var row = HTMLReportData.Regression(
+          series: "\(r.kind.rawValue): \(compact(r.series))", build: r.build.id,
+          before: r.change.medianBefore,
+          after: r.change.medianAfter, change: r.change.relativeChange,
+          confidence: r.change.confidence, cause: r.cause)
+        row.isRate = r.kind == .cacheRate || r.kind == .stepCache
+        row.sameEvent = more
+        return row
       }, slowestSteps: Array(slowest))
   }
+
+  /// The most builds whose `why` verdict the report computes.
+  static let verdictLimit = 20
+
 }

@@ -111,7 +111,7 @@ public struct RegressionRenderer: Sendable {
         done.formUnion(totals + members + [i])
       } else {
         let event = regressions.indices.filter { j in
-          j == i || (!done.contains(j) && owner[j] == nil && isSameEvent(r, regressions[j]))
+          j == i || (!done.contains(j) && owner[j] == nil && Self.isSameEvent(r, regressions[j]))
         }
         out += entries(event.map { regressions[$0] }, indent: "")
         done.formUnion(event)
@@ -121,12 +121,14 @@ public struct RegressionRenderer: Sendable {
   }
 
   /// Steps that started missing the cache at the same build for the same cause are one event.
-  func isSameEvent(_ a: Regression, _ b: Regression) -> Bool {
+  static func isSameEvent(_ a: Regression, _ b: Regression) -> Bool {
     a.kind == .stepCache && b.kind == .stepCache && a.build.id == b.build.id && a.cause == b.cause
       && a.branch == b.branch && a.target == b.target && a.service == b.service
   }
 
-  func entries(_ list: [Regression], indent: String) -> String {
+  /// The regressions with the steps of a stage that started missing at the same build for the same
+  /// cause folded into the first of them, with how many more.
+  static func events(_ list: [Regression]) -> [(Regression, Int)] {
     var shown: [(Regression, Int)] = []
     for r in list {
       if let i = shown.firstIndex(where: { isSameEvent($0.0, r) }) {
@@ -135,7 +137,11 @@ public struct RegressionRenderer: Sendable {
         shown.append((r, 0))
       }
     }
-    return shown.map { entry($0.0, more: $0.1, indent: indent, consequence: false) }.joined()
+    return shown
+  }
+
+  func entries(_ list: [Regression], indent: String) -> String {
+    Self.events(list).map { entry($0.0, more: $0.1, indent: indent, consequence: false) }.joined()
   }
 
   func entry(_ r: Regression, more: Int, indent: String, consequence: Bool) -> String {

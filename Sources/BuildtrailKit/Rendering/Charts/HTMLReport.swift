@@ -24,6 +24,10 @@ public struct HTMLReportData: Sendable {
     public var total: Int
     /// The compose service, when the build was one service's.
     public var service: String?
+    /// The CI run's page, when recorded (only `http` and `https` addresses are linked).
+    public var url: String?
+    /// `why`'s verdict, for a failed build or one where a regression starts.
+    public var verdict: String?
 
     /// A build as the store describes it.
     public init(
@@ -79,6 +83,11 @@ public struct HTMLReportData: Sendable {
     public var confidence: Double
     /// The likely cause, when one was found.
     public var cause: String?
+    /// Whether the series is a share (a cache hit ratio or a step's hits, 0…1) rather than seconds.
+    public var isRate: Bool = false
+    /// Later steps of the same stage that started missing at the same build for the same cause,
+    /// shown with this one as one event.
+    public var sameEvent: Int = 0
 
     /// A regression as the detector reports it.
     public init(
@@ -346,10 +355,15 @@ public enum HTMLReport {
     for regression in data.regressions {
       let direction = regression.change > 0 ? "worse" : "better"
       let cause = regression.cause.map(escape) ?? "<span class=\"muted\">unknown</span>"
+      let more =
+        regression.sameEvent > 0
+        ? "<br><span class=\"muted\">and \(regression.sameEvent) later step\(regression.sameEvent == 1 ? "" : "s") of its stage at the same build</span>"
+        : ""
+      let shown = values(regression)
       page.add(
-        "<tr><td class=\"name\">\(escape(regression.series))</td><td class=\"num\">#\(regression.build)</td>"
-          + "<td class=\"num\">\(seconds(regression.before))</td><td class=\"num\">\(seconds(regression.after))</td>"
-          + "<td class=\"num \(direction)\">\(signedPercent(regression.change))</td>"
+        "<tr><td class=\"name\">\(escape(regression.series))\(more)</td><td class=\"num\">#\(regression.build)</td>"
+          + "<td class=\"num\">\(shown.before)</td><td class=\"num\">\(shown.after)</td>"
+          + "<td class=\"num \(direction)\">\(shown.change)</td>"
           + "<td class=\"num\">\(percent(regression.confidence))</td><td>\(cause)</td></tr>")
     }
     page.add("</tbody>")
@@ -406,11 +420,18 @@ public enum HTMLReport {
       let tag = " <span class=\"tag\" title=\"a regression starts here\">▲ regression</span>"
       let mark = regressed.contains(build.id) ? tag : ""
       let commit = build.commit.map(commitCode)
+      let id =
+        build.url.flatMap(Self.link).map {
+          "<a href=\"\($0)\" title=\"the CI run\">#\(build.id)</a>"
+        }
+        ?? "#\(build.id)"
+      let verdict =
+        build.verdict.map { "<br><span class=\"verdict\">why: \(escape($0))</span>" } ?? ""
       page.add(
-        "<tr><td class=\"num\">#\(build.id)</td><td class=\"when\">\(escape(build.when))</td>"
+        "<tr><td class=\"num\">\(id)</td><td class=\"when\">\(escape(build.when))</td>"
           + "<td>\(build.branch.map(escape) ?? "")\(build.service.map { " <span class=\"tag\">\(escape($0))</span>" } ?? "")</td>"
           + "<td>\(commit ?? "")</td>"
-          + "<td class=\"subject\">\(build.subject.map(escape) ?? "")</td>"
+          + "<td class=\"subject\">\(build.subject.map(escape) ?? "")\(verdict)</td>"
           + "<td class=\"outcome\">\(Outcome(build.outcome).label(build.outcome))\(mark)</td>"
           + "<td class=\"num\">\(seconds(build.seconds))</td>"
           + "<td class=\"num\">\(build.cached)/\(build.total)</td></tr>")
@@ -418,6 +439,28 @@ public enum HTMLReport {
     page.add("</tbody>")
     page.add("</table>")
     page.add("</section>")
+  }
+
+  /// A regression's before, after and change as shown: seconds and a relative change, or for a
+  /// share (hit ratio) percentages and a change in points.
+  static func values(_ r: HTMLReportData.Regression) -> (
+    before: String, after: String, change: String
+  ) {
+    guard r.isRate else { return (seconds(r.before), seconds(r.after), signedPercent(r.change)) }
+    let points = String(format: "%+.0f points", (r.after - r.before) * 100)
+      .replacingOccurrences(of: "-", with: "−")
+    return (percent(r.before), percent(r.after), points)
+  }
+
+  /// An `http(s)` address, escaped for an attribute; nil for anything else (`javascript:` …).
+  static func link(_ address: String) -> String? {
+    let lower = address.lowercased()
+    guard lower.hasPrefix("https://") || lower.hasPrefix("http://"),
+      !address.contains(where: {
+        $0.isWhitespace || $0.asciiValue.map { $0 < 32 || $0 == 127 } == true
+      })
+    else { return nil }
+    return escape(address)
   }
 
   private static func legend(_ builds: [HTMLReportData.Build], regressions: Int) -> String {
@@ -603,8 +646,9 @@ extension HTMLReport {
       for (index, build) in builds.enumerated() {
         guard let found = byBuild[build.id] else { continue }
         let details = found.map {
-          "\($0.series): \(HTMLReport.seconds($0.before)) → \(HTMLReport.seconds($0.after)) "
-            + "(\(HTMLReport.signedPercent($0.change)))" + ($0.cause.map { ", likely \($0)" } ?? "")
+          let shown = HTMLReport.values($0)
+          return "\($0.series): \(shown.before) → \(shown.after) (\(shown.change))"
+            + ($0.cause.map { ", likely \($0)" } ?? "")
         }
         let tip = HTMLReport.escape(
           "Regression at #\(build.id)\n" + details.joined(separator: "\n"))
@@ -805,6 +849,7 @@ extension HTMLReport {
     td.worse { color: var(--failed); font-weight: 600; }
     td.better { color: var(--ok); font-weight: 600; }
     .muted, .empty { color: var(--muted); }
+    .verdict { color: var(--muted); font-size: 0.85em; }
     .empty { font-style: italic; }
     .badge { display: inline-block; padding: 0 8px; border-radius: 10px; font-size: 12px; font-weight: 600;
       border: 1px solid currentColor; }
