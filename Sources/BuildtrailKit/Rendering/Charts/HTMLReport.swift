@@ -581,6 +581,8 @@ extension HTMLReport {
     var regressions: [HTMLReportData.Regression]
 
     static let width = 1136.0
+    /// The widest x label (`#1234` over `2025-11-21 18:00` at 11 px), in the chart's units.
+    static let labelWidth = 112.0
     static let height = 260.0
     static let left = 64.0
     static let right = 20.0
@@ -625,16 +627,36 @@ extension HTMLReport {
       out.append(
         "<line class=\"axis\" x1=\"\(n(Self.left))\" y1=\"\(n(y(0)))\" x2=\"\(n(Self.width - Self.right))\" "
           + "y2=\"\(n(y(0)))\"/>")
-      // X labels: up to eight builds, evenly spread.
+      // X labels: up to eight builds, evenly spread, none overlapping another.
+      func anchor(_ index: Int) -> String {
+        count == 1 ? "middle" : (index == 0 ? "start" : (index == count - 1 ? "end" : "middle"))
+      }
+      func extent(_ index: Int) -> ClosedRange<Double> {
+        let w = Self.labelWidth
+        switch anchor(index) {
+        case "start": return x(index)...(x(index) + w)
+        case "end": return (x(index) - w)...x(index)
+        default: return (x(index) - w / 2)...(x(index) + w / 2)
+        }
+      }
       let labelCount = min(count, 8)
-      let labelled = Set(
-        (0..<labelCount).map { slot in
+      var labelled: [Int] = []
+      for slot in 0..<labelCount {
+        let index =
           labelCount == 1 ? 0 : Int((Double(slot * (count - 1)) / Double(labelCount - 1)).rounded())
-        })
-      for index in labelled.sorted() {
+        // The last label wins over the one before it when they would touch.
+        while let last = labelled.last, extent(last).upperBound + 8 > extent(index).lowerBound {
+          if index != count - 1 { break }
+          labelled.removeLast()
+        }
+        if let last = labelled.last, extent(last).upperBound + 8 > extent(index).lowerBound {
+          continue
+        }
+        labelled.append(index)
+      }
+      for index in labelled {
         let build = builds[index]
-        let anchor =
-          count == 1 ? "middle" : (index == 0 ? "start" : (index == count - 1 ? "end" : "middle"))
+        let anchor = anchor(index)
         out.append(
           "<line class=\"axis\" x1=\"\(n(x(index)))\" y1=\"\(n(y(0)))\" x2=\"\(n(x(index)))\" y2=\"\(n(y(0) + 5))\"/>"
             + "<text class=\"tick\" x=\"\(n(x(index)))\" y=\"\(n(y(0) + 18))\" text-anchor=\"\(anchor)\">#\(build.id)"
