@@ -89,15 +89,28 @@ public struct RecordRequestRunner: Sendable {
     } catch {
       throw RecordFailure(error: error, exitCode: 1)
     }
-    var warnings: [String] = []
-    let metadata = MetadataCollector(request: request).collect(warnings: &warnings)
+    // Git, the context scan and the snapshots run while the log is parsed: they mostly wait on
+    // child processes and the file system.
+    let collected = CollectedMetadata()
+    let group = DispatchGroup()
+    DispatchQueue.global().async(group: group) {
+      var warnings: [String] = []
+      collected.metadata = MetadataCollector(request: request).collect(warnings: &warnings)
+      collected.warnings = warnings
+    }
     var report: RecordReport
     do {
-      report = try Recorder(store: store).record(logAt: path, metadata: metadata)
+      let recorder = Recorder(store: store)
+      let parsed = try recorder.parse(path)
+      group.wait()
+      report = try recorder.store(
+        parsed.0, digest: parsed.1, path: path, metadata: collected.metadata, now: Date(),
+        exitCode: nil, started: nil, ended: nil)
     } catch {
+      group.wait()
       throw RecordFailure(error: error, exitCode: 1)
     }
-    report.warnings = warnings + report.warnings
+    report.warnings = collected.warnings + report.warnings
     let recovered = SpoolRecovery(databasePath: databasePath, environment: request.environment)
       .recover(into: store, automatic: true)
     return RecordOutcome(report: report, recovered: recovered)

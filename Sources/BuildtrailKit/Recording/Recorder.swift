@@ -93,7 +93,7 @@ public struct Recorder: Sendable {
       started: started, ended: ended)
   }
 
-  private func parse(_ path: String) throws -> (ParsedLog, String) {
+  func parse(_ path: String) throws -> (ParsedLog, String) {
     let hashing = HashingParser()
     do {
       try readChunks(path: path) { hashing.feed($0) }
