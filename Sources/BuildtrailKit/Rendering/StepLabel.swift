@@ -41,3 +41,8 @@ enum StepLabel {
     return shown.map { type + " " + $0 } ?? type
   }
 }
+
+/// A step name as a terminal shows it (``StepLabel/folded(_:)``).
+func compact(_ name: String) -> String {
+  StepLabel.folded(name)
+}
