@@ -1,50 +1,5 @@
 import Foundation
 
-/// The glyphs a ``TerminalChart`` draws with.
-public enum ChartGlyphs: String, Sendable {
-  /// Braille dots, 2×4 per cell, joined into a line.
-  case braille
-  /// Block elements `▁▂▃▄▅▆▇█`, one bar per point.
-  case blocks
-  /// Plain ASCII, `*` on a `|` stem, for terminals without Unicode.
-  case ascii
-}
-
-/// What a chart's values measure; it decides how the y axis and the legend read.
-public enum ChartUnit: Sendable {
-  /// Durations in seconds, shown as `0s`, `1m30s`, `1h`.
-  case seconds
-  /// A ratio in `0...1`, shown as a percentage.
-  case ratio
-  /// A plain count, shown as `250`, `1.5k`, `2M`.
-  case count
-}
-
-/// Something worth flagging on one point.
-public enum ChartMark: String, Sendable, Codable {
-  /// The build failed: `✗` (ASCII `x`), yellow.
-  case failed
-  /// The value regressed here: `▲` (ASCII `^`), red.
-  case regression
-}
-
-/// One value of a series: usually one build.
-public struct ChartPoint: Sendable, Equatable {
-  /// The x label for this point, e.g. `#412 3fa9c1e 11-29`.
-  public var label: String
-  /// The value, or `nil` when there is none (step absent or not executed).
-  public var value: Double?
-  /// A flag drawn on the marker row under the plot.
-  public var mark: ChartMark?
-
-  /// A point with a label, an optional value and an optional mark.
-  public init(label: String, value: Double?, mark: ChartMark? = nil) {
-    self.label = label
-    self.value = value
-    self.mark = mark
-  }
-}
-
 /// A line or bar chart for the terminal, drawn into a fixed number of columns.
 public struct TerminalChart: Sendable {
   /// The first line of the chart.
