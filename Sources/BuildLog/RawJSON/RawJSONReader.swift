@@ -1,5 +1,7 @@
 import Foundation
 
+// One cohesive thing over 400 lines: a streaming reader of BuildKit's rawjson, its byte-level JSON scanner and vertex state.
+
 /// Reads BuildKit's `--progress=rawjson`: one `SolveStatus` JSON object per line (or indented over several).
 package final class RawJSONReader: LineReader {
   package var format: LogFormat { .rawjson }

@@ -1,5 +1,7 @@
 import Foundation
 
+// One cohesive thing over 400 lines: the tty display's frame parser, whose row, trailer and cursor rules depend on each other.
+
 /// Reads BuildKit's tty display: each build's last frame (`[+] Building …`, ` => ` rows) and the trailers after it.
 package final class TTYReader: LineReader {
   package var format: LogFormat { .tty }

@@ -1,5 +1,7 @@
 import Foundation
 
+// One cohesive thing over 400 lines: the Dockerfile parser (continuations, directives, heredocs, instructions).
+
 extension Dockerfile {
   /// The instruction keywords BuildKit knows.
   static let knownKeywords: Set<String> = [

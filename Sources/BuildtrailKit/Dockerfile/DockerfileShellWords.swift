@@ -1,5 +1,7 @@
 import Foundation
 
+// One cohesive thing over 400 lines: the Dockerfile's shell-word, quoting and variable-expansion rules, which must agree with each other.
+
 extension Dockerfile {
   /// What is known of a variable when expanding a word.
   enum Variable: Sendable, Equatable {

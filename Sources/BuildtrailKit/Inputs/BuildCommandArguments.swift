@@ -1,5 +1,7 @@
 import Foundation
 
+// One cohesive thing at about 400 lines: the flags of docker build, buildx, compose and buildctl that matter to the cache.
+
 /// What a wrapped `docker [buildx|compose] build` or `buildctl build` command line asks for.
 public struct BuildCommandArguments: Sendable, Equatable {
   /// The front end that runs the build.

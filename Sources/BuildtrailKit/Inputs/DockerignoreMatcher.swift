@@ -1,5 +1,7 @@
 import Foundation
 
+// One cohesive thing over 400 lines: BuildKit's .dockerignore pattern language and its context-walk semantics.
+
 /// Decides which paths of a build context a `.dockerignore` file excludes, the way BuildKit's context walk does.
 public struct DockerignoreMatcher: Sendable {
   /// One cleaned pattern of a `.dockerignore` file.

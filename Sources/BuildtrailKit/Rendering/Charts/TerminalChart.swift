@@ -1,5 +1,7 @@
 import Foundation
 
+// One cohesive thing over 400 lines: the chart and the layout, scale, tick format and label types only it uses.
+
 /// A line or bar chart for the terminal, drawn into a fixed number of columns.
 public struct TerminalChart: Sendable {
   /// The first line of the chart.
