@@ -154,6 +154,14 @@ public enum DependencyFile {
         path: path, line: nil,
         reason: "\(data.count) bytes, over the \(maximumBytes >> 20) MiB buildtrail reads")
     }
+    return try DependencyPackageCache.shared.packages(data, kind: kind) {
+      try read(data, kind: kind, path: path)
+    }
+  }
+
+  private static func read(_ data: Data, kind: DependencyFileKind, path: String) throws
+    -> [DependencyPackage]
+  {
     guard let text = try Text(data: data, path: path) else { return [] }
     let found: [DependencyPackage]
     switch kind {
