@@ -142,8 +142,24 @@ public struct DependencyFileError: Error, LocalizedError, Equatable {
 
 /// Reads dependency files into package lists and compares them.
 public enum DependencyFile {
-  /// The packages a file states, sorted by name; names normalised per ecosystem (PEP 503 for Python: lowercase, runs of `-_.` → `-`); empty or blank data gives [], binary data throws.
+  /// The largest dependency file read (16 MiB); larger ones are an error, not parsed.
+  public static let maximumBytes = 16 << 20
+
+  /// The packages a file states, sorted by name; names normalised per ecosystem (PEP 503 for Python: lowercase, runs of `-_.` → `-`); empty or blank data gives [], binary data and files over ``maximumBytes`` throw.
   public static func packages(in data: Data, kind: DependencyFileKind, path: String) throws
+    -> [DependencyPackage]
+  {
+    guard data.count <= maximumBytes else {
+      throw DependencyFileError(
+        path: path, line: nil,
+        reason: "\(data.count) bytes, over the \(maximumBytes >> 20) MiB buildtrail reads")
+    }
+    return try DependencyPackageCache.shared.packages(data, kind: kind) {
+      try read(data, kind: kind, path: path)
+    }
+  }
+
+  private static func read(_ data: Data, kind: DependencyFileKind, path: String) throws
     -> [DependencyPackage]
   {
     guard let text = try Text(data: data, path: path) else { return [] }

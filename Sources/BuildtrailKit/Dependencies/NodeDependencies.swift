@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 extension DependencyFile {
   /// package-lock.json: v2/v3 `packages` keyed by install path (the root and links skipped), else the v1 `dependencies` tree.
@@ -132,74 +133,44 @@ extension DependencyFile {
 
   /// pnpm-lock.yaml `packages:` keys: `/a/1.2.3` (v5), `/a@1.2.3(peer@1)` (v6), `a@1.2.3` (v9); an entry's own `name:` and `version:` fields win.
   static func pnpmLockPackages(_ text: Text) throws -> [DependencyPackage] {
-    guard text.lines.contains(where: { $0.hasPrefix("lockfileVersion:") }) else {
+    let root: Node?
+    do {
+      root = try Yams.compose(yaml: text.string, .basic)
+    } catch let error as YamlError {
+      throw yamlError(error, text: text)
+    }
+    guard let document = root?.mapping, document["lockfileVersion"] != nil else {
       throw text.error("no `lockfileVersion`: not a pnpm lockfile")
     }
-    var found: [DependencyPackage] = []
-    var inPackages = false
-    var entry: (key: String, line: Int)?
-    var name: String?
-    var version: String?
-
-    func finish() throws {
-      defer { (entry, name, version) = (nil, nil, nil) }
-      guard let current = entry else { return }
-      let parsed = pnpmPackage(fromKey: current.key)
-      guard let name = name ?? parsed?.name, let version = version ?? parsed?.version else {
+    guard let packages = document["packages"], packages.scalar?.string.isEmpty != true else {
+      return []
+    }
+    guard let entries = packages.mapping else { throw text.error("`packages` is not a mapping") }
+    return try entries.map { key, entry in
+      let parsed = key.string.flatMap(pnpmPackage(fromKey:))
+      guard let name = entry["name"]?.string ?? parsed?.name,
+        let version = entry["version"]?.string ?? parsed?.version
+      else {
         throw text.error(
-          "cannot read a package name and version from `\(current.key.prefix(60))`",
-          line: current.line)
+          "cannot read a package name and version from `\((key.string ?? "?").prefix(60))`",
+          line: key.mark?.line)
       }
-      found.append(DependencyPackage(name: name, version: version))
+      return DependencyPackage(name: name, version: version)
     }
-
-    for (offset, line) in text.lines.enumerated() {
-      let content = trim(line)
-      if content.isEmpty || content.hasPrefix("#") { continue }
-      let indent = indent(of: line)
-      if indent == 0 {
-        try finish()
-        inPackages = content == "packages:"
-        continue
-      }
-      guard inPackages else { continue }
-      if indent == 2 {
-        try finish()
-        guard let key = yamlKey(content) else {
-          throw text.error(
-            "expected a package key ending in `:`, found `\(content.prefix(60))`", line: offset + 1)
-        }
-        entry = (key, offset + 1)
-      } else if indent == 4, entry != nil {
-        if content.hasPrefix("name:") {
-          name = String(unquote(trim(content.dropFirst("name:".count))))
-        }
-        if content.hasPrefix("version:") {
-          version = String(unquote(trim(content.dropFirst("version:".count))))
-        }
-      }
-    }
-    try finish()
-    return found
   }
 
-  /// The key of a YAML mapping line `key:`, `'key':` or `key: value`, unquoted.
-  private static func yamlKey(_ content: Substring) -> String? {
-    if let quote = content.first, quote == "'" || quote == "\"" {
-      let body = content.dropFirst()
-      guard let close = body.firstIndex(of: quote), body[body.index(after: close)...].hasPrefix(":")
-      else { return nil }
-      return String(body[..<close])
+  /// libyaml's problem and the line it names.
+  private static func yamlError(_ error: YamlError, text: Text) -> DependencyFileError {
+    switch error {
+    case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+      .composer(_, let problem, let mark, _):
+      return text.error("not valid YAML: " + problem.prefix(200), line: mark.line)
+    case .duplicatedKeysInMapping(let duplicates, let context):
+      let keys = duplicates.map { "`\($0.prefix(60))`" }.joined(separator: ", ")
+      return text.error("not valid YAML: duplicate keys \(keys)", line: context.mark.line)
+    default:
+      return text.error("not valid YAML")
     }
-    var index = content.startIndex
-    while index < content.endIndex {
-      if content[index] == ":" {
-        let next = content.index(after: index)
-        if next == content.endIndex || content[next] == " " { return String(content[..<index]) }
-      }
-      index = content.index(after: index)
-    }
-    return nil
   }
 
   /// `/@scope/name/1.2.3_peer@1`, `/name@1.2.3(peer@1)`, `@scope/name@1.2.3` → name and version.

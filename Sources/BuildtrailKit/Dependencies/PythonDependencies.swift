@@ -1,21 +1,24 @@
 import Foundation
+import TOMLKit
 
 extension DependencyFile {
   /// `[[package]]` tables with `name` and `version`: uv.lock (early ones say `[[distribution]]`; a dynamic workspace member has only `source`), poetry.lock, Cargo.lock.
   static func tomlLockPackages(_ text: Text, versionRequired: Bool) throws -> [DependencyPackage] {
-    var parser = TOMLParser(text: text.string, path: text.path)
-    let document = try parser.parse()
-    guard let tables = document["package"] ?? document["distribution"] else { return [] }
+    let document = try TOMLDocument(text)
+    let key = document.root["package"] != nil ? "package" : "distribution"
+    guard let tables = document.root[key] else { return [] }
     guard let items = tables.array else { throw text.error("`package` is not an array of tables") }
-    return try items.map { item in
-      guard let name = item["name"]?.string, !name.isEmpty else {
-        throw text.error("[[package]] has no `name`", line: item.line)
+    let lines = document.arrayHeaderLines(key, count: items.count)
+    return try items.enumerated().map { index, item in
+      let line = lines?[index]
+      guard let name = item.value(at: "name")?.string, !name.isEmpty else {
+        throw text.error("[[package]] has no `name`", line: line)
       }
-      guard let version = item["version"]?.string else {
-        if !versionRequired, item["source"] != nil {
+      guard let version = item.value(at: "version")?.string else {
+        if !versionRequired, item.value(at: "source") != nil {
           return DependencyPackage(name: name, version: "")
         }
-        throw text.error("package `\(name)` has no `version`", line: item.line)
+        throw text.error("package `\(name)` has no `version`", line: line)
       }
       return DependencyPackage(name: name, version: version)
     }
@@ -105,46 +108,47 @@ extension DependencyFile {
 
   /// `[project]` dependencies and optional-dependencies, `[dependency-groups]`, `[tool.uv]` dev-dependencies and Poetry's dependency tables; `python` is skipped.
   static func pyprojectPackages(_ text: Text) throws -> [DependencyPackage] {
-    var parser = TOMLParser(text: text.string, path: text.path)
-    let document = try parser.parse()
-    var lists: [(String, TOMLValue)] = []
-    if let dependencies = document.value(at: ["project", "dependencies"]) {
+    let document = try TOMLDocument(text).root
+    var lists: [(String, TOMLValueConvertible)] = []
+    if let dependencies = document.value(at: "project", "dependencies") {
       lists.append(("[project] dependencies", dependencies))
     }
-    for (extra, list) in document.value(at: ["project", "optional-dependencies"])?.entries ?? [:] {
+    for (extra, list) in entries(document.value(at: "project", "optional-dependencies")) {
       lists.append(("[project.optional-dependencies] \(extra)", list))
     }
-    for (group, list) in document["dependency-groups"]?.entries ?? [:] {
+    for (group, list) in entries(document["dependency-groups"]) {
       lists.append(("[dependency-groups] \(group)", list))
     }
-    if let dev = document.value(at: ["tool", "uv", "dev-dependencies"]) {
+    if let dev = document.value(at: "tool", "uv", "dev-dependencies") {
       lists.append(("[tool.uv] dev-dependencies", dev))
     }
     var packages: [DependencyPackage] = []
     for (place, list) in lists {
       guard let items = list.array else { throw text.error("\(place) is not an array") }
       for item in items {
-        if item.entries != nil { continue }
+        if item.type == .table { continue }
         guard let requirement = item.string, let package = parsePEP508(requirement) else {
           throw text.error("cannot read requirement \(describe(item)) in \(place)")
         }
         packages.append(package)
       }
     }
-    var poetryTables: [(String, TOMLValue)] = []
-    if let poetry = document.value(at: ["tool", "poetry"]) {
+    var poetryTables: [(String, TOMLValueConvertible)] = []
+    if let poetry = document.value(at: "tool", "poetry") {
       for key in ["dependencies", "dev-dependencies"] {
-        if let table = poetry[key] { poetryTables.append(("[tool.poetry.\(key)]", table)) }
+        if let table = poetry.value(at: key) {
+          poetryTables.append(("[tool.poetry.\(key)]", table))
+        }
       }
-      for (group, table) in poetry["group"]?.entries ?? [:] {
-        if let dependencies = table["dependencies"] {
+      for (group, table) in entries(poetry.value(at: "group")) {
+        if let dependencies = table.value(at: "dependencies") {
           poetryTables.append(("[tool.poetry.group.\(group).dependencies]", dependencies))
         }
       }
     }
     for (place, table) in poetryTables {
-      guard let entries = table.entries else { throw text.error("\(place) is not a table") }
-      for (name, value) in entries where name.lowercased() != "python" {
+      guard table.type == .table else { throw text.error("\(place) is not a table") }
+      for (name, value) in entries(table) where name.lowercased() != "python" {
         guard let specifier = poetrySpecifier(value) else {
           throw text.error(
             "cannot read `\(name)` in \(place): expected a string, a table or an array of tables")
@@ -155,11 +159,16 @@ extension DependencyFile {
     return packages
   }
 
+  /// A table's key-value pairs sorted by key; none when `value` is missing or not a table.
+  private static func entries(_ value: TOMLValueConvertible?) -> [(String, TOMLValueConvertible)] {
+    guard let table = value?.table else { return [] }
+    return table.map { ($0.0, $0.1) }.sorted { $0.0 < $1.0 }
+  }
+
   /// `"^1.2"`, `{ version = "^1.2" }`, `{ git = "…", tag = "v1" }`, `{ path = "…" }`, or an array of those joined by ` || `.
-  private static func poetrySpecifier(_ value: TOMLValue) -> String? {
-    switch value {
-    case .string(let specifier): return specifier
-    case .table(let entries, _):
+  private static func poetrySpecifier(_ value: TOMLValueConvertible) -> String? {
+    if let specifier = value.string { return specifier }
+    if let entries = value.table {
       if let version = entries["version"]?.string { return version }
       if let git = entries["git"]?.string {
         let ref = ["rev", "tag", "branch"].lazy.compactMap { entries[$0]?.string }.first
@@ -168,16 +177,19 @@ extension DependencyFile {
       if let path = entries["path"]?.string { return "path:" + path }
       if let url = entries["url"]?.string { return "url:" + url }
       return ""
-    case .array(let items):
+    }
+    if let items = value.array {
       let specifiers = items.compactMap(poetrySpecifier)
       return specifiers.count == items.count ? specifiers.joined(separator: " || ") : nil
-    case .scalar: return nil
     }
+    return nil
   }
 
-  private static func describe(_ value: TOMLValue) -> String {
+  private static func describe(_ value: TOMLValueConvertible) -> String {
     if let string = value.string { return "`\(string.prefix(60))`" }
-    if case .scalar(let token) = value { return "`\(token)`" }
+    if let int = value.int { return "`\(int)`" }
+    if let double = value.double { return "`\(double)`" }
+    if let bool = value.bool { return "`\(bool)`" }
     return "(not a string)"
   }
 }

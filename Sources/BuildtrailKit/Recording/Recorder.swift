@@ -95,12 +95,16 @@ public struct Recorder: Sendable {
 
   func parse(_ path: String) throws -> (ParsedLog, String) {
     let hashing = HashingParser()
+    let binary: Bool
     do {
-      try readChunks(path: path) { hashing.feed($0) }
+      binary = try readChunks(path: path) { hashing.feed($0) }
     } catch let error as LogReadError {
       throw BuildtrailError.cannotReadLog(path, reason: String(cString: strerror(error.errno)))
     }
-    return hashing.finish()
+    let parsed = hashing.finish()
+    // Input cut short as binary is never a log, even when its bytes happened to look like one.
+    if binary { throw BuildtrailError.binaryLog(path) }
+    return parsed
   }
 
   func store(
@@ -194,7 +198,9 @@ public struct Recorder: Sendable {
 /// Reads a file, FIFO, device (or standard input, for `-`) in 1 MiB chunks. Stops after the first
 /// MiB when it was all NUL bytes (`/dev/zero`, a disk image), or held NUL bytes and came from a
 /// device (`/dev/urandom`): such input is binary, not a log, and may never end.
-func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
+/// Returns whether reading stopped early because the input is binary.
+@discardableResult
+func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool {
   let fd = path == "-" ? 0 : open(path, O_RDONLY)
   guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
   defer { if fd != 0 { close(fd) } }
@@ -214,13 +220,13 @@ func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws {
       if errno == EINTR { continue }
       throw LogReadError(path: path, errno: errno)
     }
-    if n == 0 { break }
+    if n == 0 { return false }
     let chunk = UnsafeRawBufferPointer(start: buffer, count: n)
     body(chunk)
     guard total < size else { continue }
     total += n
     allNUL = allNUL && !chunk.contains { $0 != 0 }
     anyNUL = anyNUL || memchr(buffer, 0, n) != nil
-    if total >= size, allNUL || (isDevice && anyNUL) { break }
+    if total >= size, allNUL || (isDevice && anyNUL) { return true }
   }
 }

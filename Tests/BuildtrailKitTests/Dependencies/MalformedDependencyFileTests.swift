@@ -16,7 +16,7 @@ struct MalformedDependencyFileTests {
     .init(
       kind: .uvLock,
       text: "version = 1\n\n[[package]]\nname = \"anyio\"\nversion = \"4.4.0\"\n\n[[packa", line: 7,
-      reason: "unterminated table header `[[packa`: expected `]]`"),
+      reason: "not valid TOML: Error while parsing table header: encountered end-of-file"),
     .init(
       kind: .uvLock,
       text: "[[package]]\nname = \"anyio\"\nversion = \"4.4.0\"\n\n[[package]]\nname = \"idna\"\n",
@@ -24,12 +24,14 @@ struct MalformedDependencyFileTests {
       reason: "package `idna` has no `version`"),
     .init(
       kind: .uvLock, text: "[[package]]\nname = \"anyio\nversion = \"4.4.0\"\n", line: 2,
-      reason: "unterminated string"),
+      reason:
+        "not valid TOML: Error while parsing string: unescaped control characters other than TAB (U+0009) are explicitly prohibited"
+    ),
     .init(
       kind: .poetryLock,
       text:
         "[[package]]\nname = \"certifi\"\nfiles = [\n    {file = \"a.whl\", hash = \"sha256:1\"},\n",
-      line: 5, reason: "unterminated array opened on line 3"),
+      line: 4, reason: "not valid TOML: Error while parsing array: encountered end-of-file"),
     .init(
       kind: .cargoLock, text: "[[package]]\nname = \"serde\"\nsource = \"registry\"\n", line: 1,
       reason: "package `serde` has no `version`"),
@@ -38,10 +40,12 @@ struct MalformedDependencyFileTests {
       reason: "[[package]] has no `name`"),
     .init(
       kind: .cargoLock, text: "version = 3\nversion = 4\n", line: 2,
-      reason: "duplicate key `version`"),
+      reason:
+        "not valid TOML: Error while parsing key-value pair: cannot redefine existing integer 'version'"
+    ),
     .init(
       kind: .pyproject, text: "[project]\nname = my-service\n", line: 2,
-      reason: "invalid value `my-service`: strings need quotes"),
+      reason: "not valid TOML: Error while parsing value: could not determine value type"),
     .init(
       kind: .pyproject,
       text: "[project]\ndependencies = [\"fastapi>=0.110\", \"not a requirement\"]\n", line: nil,
