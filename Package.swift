@@ -60,9 +60,13 @@ let package = Package(
     .executableTarget(
       name: "history-generator", dependencies: ["BuildStore", "BuildLog"],
       path: "Benchmarks/HistoryGenerator"),
+    /** Synthetic histories with injected shifts and the scoring of the regression search against them. */
+    .target(
+      name: "RegressionBenchmarkSupport", dependencies: ["BuildtrailKit"],
+      path: "Benchmarks/RegressionBenchmarkSupport"),
     /** Measures the change-point detector's precision and recall on synthetic histories. */
     .executableTarget(
-      name: "regression-benchmark", dependencies: ["BuildtrailKit"],
+      name: "regression-benchmark", dependencies: ["RegressionBenchmarkSupport", "BuildtrailKit"],
       path: "Benchmarks/RegressionBenchmark"),
     .testTarget(name: "BuildLogTests", dependencies: ["BuildLog"], exclude: ["Fixtures"]),
     .testTarget(
@@ -73,7 +77,13 @@ let package = Package(
       ]),
     .testTarget(
       name: "BuildtrailKitTests",
-      dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator"],
+      dependencies: [
+        "BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator",
+        "RegressionBenchmarkSupport",
+      ],
       exclude: ["Rendering/Snapshots", "Charts/Snapshots", "Dependencies/Snapshots"]),
+    .testTarget(
+      name: "RegressionBenchmarkTests",
+      dependencies: ["RegressionBenchmarkSupport", "BuildtrailKit"]),
   ]
 )
