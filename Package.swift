@@ -17,10 +17,7 @@ let package = Package(
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
-    .target(
-      name: "BuildLog",
-      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-    ),
+    .target(name: "BuildLog"),
     /** The schema, as SQL files embedded in the binary. */
     .target(
       name: "BuildtrailMigrations",
