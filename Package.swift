@@ -18,10 +18,7 @@ let package = Package(
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
-    .target(
-      name: "BuildLog",
-      swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
-    ),
+    .target(name: "BuildLog"),
     /** The schema, as SQL files embedded in the binary. */
     .target(
       name: "BuildtrailMigrations",
@@ -62,9 +59,13 @@ let package = Package(
     .executableTarget(
       name: "history-generator", dependencies: ["BuildStore", "BuildLog"],
       path: "Benchmarks/HistoryGenerator"),
+    /** Synthetic histories with injected shifts and the scoring of the regression search against them. */
+    .target(
+      name: "RegressionBenchmarkSupport", dependencies: ["BuildtrailKit"],
+      path: "Benchmarks/RegressionBenchmarkSupport"),
     /** Measures the change-point detector's precision and recall on synthetic histories. */
     .executableTarget(
-      name: "regression-benchmark", dependencies: ["BuildtrailKit"],
+      name: "regression-benchmark", dependencies: ["RegressionBenchmarkSupport", "BuildtrailKit"],
       path: "Benchmarks/RegressionBenchmark"),
     .testTarget(name: "BuildLogTests", dependencies: ["BuildLog"], exclude: ["Fixtures"]),
     .testTarget(
@@ -75,7 +76,13 @@ let package = Package(
       ]),
     .testTarget(
       name: "BuildtrailKitTests",
-      dependencies: ["BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator"],
+      dependencies: [
+        "BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator",
+        "RegressionBenchmarkSupport",
+      ],
       exclude: ["Rendering/Snapshots", "Charts/Snapshots", "Dependencies/Snapshots"]),
+    .testTarget(
+      name: "RegressionBenchmarkTests",
+      dependencies: ["RegressionBenchmarkSupport", "BuildtrailKit"]),
   ]
 )

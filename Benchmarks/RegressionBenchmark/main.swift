@@ -2,6 +2,7 @@ import BuildtrailKit
 // Benchmark of the build-time change-point detector on synthetic histories.
 // Usage: regression-benchmark [--series N] [--seed S] [--speed-series N] [--histories N]
 import Foundation
+import RegressionBenchmarkSupport
 
 struct Options {
   var series = 1000

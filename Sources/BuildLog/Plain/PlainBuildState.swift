@@ -11,7 +11,7 @@ final class VertexState {
   var sawError = false
   var sawCanceled = false
   var doneDurations: [Double] = []
-  var outputLineCount = 0
+  @exclusivity(unchecked) var outputLineCount = 0
   var errorText: String?
   var digest: String?
   var resolvedReference: String?
@@ -80,10 +80,13 @@ final class VertexState {
 }
 
 /// One plain-format build being read.
+///
+/// The fields written on every line are `@exclusivity(unchecked)` (see `LogParser`): only the plain
+/// reader writes them, one line at a time.
 final class PlainBuildState {
   /// Vertices by number: an array for the usual small numbers, a dictionary beyond.
-  private var byNumber: [VertexState?] = []
-  private var beyond: [Int: VertexState] = [:]
+  @exclusivity(unchecked) private var byNumber: [VertexState?] = []
+  @exclusivity(unchecked) private var beyond: [Int: VertexState] = [:]
   var order: [VertexState] = []
   private static let arrayLimit = 4096
 
@@ -98,26 +101,26 @@ final class PlainBuildState {
   var imageNames: [String] = []
   var imageDigest: String?
   var contextTransferBytes: Int64?
-  var firstTimestamp: Double?
-  var lastTimestamp: Double?
+  @exclusivity(unchecked) var firstTimestamp: Double?
+  @exclusivity(unchecked) var lastTimestamp: Double?
   var job: String?
   /// The compose service a `Building NAME` line (compose v1) announced for this build.
   var service: String?
   var unrecognizedLineCount = 0
   var firstLine: Int
-  var lastLine: Int
+  @exclusivity(unchecked) var lastLine: Int
   /// A final error line was read: the next vertex line starts another build.
-  var closed = false
+  @exclusivity(unchecked) var closed = false
   /// Inside a `------` error-context block.
-  var inErrorBlock = false
+  @exclusivity(unchecked) var inErrorBlock = false
   /// Inside the trailers after the vertices (error block, snippet, warnings summary).
-  var inTrailer = false
+  @exclusivity(unchecked) var inTrailer = false
   /// Inside the ` N warnings found` list.
-  var inWarningsSummary = false
+  @exclusivity(unchecked) var inWarningsSummary = false
   /// The vertex whose log line was the last line read, for raw continuations.
-  var continuingVertex: VertexState?
+  @exclusivity(unchecked) var continuingVertex: VertexState?
   /// Whether the last vertex line read was a terminal line (DONE, CACHED, ERROR, CANCELED).
-  var lastVertexLineWasTerminal = false
+  @exclusivity(unchecked) var lastVertexLineWasTerminal = false
 
   init(firstLine: Int) {
     self.firstLine = firstLine

@@ -5,13 +5,13 @@ import Foundation
 /// Works on bytes: a line is classified by its `#N` prefix and the shape of what follows (header,
 /// status, log line, terminal line), and only names, statuses and errors become Strings.
 final class PlainReader {
-  private var open: [String: PlainBuildState] = [:]
+  @exclusivity(unchecked) private var open: [String: PlainBuildState] = [:]
   private var finished: [PlainBuildState] = []
-  private var currentJob = ""
-  private var current: PlainBuildState?
+  @exclusivity(unchecked) private var currentJob = ""
+  @exclusivity(unchecked) private var current: PlainBuildState?
   /// The service a compose v1 `Building NAME` line announced, and its line number, for a build
   /// that opens within ``announcementReach`` lines (after a banner or warnings, not after a legacy build).
-  private var announcedService: (name: String, lineNumber: Int)?
+  @exclusivity(unchecked) private var announcedService: (name: String, lineNumber: Int)?
   private static let announcementReach = 20
   /// Lines refused for a number out of range.
   package private(set) var refusals = Refusals()

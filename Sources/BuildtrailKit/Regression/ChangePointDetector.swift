@@ -32,13 +32,13 @@ import Foundation
 /// each, at varying places); a drift that stays under `minRelativeChange` between regimes is not reported.
 ///
 /// Cost: O(n log² n) per series; no randomness, no shared state.
-public enum ChangePointDetector {
+package enum ChangePointDetector {
   /// Change points in a numeric series (durations): deterministic, robust to outliers.
   ///
   /// Feed one state only (for a step, the builds where it executed): a mix of cached and executed builds
   /// is bimodal and its "shifts" follow the cache pattern. Non-finite values are skipped (indices still
   /// refer to `series`); negative values count as 0.
-  public static func detect(_ series: [Double], configuration: DetectorConfiguration = .default)
+  package static func detect(_ series: [Double], configuration: DetectorConfiguration = .default)
     -> [ChangePoint]
   {
     var kept: [Int] = []
@@ -60,7 +60,7 @@ public enum ChangePointDetector {
   ///
   /// `medianBefore`/`medianAfter` hold the mean hit rates of the two regimes (the median of 0/1 flags says
   /// little). Non-finite values are skipped; values are clamped to 0...1.
-  public static func detectRateShift(
+  package static func detectRateShift(
     _ series: [Double], configuration: DetectorConfiguration = .rates
   ) -> [ChangePoint] {
     var kept: [Int] = []

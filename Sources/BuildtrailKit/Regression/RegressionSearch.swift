@@ -17,20 +17,20 @@ import Foundation
 /// A cache-ratio point is a consequence when the step points within `explanationWindow` builds account for at
 /// least `explainedShare` of it: a step-cache point adds its drop in hits divided by the build's cacheable
 /// steps. A total point that is not a consequence keeps an empty `explainedBy`.
-public enum RegressionSearch {
+package enum RegressionSearch {
   /// One cacheable step of a build.
-  public struct Step: Sendable, Equatable {
+  package struct Step: Sendable, Equatable {
     /// Identity across builds.
-    public var key: String
+    package var key: String
     /// Display name.
-    public var name: String
+    package var name: String
     /// Seconds when it executed successfully; nil when cached or failed.
-    public var executedSeconds: Double?
+    package var executedSeconds: Double?
     /// `true` cached, `false` executed, nil when it failed (neither).
-    public var hit: Bool?
+    package var hit: Bool?
 
     /// Creates a step.
-    public init(key: String, name: String, executedSeconds: Double?, hit: Bool?) {
+    package init(key: String, name: String, executedSeconds: Double?, hit: Bool?) {
       self.key = key
       self.name = name
       self.executedSeconds = executedSeconds
@@ -39,20 +39,20 @@ public enum RegressionSearch {
   }
 
   /// One build, oldest first in the series.
-  public struct Build: Sendable, Equatable {
+  package struct Build: Sendable, Equatable {
     /// Only successful builds enter the total-duration series.
-    public var successful: Bool
+    package var successful: Bool
     /// Its total duration in seconds.
-    public var seconds: Double
+    package var seconds: Double
     /// Share of cacheable steps that hit; nil when it had none.
-    public var cacheHitRatio: Double?
+    package var cacheHitRatio: Double?
     /// Number of cacheable steps (the denominator of `cacheHitRatio`).
-    public var cacheableSteps: Int
+    package var cacheableSteps: Int
     /// Its cacheable steps.
-    public var steps: [Step]
+    package var steps: [Step]
 
     /// Creates a build.
-    public init(
+    package init(
       successful: Bool, seconds: Double, cacheHitRatio: Double?, cacheableSteps: Int, steps: [Step]
     ) {
       self.successful = successful
@@ -64,49 +64,49 @@ public enum RegressionSearch {
   }
 
   /// A change point that made builds slower or hit the cache less.
-  public struct Point: Sendable, Equatable {
+  package struct Point: Sendable, Equatable {
     /// Which series.
-    public var kind: Regression.Kind
+    package var kind: Regression.Kind
     /// `total duration`, `cache hit ratio`, or the step's name.
-    public var series: String
+    package var series: String
     /// The step's key (step series only).
-    public var key: String?
+    package var key: String?
     /// Position (in the builds searched) of the first build of the new regime, and of the one before it.
-    public var position: Int
-    public var previousPosition: Int
+    package var position: Int
+    package var previousPosition: Int
     /// The detector's figures.
-    public var change: ChangePoint
+    package var change: ChangePoint
     /// Estimated seconds added to an average build (step points only).
-    public var secondsImpact: Double
+    package var secondsImpact: Double
     /// Estimated drop of the build's cache hit ratio (step-cache points only).
-    public var rateImpact: Double
+    package var rateImpact: Double
     /// For total points: indices (into the result) of the step points that account for it; empty when none does.
-    public var explainedBy: [Int]?
+    package var explainedBy: [Int]?
   }
 
   /// Thresholds of the search.
-  public struct Settings: Sendable, Equatable {
+  package struct Settings: Sendable, Equatable {
     /// Detector settings for duration series.
-    public var durations = DetectorConfiguration.default
+    package var durations = DetectorConfiguration.default
     /// Detector settings for cache-hit series.
-    public var rates = DetectorConfiguration.rates
+    package var rates = DetectorConfiguration.rates
     /// Duration shifts under this many seconds are not reported.
-    public var minimumSeconds = 1.0
+    package var minimumSeconds = 1.0
     /// How many builds apart a step point may be from the cache-ratio point it explains (twice that for the
     /// total duration), and an outside shift from the total point it is: the total of builds that miss the cache
     /// now and then is bimodal, and its split lands up to this far from the steps' own.
-    public var explanationWindow = 16
+    package var explanationWindow = 16
     /// Share of a cache-ratio shift that step points must account for to explain it.
-    public var explainedShare = 0.5
+    package var explainedShare = 0.5
     /// `false` leaves every total point unexplained (the behaviour before attribution, for the benchmark).
-    public var attributes = true
+    package var attributes = true
 
     /// The defaults.
-    public init() {}
+    package init() {}
   }
 
   /// Every regression in `builds` (oldest first), total points first, then steps in order of first appearance.
-  public static func run(_ builds: [Build], settings: Settings = Settings()) -> [Point] {
+  package static func run(_ builds: [Build], settings: Settings = Settings()) -> [Point] {
     guard builds.count >= 2 * settings.durations.minSegment else { return [] }
     var found: [Point] = []
     func add(_ kind: Regression.Kind, _ series: String, _ key: String?, _ points: [(Int, Double)])

@@ -1,5 +1,6 @@
 import BuildtrailKit
 import Foundation
+import RegressionBenchmarkSupport
 import Testing
 
 /// `record --` puts the build first: killing the recording side at any moment neither changes the

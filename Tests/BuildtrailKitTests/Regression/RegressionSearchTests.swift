@@ -1,4 +1,5 @@
 import Foundation
+import RegressionBenchmarkSupport
 import Testing
 
 @testable import BuildtrailKit

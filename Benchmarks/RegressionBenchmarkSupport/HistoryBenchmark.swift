@@ -1,3 +1,4 @@
+import BuildtrailKit
 import Foundation
 
 /// Whole synthetic build histories, scored through `RegressionSearch`: step and total points together.
@@ -59,7 +60,7 @@ public enum HistoryBenchmark {
 
   /// A generated history and its injected regressions.
   public struct History: Sendable {
-    public var builds: [RegressionSearch.Build]
+    package var builds: [RegressionSearch.Build]
     public var truth: [Truth]
   }
 
@@ -226,7 +227,7 @@ public enum HistoryBenchmark {
 
   /// Scores what `RegressionSearch` reports on `history`: every step point, and each total point not explained
   /// by step points (with attribution off, every total point).
-  public static func score(_ points: [RegressionSearch.Point], truth: [Truth], builds: Int)
+  package static func score(_ points: [RegressionSearch.Point], truth: [Truth], builds: Int)
     -> RegressionBenchmark.Score
   {
     scoreByKind(points, truth: truth, builds: builds).values.reduce(
@@ -234,7 +235,7 @@ public enum HistoryBenchmark {
   }
 
   /// `score`, split by the kind of series (each kind's `builds` is 0: add them up through `score`).
-  public static func scoreByKind(_ points: [RegressionSearch.Point], truth: [Truth], builds: Int)
+  package static func scoreByKind(_ points: [RegressionSearch.Point], truth: [Truth], builds: Int)
     -> [Regression.Kind: RegressionBenchmark.Score]
   {
     let reported = points.filter { $0.key != nil || ($0.explainedBy?.isEmpty ?? true) }

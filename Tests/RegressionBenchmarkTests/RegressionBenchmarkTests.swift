@@ -1,7 +1,8 @@
+import BuildtrailKit
 import Foundation
 import Testing
 
-@testable import BuildtrailKit
+@testable import RegressionBenchmarkSupport
 
 @Suite struct RegressionBenchmarkTests {
   @Test func splitMixMatchesTheReferenceStream() {

@@ -1,3 +1,4 @@
+import BuildtrailKit
 import Foundation
 
 /// Synthetic build histories with injected shifts, and the scoring of `ChangePointDetector` against them.
@@ -5,79 +6,6 @@ import Foundation
 /// Everything is deterministic by seed: each series gets its own generator, seeded from the run seed,
 /// the scenario name and the series number, so results do not depend on evaluation order.
 public enum RegressionBenchmark {
-  // MARK: Random numbers
-
-  /// xoshiro256** seeded through splitmix64: a small, seedable, platform-independent generator.
-  public struct Generator: Sendable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
-
-    /// Creates a generator whose stream depends only on `seed`.
-    public init(seed: UInt64) {
-      var state = seed
-      s0 = Self.splitMix(&state)
-      s1 = Self.splitMix(&state)
-      s2 = Self.splitMix(&state)
-      s3 = Self.splitMix(&state)
-    }
-
-    /// One step of splitmix64 (also used to derive seeds).
-    public static func splitMix(_ state: inout UInt64) -> UInt64 {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return z ^ (z >> 31)
-    }
-
-    private static func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 {
-      (x << k) | (x >> (64 - k))
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-      let result = Self.rotateLeft(s1 &* 5, 7) &* 9
-      let t = s1 << 17
-      s2 ^= s0
-      s3 ^= s1
-      s1 ^= s2
-      s0 ^= s3
-      s2 ^= t
-      s3 = Self.rotateLeft(s3, 45)
-      return result
-    }
-
-    /// Uniform in [0, 1) with 53 random bits.
-    public mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// Uniform in `range`.
-    public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
-      range.lowerBound + (range.upperBound - range.lowerBound) * uniform()
-    }
-
-    /// Uniform integer in `range`.
-    public mutating func integer(_ range: ClosedRange<Int>) -> Int {
-      let span = UInt64(range.upperBound - range.lowerBound) &+ 1
-      guard span != 0 else { return range.lowerBound &+ Int(truncatingIfNeeded: next()) }
-      let limit = UInt64.max - UInt64.max % span
-      var draw = next()
-      while draw >= limit { draw = next() }
-      return range.lowerBound + Int(draw % span)
-    }
-
-    /// `true` with probability `p`.
-    public mutating func bernoulli(_ p: Double) -> Bool { uniform() < p }
-
-    /// Standard normal (Box–Muller, one value per call).
-    public mutating func normal() -> Double {
-      let u = 1 - uniform()
-      let v = uniform()
-      return (-2 * log(u)).squareRoot() * cos(2 * Double.pi * v)
-    }
-  }
-
   // MARK: Series models
 
   /// A generated series and the indices where a new regime starts.
@@ -382,73 +310,6 @@ public enum RegressionBenchmark {
         + score(detected: points.map(\.index), injected: item.shifts, builds: item.values.count)
     }
     return ScenarioResult(scenario: scenario, score: total, seconds: seconds)
-  }
-
-  /// Result of `measureSpeed`.
-  public struct SpeedResult: Sendable, Equatable {
-    /// Series run.
-    public var series: Int
-    /// Builds per series.
-    public var length: Int
-    /// Threads the series were spread over.
-    public var threads: Int
-    /// Change points found in total.
-    public var detections: Int
-    /// Wall-clock seconds in the detector (generation excluded).
-    public var seconds: Double
-  }
-
-  /// Counts detections from several threads.
-  private final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var total = 0
-
-    func add(_ count: Int) {
-      lock.lock()
-      total += count
-      lock.unlock()
-    }
-
-    var value: Int {
-      lock.lock()
-      defer { lock.unlock() }
-      return total
-    }
-  }
-
-  /// Times `ChangePointDetector.detect` on `series` duration series of exactly `length` builds (0–3 shifts),
-  /// spread over `threads` threads.
-  public static func measureSpeed(
-    series count: Int = 10_000, length: Int = 200, seed: UInt64 = 1, threads: Int = 1
-  )
-    -> SpeedResult
-  {
-    var model = DurationModel()
-    model.length = length...length
-    let scenario = Scenario(name: "speed", series: count, model: .durations(model))
-    let batch = (0..<count).map { series(scenario, index: $0, seed: seed).values }
-    let workers = max(1, threads)
-    let tally = Tally()
-    let (_, seconds) = timed {
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        var found = 0
-        for index in stride(from: worker, to: batch.count, by: workers) {
-          found += ChangePointDetector.detect(batch[index]).count
-        }
-        tally.add(found)
-      }
-    }
-    return SpeedResult(
-      series: count, length: length, threads: workers, detections: tally.value, seconds: seconds)
-  }
-
-  static func timed<T>(_ body: () -> T) -> (T, Double) {
-    let clock = ContinuousClock()
-    let start = clock.now
-    let value = body()
-    let elapsed = clock.now - start
-    let parts = elapsed.components
-    return (value, Double(parts.seconds) + Double(parts.attoseconds) * 1e-18)
   }
 
   // MARK: Report
