@@ -45,7 +45,7 @@ struct Builds: ParsableCommand {
           branch: branch, target: target, labels: labels, outcome: outcome, limit: limit,
           service: service))
       if builds.isEmpty, output.format == .table, let none = try history.noMatch(filters()) {
-        return none
+        return TerminalText.sanitized("N" + none.dropFirst() + ".") + "\n"
       }
       return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds)
     }

@@ -88,7 +88,7 @@ public struct CacheBreakFinder {
         ["--branch \(branch)"] + (service.map { ["--service \($0)"] } ?? []))
     {
       throw BuildtrailError.invalidArgument(
-        "n" + none.dropFirst().dropLast(2) + "; `buildtrail builds` lists them")
+        none + "; `buildtrail builds` lists them")
     }
     let steps = try store.steps(ofBuilds: builds.map(\.id))
     let lastSteps = builds.last.flatMap { steps[$0.id] } ?? latest.steps

@@ -1,8 +1,9 @@
 import BuildStore
 
 extension BuildStore {
-  /// When `filters` matched nothing in a history that has builds: one line saying so, with how many
-  /// builds there are and on which branches. Nil when no filter was given or the history is empty.
+  /// When `filters` matched nothing in a history that has builds: the phrase saying so, with how many
+  /// builds there are and on which branches (`no build matches --branch x (3 builds recorded;
+  /// branches: main)`). Nil when no filter was given or the history is empty.
   public func noMatch(_ filters: [String]) throws -> String? {
     guard !filters.isEmpty else { return nil }
     let groups = try branchesAndTargets()
@@ -16,8 +17,7 @@ extension BuildStore {
     let shown =
       branches.prefix(8).joined(separator: ", ")
       + (branches.count > 8 ? ", … (\(branches.count - 8) more)" : "")
-    return TerminalText.sanitized(
-      "No build matches \(filters.joined(separator: " ")) (\(total) build\(total == 1 ? "" : "s") recorded; branches: \(shown))."
-    ) + "\n"
+    return
+      "no build matches \(filters.joined(separator: " ")) (\(total) build\(total == 1 ? "" : "s") recorded; branches: \(shown))"
   }
 }
