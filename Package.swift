@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "buildtrail", targets: ["buildtrail"]),
     .library(name: "BuildtrailKit", targets: ["BuildtrailKit"]),
+    .library(name: "BuildtrailRendering", targets: ["BuildtrailRendering"]),
     .library(name: "BuildLog", targets: ["BuildLog"]),
   ],
   dependencies: [
@@ -37,7 +38,7 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
-    /** Commands' logic: recording, git and CI metadata, input snapshots, rendering. */
+    /** Use cases: recording, git and CI metadata, input snapshots, analysis; they return plain data. */
     .target(
       name: "BuildtrailKit",
       dependencies: [
@@ -47,11 +48,13 @@ let package = Package(
         .product(name: "TOMLKit", package: "TOMLKit"),
       ]
     ),
+    /** Presentation on top of the use cases: terminal tables and charts, HTML, JSON and CSV. */
+    .target(name: "BuildtrailRendering", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog"]),
     /** The thin executable: flags in, library calls out. */
     .executableTarget(
       name: "buildtrail",
       dependencies: [
-        "BuildtrailKit",
+        "BuildtrailKit", "BuildtrailRendering",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -77,7 +80,8 @@ let package = Package(
     .testTarget(
       name: "BuildtrailKitTests",
       dependencies: [
-        "BuildtrailKit", "BuildStore", "BuildLog", "buildtrail", "history-generator",
+        "BuildtrailKit", "BuildtrailRendering", "BuildStore", "BuildLog", "buildtrail",
+        "history-generator",
         "RegressionBenchmarkSupport",
       ],
       exclude: ["Rendering/Snapshots", "Charts/Snapshots", "Dependencies/Snapshots"]),

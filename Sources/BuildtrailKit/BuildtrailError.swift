@@ -37,5 +37,6 @@ public enum BuildtrailError: Error, LocalizedError, Equatable {
     }
   }
 
-  static func name(_ path: String) -> String { path == "-" ? "standard input" : path }
+  /// How messages name a log path: `standard input` for `-`.
+  public static func name(_ path: String) -> String { path == "-" ? "standard input" : path }
 }

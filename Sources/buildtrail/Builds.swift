@@ -2,6 +2,7 @@ import ArgumentParser
 import BuildLog
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 
 extension BuildOutcome: ExpressibleByArgument {}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 
 /// Range checks for numeric flags: each refusal is one line naming the flag and what it accepts.

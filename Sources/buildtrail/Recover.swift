@@ -1,5 +1,6 @@
 import ArgumentParser
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 
 struct Recover: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 
 struct Report: ParsableCommand {
@@ -23,8 +24,8 @@ struct Report: ParsableCommand {
   func run() throws {
     do {
       let history = try store.open()
-      let data = try ReportBuilder(store: history).data(
-        branch: branch, service: service, last: last)
+      let data = HTMLReportData(
+        try ReportQuery(store: history).report(branch: branch, service: service, last: last))
       let page = HTMLReport.render(data)
       do {
         try Data(page.utf8).write(to: URL(fileURLWithPath: html))

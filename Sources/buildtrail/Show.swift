@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 
 struct Show: ParsableCommand {
@@ -21,8 +22,14 @@ struct Show: ParsableCommand {
 
   func run() throws {
     try store.render { history in
-      try BuildView(store: history, terminal: .standardOutput(), format: output.format).render(
-        buildID: build, step: step)
+      let query = BuildQuery(store: history)
+      let terminal = Terminal.standardOutput()
+      if let step {
+        return StepOutputRenderer(format: output.format, terminal: terminal).render(
+          try query.stepOutput(build, step: step))
+      }
+      return BuildDetailRenderer(format: output.format, terminal: terminal).render(
+        try query.build(build))
     }
   }
 }

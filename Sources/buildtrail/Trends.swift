@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 
 struct Trend: ParsableCommand {
@@ -31,13 +32,14 @@ struct Trend: ParsableCommand {
   }
 
   func run() throws {
-    let options = TrendView.Options(
-      branch: branch, target: target, service: service, step: step, last: last,
-      since: try since.map { try OptionRange.date($0, flag: "--since") },
-      glyphs: ascii ? .ascii : blocks ? .blocks : .braille)
+    let since = try since.map { try OptionRange.date($0, flag: "--since") }
+    let options = TrendQuery.Options(
+      branch: branch, target: target, service: service, step: step, last: last, since: since)
     try store.render { history in
-      try TrendView(store: history, terminal: .standardOutput(), format: output.format).render(
-        options)
+      TrendRenderer(
+        format: output.format, terminal: .standardOutput(),
+        glyphs: ascii ? .ascii : blocks ? .blocks : .braille, since: since
+      ).render(try TrendQuery(store: history).trend(options))
     }
   }
 }

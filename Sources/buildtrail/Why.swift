@@ -1,6 +1,7 @@
 import ArgumentParser
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 
 struct Why: ParsableCommand {

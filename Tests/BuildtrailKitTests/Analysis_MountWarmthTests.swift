@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 enum CacheBreakFinderProbe {
   static func stretch(_ pattern: String) -> (start: Int, end: Int?)? {

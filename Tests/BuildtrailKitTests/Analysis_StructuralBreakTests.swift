@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Histories written as one string per build: the stage's instructions in printed order, so that
 /// `["RUN deps", "COPY . /app"]` is a build whose dependency step comes before the broad copy.

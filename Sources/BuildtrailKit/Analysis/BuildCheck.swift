@@ -20,21 +20,29 @@ public struct BuildCheck: Sendable {
     }
   }
 
-  /// One check's result.
-  public struct Finding: Sendable, Equatable, Codable {
+  /// One check's result, as numbers; renderers word it.
+  public struct Finding: Sendable, Equatable {
     public enum Level: String, Sendable, Codable { case pass, warning, failure }
+    /// `outcome`, `duration` or `cache-hit`.
     public var check: String
     public var level: Level
-    public var message: String
+    /// The measured value: the relative slowdown (`duration`), the hit ratio (`cache-hit`).
     public var actual: Double?
+    /// The threshold it was held to.
     public var limit: Double?
+    /// `duration`: the build's seconds, and the median of the baseline's (nil with no baseline).
+    public var seconds: Double? = nil
+    public var baselineMedian: Double? = nil
+    /// `cache-hit`: steps cached and cacheable steps.
+    public var stepsCached: Int? = nil
+    public var stepsTotal: Int? = nil
   }
 
   public var build: BuildSummary
   public var baseline: [BuildSummary]
   public var findings: [Finding]
-  /// Why the build lost cache hits or time, when it did (the `why` verdict).
-  public var explanation: String?
+  /// Why the build lost cache hits or time, when it failed a check (what `why` finds).
+  public var explanation: CacheExplanation?
 
   /// Whether CI should fail.
   public var failed: Bool { findings.contains { $0.level == .failure } }
@@ -52,54 +60,36 @@ public struct BuildCheck: Sendable {
       limit: thresholds.window)
     var findings: [Finding] = []
     if build.outcome == .failed {
-      findings.append(
-        Finding(
-          check: "outcome", level: .failure, message: "build \(id) failed", actual: nil, limit: nil)
-      )
+      findings.append(Finding(check: "outcome", level: .failure, actual: nil, limit: nil))
     }
     if let max = thresholds.maxSlowdown {
       if window.isEmpty {
         findings.append(
           Finding(
-            check: "duration", level: .warning,
-            message:
-              "no earlier successful build of \(build.branch ?? "this branch") to compare the duration with",
-            actual: build.seconds, limit: nil))
+            check: "duration", level: .warning, actual: build.seconds, limit: nil,
+            seconds: build.seconds))
       } else {
         let median = Self.median(window.map(\.seconds))
         let change = median > 0 ? (build.seconds - median) / median : 0
-        let text =
-          "\(formatSeconds(build.seconds)) against a median of \(formatSeconds(median)) over the last \(window.count) successful builds (\(percent(change)), limit +\(percent(max, signed: false)))"
         findings.append(
           Finding(
-            check: "duration", level: change > max ? .failure : .pass,
-            message: (change > max ? "build \(id) is slower: " : "duration ok: ") + text,
-            actual: change, limit: max))
+            check: "duration", level: change > max ? .failure : .pass, actual: change, limit: max,
+            seconds: build.seconds, baselineMedian: median))
       }
     }
     if let min = thresholds.minCacheHit {
-      if let ratio = build.cacheHitRatio {
-        let text =
-          "\(build.stepsCached) of \(build.stepsTotal) steps cached (\(percent(ratio, signed: false)), minimum \(percent(min, signed: false)))"
-        findings.append(
-          Finding(
-            check: "cache-hit", level: ratio < min ? .failure : .pass,
-            message: (ratio < min ? "build \(id) hit the cache too little: " : "cache hits ok: ")
-              + text, actual: ratio,
-            limit: min))
-      } else {
-        findings.append(
-          Finding(
-            check: "cache-hit", level: .warning, message: "build \(id) has no cacheable steps",
-            actual: nil, limit: min))
-      }
+      let ratio = build.cacheHitRatio
+      findings.append(
+        Finding(
+          check: "cache-hit", level: ratio.map { $0 < min ? .failure : .pass } ?? .warning,
+          actual: ratio, limit: min, stepsCached: build.stepsCached, stepsTotal: build.stepsTotal))
     }
     var check = BuildCheck(build: build, baseline: window, findings: findings, explanation: nil)
     if check.failed,
       let explanation = try? CacheExplainer(store: store, environment: environment).explain(
         buildID: id)
     {
-      check.explanation = explanation.verdict
+      check.explanation = explanation
     }
     return check
   }
@@ -110,11 +100,4 @@ public struct BuildCheck: Sendable {
     return sorted.count % 2 == 1
       ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
   }
-}
-
-/// `+35%`, `-4%`; `80%` unsigned; `?%` for a fraction that is infinite, NaN or beyond ±10^12.
-func percent(_ fraction: Double, signed: Bool = true) -> String {
-  guard fraction.isFinite, abs(fraction) < 1e12 else { return "?%" }
-  let value = Int((fraction * 100).rounded())
-  return signed ? (value >= 0 ? "+\(value)%" : "\(value)%") : "\(value)%"
 }

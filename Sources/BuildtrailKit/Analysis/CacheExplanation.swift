@@ -36,31 +36,6 @@ public struct CacheExplanation: Sendable {
     build.steps.first { $0.status == .error && $0.kind != .cacheImport }
   }
 
-  /// The one-line answer: what was rebuilt, how long it took, and why.
-  public var verdict: String {
-    var parts: [String] = []
-    if let failed = failedStep {
-      let name = failed.name.isEmpty ? "step #\(failed.vertex)" : failed.name
-      parts.append("failed at \(name)" + (failure.map { ": \($0.signature.message)" } ?? ""))
-    }
-    let cacheable = build.steps.filter { $0.kind.isCacheable }
-    if rootMisses.isEmpty {
-      if baseline == nil && cacheable.allSatisfy({ $0.status == .cached }) == false {
-        parts.append("no baseline to compare with; \(build.summary.stepsExecuted) steps ran")
-      } else {
-        parts.append(
-          "no step lost its cache (\(build.summary.stepsCached) of \(build.summary.stepsTotal) cached)"
-        )
-      }
-      return parts.joined(separator: "; ")
-    }
-    let steps = rebuiltSteps == 1 ? "1 step" : "\(rebuiltSteps) steps"
-    var causes: [String] = []
-    for miss in rootMisses where !causes.contains(miss.summary) { causes.append(miss.summary) }
-    parts.append(
-      "rebuilt \(steps) (+\(formatSeconds(costSeconds))): " + causes.joined(separator: "; "))
-    return parts.joined(separator: "; ")
-  }
 }
 
 /// A step that missed the cache on its own account, with what it invalidated after it.
@@ -71,10 +46,6 @@ public struct RootMiss: Sendable {
   public var cascade: [StoredStep]
   /// Set when the changed input belongs to an earlier step of its chain that stayed cached in this build.
   public var upstream: UpstreamChange? = nil
-  /// The cause in a few words, naming the earlier step's stage and the build that rebuilt it when upstream.
-  public var summary: String {
-    upstream?.summary(of: cause) ?? cause.summary
-  }
   /// For a broad `COPY`: the steps of its cascade that a Dockerfile change put after it in an earlier build.
   public var structuralBreaks: [StructuralBreak] = []
   /// Its time plus its cascade's.
@@ -115,54 +86,6 @@ public enum MissCause: Sendable {
   /// No input changed and the cache plumbing says why: `--no-cache`, a new builder, a failed import.
   case cachePlumbing(CachePlumbingFinding)
 
-  /// The cause in a few words, for the verdict line.
-  public var summary: String {
-    switch self {
-    case .dependencies(let file, let changes):
-      guard !changes.isEmpty else { return "\(file) changed" }
-      let shown = changes.prefix(4).map(\.summary).joined(separator: ", ")
-      return "\(file) changed: \(shown)"
-        + (changes.count > 4 ? ", and \(changes.count - 4) more" : "")
-    case .dependenciesUnchanged(let file, let rewrite):
-      let how = rewrite.isEmpty ? "" : " (\(rewrite.joined(separator: ", ")))"
-      return "\(file) changed, but no package changed" + how
-    case .dockerignore(let file, let added, let removed, let before, let after):
-      var what = (removed.map { "-\($0)" } + added.map { "+\($0)" }).joined(separator: " ")
-      if what.isEmpty { what = "reworded" }
-      var text = "\(file) changed: \(what)"
-      if let before, let after {
-        text += " (context \(formatBytes(before)) → \(formatBytes(after)))"
-      }
-      return text
-    case .dockerfile(let file, let change, _, _, _):
-      return "\(file) changed: \(change)"
-    case .files(let source, let paths, let count):
-      let listed = paths.prefix(3).joined(separator: ", ")
-      return "\(count) file\(count == 1 ? "" : "s") changed under \(source): \(listed)"
-        + (count > 3 ? ", …" : "")
-    case .baseImage(let reference, let before, let after):
-      return "base image \(reference) changed: \(shortDigest(before)) → \(shortDigest(after))"
-    case .cacheLost(let mounts):
-      let warmth = mounts.map(\.summary).joined(separator: ", ")
-      return "no input changed: the builder's cache was lost"
-        + (warmth.isEmpty ? "" : " (\(warmth))")
-    case .baseImageInferred(let references, let mounts):
-      return BaseImageInference.summary(references: references, mounts: mounts)
-    case .unknown(let why):
-      return why
-    case .noBaseline(let why):
-      return why
-    case .failedEarlier(let build, let commit):
-      let at = commit.map { " (\($0.prefix(8)))" } ?? ""
-      return
-        "this step failed in build \(build)\(at), and a failed step leaves nothing in the cache"
-    case .buildArgument(let change):
-      return change.summary
-    case .cachePlumbing(let finding):
-      return finding.summary
-    }
-  }
-
   /// A stable name for scripts: `dependencies`, `dockerignore`, `dockerfile`, `files`, `base-image` (also when
   /// inferred), `cache-lost`, `unknown`, `no-baseline`, `failed-earlier`, `build-arg`, `no-cache`, `new-builder`,
   /// `cache-import-failed`, `cache-import-missed`.
@@ -194,21 +117,6 @@ public struct MountWarmth: Sendable, Codable, Equatable {
   public var total: Int?
   /// The output lines it was read from.
   public var evidence: [String]
-
-  public var summary: String {
-    let packages = (total ?? 0) == 1 ? "package" : "packages"
-    switch state {
-    case .cold:
-      return
-        "\(tool) cache mount \(target) cold: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
-    case .warm:
-      return "\(tool) cache mount \(target) warm: \(total ?? 0) \(packages) from the cache"
-    case .partial:
-      return
-        "\(tool) cache mount \(target) partly warm: fetched \(fetched ?? 0) of \(total ?? 0) \(packages)"
-    case .unknown: return "\(tool) cache mount \(target): warmth unknown"
-    }
-  }
 
   /// Whether this reading comes from the step that installs the dependencies rather than `other`'s: it
   /// installed more packages. The step that installs the project itself always prepares its one local
@@ -260,9 +168,4 @@ public struct MountWarmth: Sendable, Codable, Equatable {
     }
     return nil
   }
-}
-
-func shortDigest(_ digest: String?) -> String {
-  guard let digest else { return "(none)" }
-  return digest.hasPrefix("sha256:") ? String(digest.prefix(19)) : String(digest.prefix(12))
 }

@@ -37,8 +37,8 @@ public struct Regression: Sendable {
   public var build: BuildSummary
   public var previous: BuildSummary?
   public var change: ChangePoint
-  /// The cause as `why` gives it for `build` against `previous`.
-  public var cause: String?
+  /// The cause as `why` finds it for `build` against `previous`.
+  public var cause: RegressionCause?
   /// For total kinds: the step regressions within a few builds that account for the shift, so the total is
   /// their consequence; empty when no step explains it. Nil for step kinds.
   public var explainedBy: [Reference]?

@@ -109,9 +109,9 @@ public struct RegressionFinder {
     switch r.kind {
     case .stepCache, .cacheRate:
       if r.key != nil, let miss = misses.first {
-        r.cause = miss.cause.summary
+        r.cause = .stepMiss(miss.cause)
       } else if !misses.isEmpty {
-        r.cause = explanation.verdict
+        r.cause = .build(explanation)
       }
     case .duration, .stepDuration:
       // `why` explains cache misses, not slowness: name an input change only when it found one.
@@ -121,7 +121,7 @@ public struct RegressionFinder {
         default: return true
         }
       }
-      if let miss = concrete.first { r.cause = "at this build: " + miss.cause.summary }
+      if let miss = concrete.first { r.cause = .inputChange(miss.cause) }
     }
     return r
   }

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The signature table on the shapes each tool prints, and on real failed builds: the project's
 /// BuildKit fixtures and the failures in `../shared/corpus`.

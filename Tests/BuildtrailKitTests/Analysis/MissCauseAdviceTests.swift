@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The primer's advice attached to a cause: local environments in the context, and a lost cache.
 @Suite struct MissCauseAdviceTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Devices, FIFOs and unwritable output never hang buildtrail nor pass silently; hostile text in
 /// errors and warnings reaches the terminal made visible.

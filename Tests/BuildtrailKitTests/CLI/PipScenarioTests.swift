@@ -3,6 +3,7 @@ import Testing
 
 @testable import BuildStore
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The pip scenario without Docker: the logs real BuildKit printed for each commit of
 /// `Tests/Scenarios/pip-history.sh` (Fixtures/pip-history) are recorded with `record LOG --context .`

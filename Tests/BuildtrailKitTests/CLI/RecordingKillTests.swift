@@ -1,4 +1,5 @@
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 import RegressionBenchmarkSupport
 import Testing

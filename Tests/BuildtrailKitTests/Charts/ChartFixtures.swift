@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Fixed series for the chart tests: no randomness, the same points on every run.
 enum ChartFixtures {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The trend charts' x labels (`#id` over a date) never overlap, on any number of builds; the
 /// newest build is always labelled.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The report's builds link to their CI run and carry `why`'s verdict; rate regressions read as
 /// percentages and a stage's steps that broke together are one row.

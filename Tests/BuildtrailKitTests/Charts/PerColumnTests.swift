@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// A step's cache hits bucketed into fewer columns than builds show the share that hit, not a
 /// median that rounds every column to 0% or 100%.

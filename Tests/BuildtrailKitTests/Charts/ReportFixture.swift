@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// A fixed history of 40 builds for the HTML report: a regression at #405 (uv.lock changed), a few failures, a
 /// canceled build, a feature branch, cold-cache builds, and one subject full of markup.

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 struct DependencyDiffTests {
   static func packages(_ pairs: [(String, String)]) -> [DependencyPackage] {

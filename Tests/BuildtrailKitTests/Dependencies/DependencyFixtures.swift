@@ -1,6 +1,7 @@
 import Foundation
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Reads inline fixture text the way callers read files.
 enum DependencyFixtures {

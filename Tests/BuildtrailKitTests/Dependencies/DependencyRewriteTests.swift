@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// A dependency file whose bytes changed while its packages did not: how, in words.
 @Suite struct DependencyRewriteTests {

@@ -3,6 +3,7 @@ import TOMLKit
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The TOMLKit-backed reader: values as TOML 1.0 defines them, errors as `DependencyFileError`s.
 struct DependencyTOMLTests {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Lockfiles are hostile input: TOMLKit and Yams errors come back as `DependencyFileError`s, never
 /// a trap, and the size read is bounded.

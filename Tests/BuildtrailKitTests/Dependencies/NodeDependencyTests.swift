@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 struct NodeDependencyTests {
   @Test func packageLockV3() throws {

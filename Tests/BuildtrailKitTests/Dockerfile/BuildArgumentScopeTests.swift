@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Which `ARG`s are part of a step's cache key: those declared earlier in its stage (a global one only when
 /// the stage declares it again), all of them for a RUN, the ones it names for other steps.

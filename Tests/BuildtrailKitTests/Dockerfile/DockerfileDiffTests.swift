@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// DockerfileDiff: added, removed, changed and moved instructions per stage.
 struct DockerfileDiffTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Line-level rules of BuildKit's `parser.Parse`: comments, directives, continuations, heredocs, JSON forms.
 struct DockerfileParsingTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The shell-word rules of BuildKit's `shell.Lex` that step names and FROM references go through.
 struct DockerfileShellWordsTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Stages, ARG expansion and the `[stage i/n]` numbering of BuildKit's dockerfile2llb `prefixCommand`.
 struct DockerfileStageTests {

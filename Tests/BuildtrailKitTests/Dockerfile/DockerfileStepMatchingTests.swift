@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Printed step names back to instructions.
 struct DockerfileStepMatchingTests {

@@ -2,6 +2,7 @@ import BuildStore
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 struct BuildArgumentReaderTests {
   @Test(arguments: [

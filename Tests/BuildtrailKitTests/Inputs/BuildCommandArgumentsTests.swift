@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 struct BuildCommandArgumentsTests {
   struct Case: CustomTestStringConvertible, Sendable {

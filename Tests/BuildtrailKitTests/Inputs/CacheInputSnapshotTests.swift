@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 struct CacheInputSnapshotTests {
   static let abcSHA256 = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"

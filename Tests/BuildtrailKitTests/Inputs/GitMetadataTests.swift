@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 struct GitMetadataTests {
   /// The test process's environment without CI branch variables, so results do not depend on where tests run.

@@ -3,6 +3,7 @@ import RegressionBenchmarkSupport
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Hand-made duration series with a little deterministic log-normal noise.
 private func noisy(_ levels: [Double], seed: UInt64, cv: Double = 0.05) -> [Double] {

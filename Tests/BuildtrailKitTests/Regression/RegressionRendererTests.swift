@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// `regressions` output for a total explained by two step points, a total that no step explains, and a step
 /// regression of its own, against golden files (Rendering/Snapshots/regressions.*).

@@ -3,6 +3,7 @@ import RegressionBenchmarkSupport
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Total points tied to the step points that account for them, on small histories with fixed seeds.
 @Suite struct RegressionSearchTests {

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Numbers in CSV are rounded, never a binary float's long tail.
 @Suite struct CSVNumberTests {

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 @Suite struct DiffTests {
   @Test(arguments: [OutputFormat.table, .json])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The inputs the renderer fuzzer (`Fuzz/run-renderer.sh`) found, replayed through the binary as it
 /// runs them: recorded twice, then shown by every command. Nothing traps, terminal output keeps no

@@ -3,6 +3,7 @@ import BuildStore
 import Foundation
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Logs of each format whose step names, output and errors carry terminal control sequences, and
 /// a history of two builds of one of them with a hostile label, branch and commit subject.
@@ -153,10 +154,12 @@ enum HostileHistory {
         try RegressionFinder(store: store).find())
     }
     try add("trend") {
-      try TrendView(store: store, terminal: terminal, format: format).render(.init())
+      TrendRenderer(format: format, terminal: terminal).render(
+        try TrendQuery(store: store).trend(.init()))
     }
     try add("trend --step") {
-      try TrendView(store: store, terminal: terminal, format: format).render(.init(step: "echo"))
+      TrendRenderer(format: format, terminal: terminal).render(
+        try TrendQuery(store: store).trend(.init(step: "echo")))
     }
     let check = try BuildCheck.run(
       store: store, buildID: nil, thresholds: .init(maxSlowdown: 0.2, minCacheHit: 0.8, window: 10))

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Text from logs, git and labels reaches the terminal only through `TerminalText`; JSON and CSV keep it exactly.
 @Suite struct HostileTextTests {
@@ -66,7 +67,8 @@ import Testing
 
   @Test func htmlReportEscapesMarkupAndDropsControls() throws {
     let store = try HostileHistory.store(.rawjson)
-    let page = HTMLReport.render(try ReportBuilder(store: store).data(branch: nil, last: 10))
+    let page = HTMLReport.render(
+      HTMLReportData(try ReportQuery(store: store).report(branch: nil, last: 10)))
     let controls = page.unicodeScalars.filter {
       $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t"
     }

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// `show` and `why` for builds recorded with build arguments and a failed cache import: the real
 /// Docker 20.10 logs of Fixtures/build-args, recorded with their Dockerfile as a snapshot input.

@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// Compares each renderer's output with a golden file in `Snapshots/`.
 /// Run with RECORD_SNAPSHOTS=1 to rewrite the files (the test then fails, so a re-record is never silent).

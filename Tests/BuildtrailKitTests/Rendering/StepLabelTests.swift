@@ -1,6 +1,7 @@
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// RUN flags folded so the command shows at 80 columns.
 @Suite struct StepLabelTests {

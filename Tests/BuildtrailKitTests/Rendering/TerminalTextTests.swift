@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 @Suite struct TerminalTextTests {
   @Test func escapeSequencesBecomeVisible() {

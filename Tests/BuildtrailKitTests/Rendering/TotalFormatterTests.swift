@@ -3,6 +3,7 @@ import Testing
 
 @testable import BuildStore
 @testable import BuildtrailKit
+@testable import BuildtrailRendering
 
 /// The formatters answer for every value: `?` where a value is not a duration, a time or a share.
 @Suite struct TotalFormatterTests {
