@@ -1,6 +1,6 @@
 import Foundation
 
-/// Why the store could not be opened or written; each message names the file and the fix.
+/// Why the store could not be opened, written or read; each message names the file.
 public enum StoreError: Error, LocalizedError, Equatable {
   case notADatabase(path: String)
   case newerSchema(path: String, unknownMigrations: [String])
@@ -15,37 +15,33 @@ public enum StoreError: Error, LocalizedError, Equatable {
   /// A build's stored record does not decode (the file was damaged or edited by hand).
   case damagedRecord(buildID: Int64)
 
+  /// The problem, naming the file; front ends add the fix in their own terms (a flag, a route).
   public var errorDescription: String? {
     switch self {
     case .notADatabase(let path):
-      return
-        "\(path) is not a SQLite database; pass another --db path (or set BUILDTRAIL_DB) or move that file away"
+      return "\(path) is not a SQLite database"
     case .newerSchema(let path, let unknown):
       return
         "\(path) was written by a newer buildtrail (schema \(unknown.joined(separator: ", "))); upgrade buildtrail to read it"
     case .locked(let path):
-      return "\(path) is locked by another process; retry when it finishes, or use another --db"
+      return "\(path) is locked by another process; retry when it finishes"
     case .cannotOpen(let path, let reason):
-      return
-        "cannot open database \(path): \(reason); check that its folder exists and is writable, or pass another --db"
+      return "cannot open database \(path): \(reason); check that its folder exists and is writable"
     case .readOnly(let path):
-      return
-        "cannot write database \(path): it or its folder is read-only; make it writable or pass another --db"
+      return "cannot write database \(path): it or its folder is read-only; make it writable"
     case .emptyHistory(let path):
-      return
-        "the history \(path) has no builds yet; record one with `buildtrail record LOG` or `buildtrail record -- docker buildx build …`"
+      return "the history \(path) has no builds yet"
     case .schema(let path, let migration, let message):
       return
-        "cannot bring the schema of \(path) up to date: migration \(migration) failed (\(message)); report this with the file, or pass another --db"
+        "cannot bring the schema of \(path) up to date: migration \(migration) failed (\(message)); report this with the file"
     case .full(let path):
-      return "cannot write database \(path): the disk is full; free space or pass another --db"
+      return "cannot write database \(path): the disk is full; free space"
     case .failed(let path, let message):
       return "database \(path) failed: \(message)"
     case .damagedRecord(let id):
-      return
-        "the stored record of build \(id) is damaged; delete it with `buildtrail delete \(id)` or restore the file from a copy"
+      return "the stored record of build \(id) is damaged"
     case .noSuchBuild(let what):
-      return "no build \(what) in the history; `buildtrail builds` lists the recorded ones"
+      return "no build \(what) in the history"
     }
   }
 }

@@ -77,7 +77,7 @@ struct FormatOptions: ParsableArguments {
 
 /// Prints a one-line error, made safe for the terminal, and exits non-zero.
 func fail(_ error: Error, code: Int32 = 1, lines: Bool = false) -> ExitCode {
-  let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+  let message = ErrorText.commandLine(error)
   let text =
     lines
     ? message.split(separator: "\n", omittingEmptySubsequences: false).map {

@@ -5,7 +5,7 @@ import Foundation
 
 /// An `ARG` whose value is part of a missed step's cache key and changed since the baseline (or, with
 /// no recorded values, that the history shows changing on nearly every build).
-public struct BuildArgumentChange: Sendable, Equatable, Encodable {
+public struct BuildArgumentChange: Sendable, Equatable, Codable {
   /// The argument's name.
   public var name: String
   /// The value at the baseline and now, as shown: the value, `sha256:…` for a secret, nil when unset.

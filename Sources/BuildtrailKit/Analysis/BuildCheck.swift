@@ -4,8 +4,8 @@ import Foundation
 
 /// The CI gate: compares a build with a window of earlier successful builds of its branch and
 /// target, and fails when it is slower or caches less than the thresholds allow.
-public struct BuildCheck: Sendable {
-  public struct Thresholds: Sendable, Equatable {
+public struct BuildCheck: Sendable, Codable {
+  public struct Thresholds: Sendable, Equatable, Codable {
     /// Largest allowed slowdown against the window's median duration, as a fraction (0.2 = 20%).
     public var maxSlowdown: Double?
     /// Smallest allowed cache hit ratio, 0…1.
@@ -21,7 +21,7 @@ public struct BuildCheck: Sendable {
   }
 
   /// One check's result, as numbers; renderers word it.
-  public struct Finding: Sendable, Equatable {
+  public struct Finding: Sendable, Equatable, Codable {
     public enum Level: String, Sendable, Codable { case pass, warning, failure }
     /// `outcome`, `duration` or `cache-hit`.
     public var check: String

@@ -4,7 +4,7 @@ import Foundation
 
 /// Two builds side by side: steps matched by their stable key, with status changes, duration deltas,
 /// steps added and removed, context size, base image digests and cache inputs.
-public struct BuildDiff: Sendable {
+public struct BuildDiff: Sendable, Codable {
   /// How one step differs between the two builds.
   public enum Change: String, Sendable, Codable {
     /// Cached before, executed now.
@@ -21,7 +21,7 @@ public struct BuildDiff: Sendable {
     case removed
   }
 
-  public struct StepDelta: Sendable {
+  public struct StepDelta: Sendable, Codable {
     public var key: String
     public var before: StoredStep?
     public var after: StoredStep?

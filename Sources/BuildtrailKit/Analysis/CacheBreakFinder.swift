@@ -4,7 +4,7 @@ import Foundation
 
 /// When a step's caching broke: the build at which it went from mostly cached to mostly executed
 /// and stayed so, the commits at that boundary and the cause; and where it was fixed, if it was.
-public struct CacheBreak: Sendable {
+public struct CacheBreak: Sendable, Codable {
   public struct Point: Sendable, Codable, Equatable {
     public var build: Int64
     public var commit: String?
@@ -40,7 +40,7 @@ public struct CacheBreak: Sendable {
   public var missesLeftOut = 0
 
   /// One build in which the step missed, and why (as `why` gives it for that build).
-  public struct Miss: Sendable {
+  public struct Miss: Sendable, Codable {
     public var build: BuildSummary
     /// `break` (the change that broke it), `after-break` (a change that did not touch the step's inputs,
     /// which reran it only because of the break), `one-off` (a cause of its own: cache lost, base image,

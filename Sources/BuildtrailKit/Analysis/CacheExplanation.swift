@@ -3,7 +3,7 @@ import BuildStore
 import Foundation
 
 /// Why a build's steps ran instead of hitting the cache, against a baseline build.
-public struct CacheExplanation: Sendable {
+public struct CacheExplanation: Sendable, Codable {
   /// Where the evidence about changed inputs came from.
   public enum EvidenceSource: String, Sendable, Codable {
     /// `git diff` / `git log` between the two builds' commits.
@@ -39,7 +39,7 @@ public struct CacheExplanation: Sendable {
 }
 
 /// A step that missed the cache on its own account, with what it invalidated after it.
-public struct RootMiss: Sendable {
+public struct RootMiss: Sendable, Codable {
   public var step: StoredStep
   public var cause: MissCause
   /// The steps that ran only because this one did (later in its stage, or in stages built on it).
@@ -55,7 +55,7 @@ public struct RootMiss: Sendable {
 }
 
 /// Why a step missed the cache.
-public enum MissCause: Sendable {
+public enum MissCause: Sendable, Codable {
   /// A lockfile or manifest the step reads changed; the package-level changes.
   case dependencies(file: String, changes: [DependencyChange])
   /// A lockfile or manifest the step reads changed, but no package or version did: how it changed

@@ -4,9 +4,9 @@ import Foundation
 
 /// A step missed with no input changed because of how the build reached its cache: `--no-cache`, a
 /// builder instance that started empty, a cache import that failed or did not hold the step.
-public struct CachePlumbingFinding: Sendable, Equatable, Encodable {
+public struct CachePlumbingFinding: Sendable, Equatable, Codable {
   /// What went wrong, as the cause kind `why` reports.
-  public enum Kind: String, Sendable, Equatable, Encodable {
+  public enum Kind: String, Sendable, Equatable, Codable {
     /// `--no-cache`, or `--no-cache-filter` naming the step's stage.
     case noCache = "no-cache"
     /// A new builder instance started with an empty cache and no cache was imported.

@@ -3,9 +3,9 @@ import Foundation
 
 /// Why a build failed: the failing step, its decisive error lines, their signature, the change they
 /// point to when the evidence allows, and since which build the same failure repeats.
-public struct FailureExplanation: Sendable {
+public struct FailureExplanation: Sendable, Codable {
   /// A change since the baseline that the error lines point to.
-  public struct RelatedChange: Sendable, Equatable, Encodable {
+  public struct RelatedChange: Sendable, Equatable, Codable {
     /// `undeclared-import`, `dependency-removed`, `missing-requirement`, `dependencies` or `dockerfile`.
     public var kind: String
     /// One sentence, for people.
@@ -22,7 +22,7 @@ public struct FailureExplanation: Sendable {
   }
 
   /// The builds before this one that failed with the same signature, without a build between them.
-  public struct Repeat: Sendable, Equatable, Encodable {
+  public struct Repeat: Sendable, Equatable, Codable {
     /// The first build of the run of failures.
     public var sinceBuild: Int64
     /// Its commit, when known.

@@ -6,7 +6,7 @@ import Foundation
 /// BuildKit's own error text (`COPY` sources not found, pulls denied), then the shell's exit code.
 public enum FailureExtractor {
   /// What the extractor found.
-  public struct Finding: Sendable, Equatable {
+  public struct Finding: Sendable, Equatable, Codable {
     /// The tool and its decisive message.
     public var signature: FailureSignature
     /// The decisive lines, as printed, oldest first (at most ``lineLimit``).

@@ -6,7 +6,7 @@ import Foundation
 /// and computes them from the kept output for builds recorded before they were stored.
 public struct FailureHistory {
   /// A run of consecutive failed builds with one signature.
-  public struct Streak: Sendable {
+  public struct Streak: Sendable, Codable {
     /// The signature text (`pip: No matching distribution found for yarl-ng>=N.N`).
     public var signature: String
     /// The tool and its message as the first build of the run printed it.

@@ -2,7 +2,7 @@ import BuildStore
 import Foundation
 
 /// A change point in one of a branch's series that made builds slower or cache less.
-public struct Regression: Sendable {
+public struct Regression: Sendable, Codable {
   public enum Kind: String, Sendable, Codable {
     /// The total build duration (successful builds).
     case duration
@@ -15,7 +15,7 @@ public struct Regression: Sendable {
   }
 
   /// A step regression that accounts for (part of) a total one.
-  public struct Reference: Sendable, Equatable {
+  public struct Reference: Sendable, Equatable, Codable {
     public var kind: Kind
     public var key: String?
     public var series: String

@@ -5,7 +5,7 @@ import Foundation
 /// A broad `COPY` (the whole context) that a Dockerfile change put ahead of a step: from that build on,
 /// every source change reruns the step, until a later change puts the step ahead of the copy again.
 /// Read from the step order each build's log printed, so it needs no Dockerfile.
-public struct StructuralBreak: Sendable {
+public struct StructuralBreak: Sendable, Codable {
   /// The step's name as the latest build in the stretch printed it.
   public var step: String
   /// The broad copy's instruction, such as `COPY . /app`.

@@ -4,7 +4,7 @@ import Foundation
 /// A change to an input of a step earlier in a missed step's chain, which stayed `CACHED` in this build
 /// because another build (another target sharing the stage, another branch) had already rebuilt it since
 /// the baseline.
-public struct UpstreamChange: Sendable {
+public struct UpstreamChange: Sendable, Codable {
   /// The earlier step whose input changed, as this build's log names it.
   public var step: StoredStep
   /// Its stage's display name (`base`).

@@ -4,13 +4,13 @@ import Foundation
 /// `buildtrail show`: one build with the kept output of its failed steps, or one step's kept output.
 public struct BuildQuery {
   /// A build, and the kept output lines of each of its failed steps by position.
-  public struct Shown: Sendable {
+  public struct Shown: Sendable, Codable {
     public var detail: BuildDetail
     public var failedOutputs: [Int: [String]]
   }
 
   /// One step of a build with its kept output lines.
-  public struct StepOutput: Sendable {
+  public struct StepOutput: Sendable, Codable {
     public var build: Int64
     public var step: StoredStep
     public var lines: [String]

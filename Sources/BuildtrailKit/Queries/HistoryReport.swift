@@ -4,7 +4,7 @@ import Foundation
 /// What `buildtrail report` shows, as data: a branch's recent builds, the latest build's steps on a
 /// time line, the regressions with their causes, `why` for the builds a reader looks at first, and
 /// the steps that cost the most time.
-public struct HistoryReport: Sendable {
+public struct HistoryReport: Sendable, Codable {
   /// One step of the latest build, placed on the build's time line.
   public struct TimedStep: Sendable, Equatable, Codable {
     /// The step's name as the log gives it.
