@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
@@ -49,7 +50,14 @@ let package = Package(
       ]
     ),
     /** Presentation on top of the use cases: terminal tables and charts, HTML, JSON and CSV. */
-    .target(name: "BuildtrailRendering", dependencies: ["BuildtrailKit", "BuildStore", "BuildLog"]),
+    .target(
+      name: "BuildtrailRendering",
+      dependencies: [
+        "BuildtrailKit", "BuildStore", "BuildLog",
+        .product(name: "Mustache", package: "swift-mustache"),
+      ],
+      resources: [.embedInCode("Templates")]
+    ),
     /** The thin executable: flags in, library calls out. */
     .executableTarget(
       name: "buildtrail",

@@ -26,7 +26,8 @@ extension HTMLReport {
       Set(regressions.map(\.build)).intersection(builds.map(\.id)).count
     }
 
-    func svg() -> String {
+    /// The chart's marks, placed, with `legend` under it.
+    func chart(legend: [HTMLReportPage.LegendKey]) -> HTMLReportPage.Chart {
       let plotWidth = Self.width - Self.left - Self.right
       let plotHeight = Self.height - Self.top - Self.bottom
       let shown = values.map { value -> Double? in
@@ -43,22 +44,10 @@ extension HTMLReport {
       }
       func y(_ value: Double) -> Double { Self.top + plotHeight - value / scale.top * plotHeight }
       let n = HTMLReport.number
-
-      var out = [
-        "<svg class=\"chart\" viewBox=\"0 0 \(n(Self.width)) \(n(Self.height))\" width=\"\(n(Self.width))\" "
-          + "height=\"\(n(Self.height))\" role=\"img\" aria-label=\"\(HTMLReport.escape(name))\">"
-      ]
-      // Grid and y axis.
-      for tick in scale.ticks {
-        let ty = n(y(tick))
-        out.append(
-          "<line class=\"grid\" x1=\"\(n(Self.left))\" y1=\"\(ty)\" x2=\"\(n(Self.width - Self.right))\" y2=\"\(ty)\"/>"
-            + "<text class=\"tick\" x=\"\(n(Self.left - 8))\" y=\"\(ty)\" dy=\"4\" text-anchor=\"end\">"
-            + "\(TerminalChart.Format.tick(tick, unit))</text>")
+      let ticks = scale.ticks.map {
+        HTMLReportPage.Chart.Tick(
+          y: n(y($0)), labelX: n(Self.left - 8), label: TerminalChart.Format.tick($0, unit))
       }
-      out.append(
-        "<line class=\"axis\" x1=\"\(n(Self.left))\" y1=\"\(n(y(0)))\" x2=\"\(n(Self.width - Self.right))\" "
-          + "y2=\"\(n(y(0)))\"/>")
       // X labels: up to eight builds, evenly spread, none overlapping another.
       func anchor(_ index: Int) -> String {
         count == 1 ? "middle" : (index == 0 ? "start" : (index == count - 1 ? "end" : "middle"))
@@ -86,17 +75,14 @@ extension HTMLReport {
         }
         labelled.append(index)
       }
-      for index in labelled {
-        let build = builds[index]
-        let anchor = anchor(index)
-        out.append(
-          "<line class=\"axis\" x1=\"\(n(x(index)))\" y1=\"\(n(y(0)))\" x2=\"\(n(x(index)))\" y2=\"\(n(y(0) + 5))\"/>"
-            + "<text class=\"tick\" x=\"\(n(x(index)))\" y=\"\(n(y(0) + 18))\" text-anchor=\"\(anchor)\">#\(build.id)"
-            + "<tspan class=\"when\" x=\"\(n(x(index)))\" dy=\"14\">\(HTMLReport.escape(String(build.when.prefix(16))))"
-            + "</tspan></text>")
+      let labels = labelled.map { index in
+        HTMLReportPage.Chart.XLabel(
+          x: n(x(index)), tickBottom: n(y(0) + 5), textY: n(y(0) + 18), anchor: anchor(index),
+          build: builds[index].id, when: String(builds[index].when.prefix(16)))
       }
       // Regressions: a dashed line through the build, a ▲ on top, details in the tooltip.
       let byBuild = Dictionary(grouping: regressions, by: \.build)
+      var markers: [HTMLReportPage.Chart.Marker] = []
       for (index, build) in builds.enumerated() {
         guard let found = byBuild[build.id] else { continue }
         let details = found.map {
@@ -104,13 +90,11 @@ extension HTMLReport {
           return "\($0.series): \(shown.before) → \(shown.after) (\(shown.change))"
             + ($0.cause.map { ", likely \($0)" } ?? "")
         }
-        let tip = HTMLReport.escape(
-          "Regression at #\(build.id)\n" + details.joined(separator: "\n"))
         let px = x(index)
-        out.append(
-          "<g class=\"regression\"><title>\(tip)</title>"
-            + "<line x1=\"\(n(px))\" y1=\"\(n(Self.top))\" x2=\"\(n(px))\" y2=\"\(n(y(0)))\"/>"
-            + "<path d=\"M\(n(px)) \(n(Self.top - 14))l6 10h-12z\"/></g>")
+        markers.append(
+          HTMLReportPage.Chart.Marker(
+            tip: "Regression at #\(build.id)\n" + details.joined(separator: "\n"), x: n(px),
+            path: "M\(n(px)) \(n(Self.top - 14))l6 10h-12z"))
       }
       // The line, broken where a value is missing.
       var runs: [[String]] = [[]]
@@ -121,21 +105,22 @@ extension HTMLReport {
           runs.append([])
         }
       }
-      for run in runs where run.count > 1 {
-        out.append("<polyline class=\"series\" points=\"\(run.joined(separator: " "))\"/>")
-      }
       // Points with tooltips.
       let radius = count > 150 ? 2.0 : 3.5
-      for (index, build) in builds.enumerated() {
-        guard let value = shown[index] else { continue }
+      let points = builds.enumerated().compactMap { index, build -> HTMLReportPage.Chart.Point? in
+        guard let value = shown[index] else { return nil }
         let outcome = Outcome(build.outcome)
         let size = outcome == .success ? radius : radius + 1
-        out.append(
-          "<circle class=\"point \(outcome.className)\" cx=\"\(n(x(index)))\" cy=\"\(n(y(value)))\" r=\"\(n(size))\">"
-            + "<title>\(tooltip(build, value: value))</title></circle>")
+        return HTMLReportPage.Chart.Point(
+          className: outcome.className, cx: n(x(index)), cy: n(y(value)), r: n(size),
+          tip: tooltip(build, value: value))
       }
-      out.append("</svg>")
-      return out.joined(separator: "\n")
+      return HTMLReportPage.Chart(
+        name: name, width: n(Self.width), height: n(Self.height), left: n(Self.left),
+        right: n(Self.width - Self.right), top: n(Self.top), bottom: n(y(0)), ticks: ticks,
+        labels: labels, markers: markers,
+        polylines: runs.filter { $0.count > 1 }.map { $0.joined(separator: " ") }, points: points,
+        legend: legend)
     }
 
     private func tooltip(_ build: HTMLReportData.Build, value: Double) -> String {
@@ -148,7 +133,7 @@ extension HTMLReport {
       ]
       .compactMap { $0 }.joined(separator: " · ")
       let lines = [head, build.subject, "\(shownValue) · \(build.outcome)"].compactMap { $0 }
-      return HTMLReport.escape(lines.joined(separator: "\n"))
+      return lines.joined(separator: "\n")
     }
   }
 }

@@ -15,7 +15,8 @@ extension HTMLReport {
     /// Step names longer than this are cut in the label; the tooltip has the whole name.
     static let nameLimit = 52
 
-    func svg() -> String {
+    /// The bars and their labels, placed.
+    func model() -> HTMLReportPage.Waterfall {
       let n = HTMLReport.number
       let ends = steps.compactMap { step -> Double? in
         guard let start = step.start, let seconds = step.seconds, start.isFinite, seconds.isFinite
@@ -30,19 +31,7 @@ extension HTMLReport {
       func x(_ seconds: Double) -> Double {
         plotLeft + min(max(0, seconds), scale.top) / scale.top * plotWidth
       }
-
-      var out = [
-        "<svg class=\"waterfall\" viewBox=\"0 0 \(n(Self.width)) \(n(height))\" width=\"\(n(Self.width))\" "
-          + "height=\"\(n(height))\" role=\"img\" aria-label=\"Steps of the latest build on a time axis\">"
-      ]
-      for tick in scale.ticks {
-        let tx = n(x(tick))
-        out.append(
-          "<line class=\"grid\" x1=\"\(tx)\" y1=\"\(n(Self.top - 6))\" x2=\"\(tx)\" y2=\"\(n(height - 8))\"/>"
-            + "<text class=\"tick\" x=\"\(tx)\" y=\"\(n(Self.top - 12))\" text-anchor=\"middle\">"
-            + "\(TerminalChart.Format.tick(tick, .seconds))</text>")
-      }
-      for (index, step) in steps.enumerated() {
+      let rows = steps.enumerated().map { index, step -> HTMLReportPage.Waterfall.Row in
         let rowTop = Self.top + Double(index) * Self.row
         let kind = Kind(step.status)
         let name =
@@ -51,30 +40,31 @@ extension HTMLReport {
         var tip = "\(step.name)\n\(step.status)"
         if let seconds = step.seconds { tip += " · \(HTMLReport.seconds(seconds))" }
         if let start = step.start { tip += " · starts at \(HTMLReport.seconds(start))" }
-        var row =
-          "<g class=\"step \(kind.rawValue)\"><title>\(HTMLReport.escape(tip))</title>"
-          + "<text class=\"name\" x=\"\(n(plotLeft - 10))\" y=\"\(n(rowTop + 15))\" text-anchor=\"end\">"
-          + "\(HTMLReport.escape(name))</text>"
+        var row = HTMLReportPage.Waterfall.Row(
+          kind: kind.rawValue, tip: tip, nameX: n(plotLeft - 10), textY: n(rowTop + 15), name: name,
+          bar: nil, label: nil, labelX: n(plotLeft + 4), notStarted: true)
         if let start = step.start, start.isFinite {
           let seconds = step.seconds.flatMap { $0.isFinite ? max(0, $0) : nil } ?? 0
           let barX = x(start)
           let barWidth = max(2, x(start + seconds) - barX)
-          row +=
-            "<rect x=\"\(n(barX))\" y=\"\(n(rowTop + 4))\" width=\"\(n(barWidth))\" "
-            + "height=\"\(n(Self.row - 8))\" rx=\"2\"/>"
+          row.notStarted = false
+          row.bar = HTMLReportPage.Waterfall.Bar(
+            x: n(barX), y: n(rowTop + 4), width: n(barWidth), height: n(Self.row - 8))
           let label = kind == .cached ? "cached" : step.seconds.map { HTMLReport.seconds($0) } ?? ""
           if !label.isEmpty {
-            row +=
-              "<text class=\"duration\" x=\"\(n(barX + barWidth + 6))\" y=\"\(n(rowTop + 15))\">\(label)</text>"
+            row.label = label
+            row.labelX = n(barX + barWidth + 6)
           }
-        } else {
-          row +=
-            "<text class=\"duration\" x=\"\(n(plotLeft + 4))\" y=\"\(n(rowTop + 15))\">not started</text>"
         }
-        out.append(row + "</g>")
+        return row
       }
-      out.append("</svg>")
-      return out.joined(separator: "\n")
+      return HTMLReportPage.Waterfall(
+        width: n(Self.width), height: n(height), gridTop: n(Self.top - 6),
+        gridBottom: n(height - 8),
+        tickY: n(Self.top - 12),
+        ticks: scale.ticks.map {
+          HTMLReportPage.Waterfall.Tick(x: n(x($0)), label: TerminalChart.Format.tick($0, .seconds))
+        }, rows: rows)
     }
 
     /// A step status folded into the classes the page styles.
