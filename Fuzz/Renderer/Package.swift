@@ -12,6 +12,9 @@ let package = Package(
     .target(name: "FuzzDriver"),
     .executableTarget(
       name: "renderer-fuzzer",
-      dependencies: ["FuzzDriver", .product(name: "BuildtrailKit", package: "buildtrail")]),
+      dependencies: [
+        "FuzzDriver", .product(name: "BuildtrailKit", package: "buildtrail"),
+        .product(name: "BuildtrailRendering", package: "buildtrail"),
+      ]),
   ]
 )

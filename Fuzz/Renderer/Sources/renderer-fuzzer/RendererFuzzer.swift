@@ -1,5 +1,6 @@
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 import FuzzDriver
 
@@ -40,22 +41,27 @@ enum RendererFuzzer {
     render(store, .plain, .csv)
     render(store, .plain, .table)
     render(store, Terminal(useColor: true, width: 60), .table)
-    if let data = try? ReportBuilder(store: store).data(
+    if let report = try? ReportQuery(store: store).report(
       branch: nil, last: 50, generatedAt: Date(timeIntervalSince1970: 0))
     {
-      checkHTML(HTMLReport.render(data))
+      checkHTML(HTMLReport.render(HTMLReportData(report)))
     }
   }
 
   static func render(_ store: BuildStore, _ terminal: Terminal, _ format: OutputFormat) {
     func each(_ body: () throws -> String) { if let text = try? body() { check(text, format) } }
     each { BuildListRenderer(format: format, terminal: terminal).render(try store.builds()) }
-    let view = try? BuildView(store: store, terminal: terminal, format: format)
+    let query = BuildQuery(store: store)
     for id in try! store.builds().map(\.id) {
-      each { try view!.render(buildID: id, step: nil) }
+      each {
+        BuildDetailRenderer(format: format, terminal: terminal).render(try query.build(id))
+      }
       guard format != .csv else { continue }
       for step in (try? store.build(id: id))?.steps.suffix(3) ?? [] {
-        each { try view!.render(buildID: id, step: String(step.vertex)) }
+        each {
+          StepOutputRenderer(format: format, terminal: terminal).render(
+            try query.stepOutput(id, step: String(step.vertex)))
+        }
       }
     }
     each {
@@ -85,8 +91,8 @@ enum RendererFuzzer {
     }
     for glyphs in format == .table ? [ChartGlyphs.braille, .blocks, .ascii] : [.braille] {
       each {
-        try TrendView(store: store, terminal: terminal, format: format).render(
-          .init(glyphs: glyphs))
+        TrendRenderer(format: format, terminal: terminal, glyphs: glyphs).render(
+          try TrendQuery(store: store).trend(.init()))
       }
     }
   }
