@@ -14,7 +14,8 @@ import Testing
     encoder.outputFormatting = [.sortedKeys]
     let once = try encoder.encode(value)
     let again = try encoder.encode(try JSONDecoder().decode(T.self, from: once))
-    #expect(once == again, "\(what) does not survive JSON: \(String(decoding: once, as: UTF8.self))")
+    #expect(
+      once == again, "\(what) does not survive JSON: \(String(decoding: once, as: UTF8.self))")
   }
 
   @Test func everyUseCaseResultSurvivesJSON() throws {
@@ -27,7 +28,8 @@ import Testing
       try Self.roundTrips(try explainer.explain(buildID: build.id), "why \(build.id)")
     }
     try Self.roundTrips(try TrendQuery(store: store).trend(.init()), "trend")
-    try Self.roundTrips(try TrendQuery(store: store).trend(.init(step: "no-install-project")), "trend --step")
+    try Self.roundTrips(
+      try TrendQuery(store: store).trend(.init(step: "no-install-project")), "trend --step")
     try Self.roundTrips(
       try BuildCheck.run(store: store, buildID: nil, thresholds: .init(minCacheHit: 0.9)), "check")
     try Self.roundTrips(
@@ -55,8 +57,10 @@ import Testing
       #expect(!plain.contains("--") && !plain.contains("`buildtrail"), "\(plain)")
       #expect(ErrorText.commandLine(error).hasPrefix(plain))
     }
-    #expect(ErrorText.commandLine(StoreError.readOnly(path: "/x.db")).hasSuffix("pass another --db"))
-    #expect(ErrorText.commandLine(StoreError.emptyHistory(path: "/x.db")).contains("buildtrail record"))
+    #expect(
+      ErrorText.commandLine(StoreError.readOnly(path: "/x.db")).hasSuffix("pass another --db"))
+    #expect(
+      ErrorText.commandLine(StoreError.emptyHistory(path: "/x.db")).contains("buildtrail record"))
     #expect(
       ErrorText.commandLine(StoreError.damagedRecord(buildID: 7)).contains("`buildtrail delete 7`"))
   }
