@@ -3,6 +3,10 @@
 ///
 /// A renderer stores its ``OutputStyle`` and implements the three forms; its options beyond the
 /// style (`--all`, chart glyphs) are properties with defaults, so `init(style:)` makes a plain one.
+/// Context that a use case returns beside its result (the branch looked at) is part of `Value`.
+/// A few renderers also write pieces of their value outside `--format` that other outputs reuse
+/// or CI reads (``BuildCheckRenderer/githubAnnotations(_:)``, ``RecoveryRenderer/line(_:)``):
+/// they stay on the type, as they render the same value for the same command.
 public protocol OutputRenderer: Sendable {
   /// What the renderer writes: a use case's result.
   associatedtype Value
