@@ -32,6 +32,7 @@ public final class LogParser {
   /// The first 1,000 unrecognised lines' numbers, for diagnostics.
   package private(set) var unrecognizedLineNumbers: [Int] = []
 
+  /// A parser with no input yet, with every format's reader ready.
   public init() {
     others = makeFormatReaders()
   }
@@ -173,13 +174,17 @@ public final class LogParser {
 
 /// A log file could not be opened or read.
 public struct LogReadError: Error, LocalizedError, Equatable {
+  /// The path that failed, `-` for standard input.
   public var path: String
+  /// The `errno` of the failed open or read.
   public var errno: Int32
 
+  /// The failure to read `path` with `errno`.
   public init(path: String, errno: Int32) {
     self.path = path
     self.errno = errno
   }
+  /// `cannot read PATH: REASON`, with `strerror`'s reason.
   public var errorDescription: String? {
     "cannot read \(path == "-" ? "standard input" : path): \(String(cString: strerror(errno)))"
   }

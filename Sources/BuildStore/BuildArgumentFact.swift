@@ -11,6 +11,7 @@ public struct BuildArgumentFact: Sendable, Equatable, Codable {
     case option
   }
 
+  /// The argument's name.
   public var name: String
   /// The value; nil when the name looks secret (only ``sha256`` is kept) or when it was unset.
   public var value: String?
@@ -19,10 +20,12 @@ public struct BuildArgumentFact: Sendable, Equatable, Codable {
   public var sha256: String?
   /// Whether the name looks secret (`*TOKEN*`, `*PASSWORD*`, `*SECRET*`, `*KEY*`, any case).
   public var secret: Bool
+  /// Where it was read: the wrapped command or `record --build-arg`.
   public var source: Source
   /// Whether the value was taken from the environment (`--build-arg NAME` without `=`).
   public var fromEnvironment: Bool
 
+  /// An argument as recorded; give `value` nil when it is secret.
   public init(
     name: String, value: String?, sha256: String?, secret: Bool, source: Source,
     fromEnvironment: Bool

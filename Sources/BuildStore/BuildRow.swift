@@ -3,40 +3,73 @@ import GRDB
 
 /// One row of the `build` table: the facts of a build, as recorded, exported and imported.
 public struct BuildRow: Sendable, Equatable, Codable {
+  /// SHA-256 of the whole log, with `buildIndex` the build's identity.
   public var logSHA256: String
+  /// The build's position among the builds of its log, from 0.
   public var buildIndex: Int
+  /// When buildtrail recorded it.
   public var recordedAt: Date
+  /// When the build started, when known (from the log or `record --`).
   public var startedAt: Date?
+  /// When the build ended, when known.
   public var endedAt: Date?
+  /// The BuildOutcome raw value: `success`, `failed`, `canceled` or `unknown`.
   public var outcome: String
+  /// The wrapped build command's exit code, when `record --` ran it.
   public var exitCode: Int?
+  /// End minus start, when both are known.
   public var wallSeconds: Double?
+  /// The steps' durations summed.
   public var stepSeconds: Double
+  /// The LogFormat raw value the log was read as.
   public var logFormat: String
+  /// The builder instance named in the log.
   public var builderName: String?
+  /// The builder's driver named in the log.
   public var driver: String?
+  /// The first image name the log shows (`naming to …`, a push).
   public var imageName: String?
+  /// The image digest the log shows.
   public var imageDigest: String?
+  /// Bytes the log says were sent for the build context.
   public var contextTransferBytes: Int64?
+  /// Files in the build context after `.dockerignore`, when measured.
   public var contextFiles: Int?
+  /// Bytes of the build context after `.dockerignore`, when measured.
   public var contextBytes: Int64?
+  /// The build context's path, when measured.
   public var contextPath: String?
+  /// The Dockerfile's path, when known.
   public var dockerfilePath: String?
+  /// The build target (`--target`), when given.
   public var target: String?
   /// The compose service (or bake target) the build is for.
   public var service: String?
+  /// The final error line, without `ERROR: `.
   public var errorMessage: String?
+  /// Cacheable steps (instructions) in the build.
   public var stepsTotal: Int
+  /// Cacheable steps that were cached.
   public var stepsCached: Int
+  /// Cacheable steps that ran or failed.
   public var stepsExecuted: Int
+  /// Steps of any kind that failed.
   public var stepsFailed: Int
+  /// Lines of the build that no reader recognised.
   public var unrecognizedLines: Int
+  /// The log file's path as given to `record`.
   public var logPath: String?
+  /// The log's size in bytes.
   public var logBytes: Int64?
+  /// The log's line count.
   public var logLines: Int?
+  /// The CI job the build came from, when the log interleaves jobs.
   public var job: String?
+  /// The build command `record --` wrapped.
   public var command: String?
+  /// The git state the build was made from.
   public var git: GitFacts?
+  /// The CI run the build was made in.
   public var ci: CIFacts?
 
   /// The columns of the `build` table: what lists, filters and sorts read. The rest of a build is

@@ -24,6 +24,7 @@ public struct CachePlumbingFact: Sendable, Equatable, Codable {
   /// The log's cache exports, as printed.
   public var cacheExports: [String]
 
+  /// The cache plumbing of a build; only whether the command was known is required.
   public init(
     commandKnown: Bool, noCache: Bool = false, noCacheFilter: [String] = [],
     cacheFrom: [String] = [],

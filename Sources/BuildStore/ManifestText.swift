@@ -3,8 +3,11 @@
 public enum ManifestText {
   /// One file line.
   public struct Line {
+    /// The file's SHA-256, as stored.
     public var hash: Substring
+    /// The file's size in bytes.
     public var size: Int64
+    /// The file's path in the build context.
     public var path: Substring
   }
 

@@ -6,12 +6,18 @@ import Foundation
 public struct PortableBuild: Sendable, Equatable {
   /// A cache input with its content, when the content was kept.
   public struct Input: Sendable, Equatable {
+    /// The file's path, as recorded.
     public var path: String
+    /// What the file is to the build.
     public var role: InputFact.Role
+    /// Lowercase hex SHA-256 of the content.
     public var sha256: String
+    /// The file's size in bytes.
     public var bytes: Int
+    /// The file itself; nil when it was not kept.
     public var content: Data?
 
+    /// An input as exported; `content` nil when it was not kept.
     public init(path: String, role: InputFact.Role, sha256: String, bytes: Int, content: Data?) {
       self.path = path
       self.role = role
@@ -23,15 +29,21 @@ public struct PortableBuild: Sendable, Equatable {
 
   /// The build's id in the history it was read from; kept on import when that id is free.
   public var id: Int64
+  /// The build's row of facts.
   public var row: BuildRow
+  /// Its `--label` pairs.
   public var labels: [String: String]
+  /// The Dockerfile warnings its log printed.
   public var warnings: [String]
   /// The FROM images in recorded order, with the position of their step.
   public var baseImages: [StoredBaseImage]
+  /// The build context's top-level entries by size.
   public var contextEntries: [ContextEntry]
+  /// Its steps, by position.
   public var steps: [StoredStep]
   /// The kept output lines by step position (only steps that kept some).
   public var outputs: [Int: [String]]
+  /// Its cache inputs, with their contents when kept.
   public var inputs: [Input]
   /// The build context's file list (`sha256 size path` lines, after a `# truncated` line when cut short).
   public var contextManifest: Data?
@@ -42,6 +54,7 @@ public struct PortableBuild: Sendable, Equatable {
   /// The cache plumbing (schema 7); nil for builds recorded before.
   public var cachePlumbing: CachePlumbingFact?
 
+  /// A build to import; build arguments and cache plumbing are set afterwards when known.
   public init(
     id: Int64, row: BuildRow, labels: [String: String], warnings: [String],
     baseImages: [StoredBaseImage], contextEntries: [ContextEntry], steps: [StoredStep],

@@ -11,6 +11,7 @@ public enum BuildtrailError: Error, LocalizedError, Equatable {
   /// The command line asked for something that cannot be told apart (exit 64, as a usage error).
   case ambiguous(String)
 
+  /// The one-line message shown for the error.
   public var errorDescription: String? {
     switch self {
     case .emptyLog(let path):

@@ -4,14 +4,12 @@ import Foundation
 
 /// Renders `buildtrail check`: a line per check, plus GitHub Actions annotations and a Markdown
 /// job summary when asked.
-public struct BuildCheckRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct BuildCheckRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
-  }
+  /// A renderer for `style`.
+  public init(style: OutputStyle) { self.style = style }
 
   struct CheckJSON: Encodable {
     var build: BuildSummaryJSON
@@ -29,45 +27,50 @@ public struct BuildCheckRenderer: Sendable {
     var limit: Double?
   }
 
-  public func render(_ check: BuildCheck) -> String {
-    switch format {
-    case .json:
-      return JSONOutput.encode(
-        [
-          "check": CheckJSON(
-            build: BuildSummaryJSON(check.build), baselineBuilds: check.baseline.map(\.id),
-            failed: check.failed,
-            findings: check.findings.map {
-              FindingJSON(
-                check: $0.check, level: $0.level, message: check.message($0), actual: $0.actual,
-                limit: $0.limit)
-            }, explanation: check.explanation?.verdict)
-        ])
-    case .csv:
-      var lines = [CSV.line(["build_id", "check", "level", "actual", "limit", "message"])]
-      for f in check.findings {
-        lines.append(
-          CSV.line([
-            String(check.build.id), f.check, f.level.rawValue,
-            f.actual.map { CSV.number($0) } ?? "",
-            f.limit.map { CSV.number($0) } ?? "", check.message(f),
-          ]))
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      var out = ""
-      for f in check.findings {
-        let tag: String
-        switch f.level {
-        case .pass: tag = terminal.paint("PASS", .green)
-        case .warning: tag = terminal.paint("WARN", .yellow)
-        case .failure: tag = terminal.paint("FAIL", .red)
-        }
-        out += "\(tag)  " + safeLine(check.message(f))
-      }
-      if let why = check.explanation?.verdict { out += safeLine("      why: \(why)") }
-      return out
+  /// The `check` object: the build, its baseline, each finding with its numbers, and `why`'s
+  /// verdict.
+  public func json(_ check: BuildCheck) -> String {
+    JSONOutput.encode(
+      [
+        "check": CheckJSON(
+          build: BuildSummaryJSON(check.build), baselineBuilds: check.baseline.map(\.id),
+          failed: check.failed,
+          findings: check.findings.map {
+            FindingJSON(
+              check: $0.check, level: $0.level, message: check.message($0), actual: $0.actual,
+              limit: $0.limit)
+          }, explanation: check.explanation?.verdict)
+      ])
+  }
+
+  /// A line per finding: its check, level, numbers and message.
+  public func csv(_ check: BuildCheck) -> String {
+    var lines = [CSV.line(["build_id", "check", "level", "actual", "limit", "message"])]
+    for f in check.findings {
+      lines.append(
+        CSV.line([
+          String(check.build.id), f.check, f.level.rawValue,
+          f.actual.map { CSV.number($0) } ?? "",
+          f.limit.map { CSV.number($0) } ?? "", check.message(f),
+        ]))
     }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `PASS`, `WARN` or `FAIL` and the message per finding, then `why`'s verdict.
+  public func table(_ check: BuildCheck) -> String {
+    var out = ""
+    for f in check.findings {
+      let tag: String
+      switch f.level {
+      case .pass: tag = terminal.paint("PASS", .green)
+      case .warning: tag = terminal.paint("WARN", .yellow)
+      case .failure: tag = terminal.paint("FAIL", .red)
+      }
+      out += "\(tag)  " + safeLine(check.message(f))
+    }
+    if let why = check.explanation?.verdict { out += safeLine("      why: \(why)") }
+    return out
   }
 
   /// `::error title=…::message` lines for GitHub Actions, one per failed or warning check.

@@ -5,32 +5,23 @@ import Foundation
 
 /// Renders `buildtrail show`: one build's facts, its steps with a chart of where the time went,
 /// its errors with the failing step's last output lines, and its warnings.
-public struct BuildDetailRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct BuildDetailRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
   /// Output lines shown under a failing step.
   public var errorTailLines = 12
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
+  /// A renderer for `style`.
+  public init(style: OutputStyle) { self.style = style }
+
+  /// The build's facts and its steps, in the documented `show` JSON format.
+  public func json(_ shown: BuildQuery.Shown) -> String {
+    JSONOutput.encode(BuildDetailJSON(shown.detail))
   }
 
-  /// `outputs` holds the kept output of the failing steps, by position.
-  /// `show` of one build: its steps, and the kept output of its failed steps.
-  public func render(_ shown: BuildQuery.Shown) -> String {
-    render(shown.detail, outputs: shown.failedOutputs)
-  }
-
-  public func render(_ d: BuildDetail, outputs: [Int: [String]] = [:]) -> String {
-    switch format {
-    case .json: return JSONOutput.encode(BuildDetailJSON(d))
-    case .csv: return csv(d)
-    case .table: return table(d, outputs: outputs)
-    }
-  }
-
-  private func csv(_ d: BuildDetail) -> String {
+  /// A line per step: position, vertex, status, duration, kind, stage, key and name.
+  public func csv(_ shown: BuildQuery.Shown) -> String {
+    let d = shown.detail
     var lines = [
       CSV.line([
         "build_id", "position", "vertex", "status", "duration_seconds", "kind", "stage", "key",
@@ -49,7 +40,11 @@ public struct BuildDetailRenderer: Sendable {
     return lines.joined(separator: "\n") + "\n"
   }
 
-  private func table(_ d: BuildDetail, outputs: [Int: [String]]) -> String {
+  /// The build's facts, its steps with a chart of where the time went, its errors with the last
+  /// kept output lines of each failing step, and its warnings.
+  public func table(_ shown: BuildQuery.Shown) -> String {
+    let d = shown.detail
+    let outputs = shown.failedOutputs
     let s = d.summary
     var out = ""
     let verdict = OutcomeStyle.paint(s.outcome.rawValue, s.outcome, terminal)

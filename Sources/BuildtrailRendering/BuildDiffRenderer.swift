@@ -4,15 +4,18 @@ import BuildtrailKit
 import Foundation
 
 /// Renders `buildtrail diff A B`.
-public struct BuildDiffRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
-  /// List unchanged steps too.
-  public var showAll: Bool
+public struct BuildDiffRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
+  /// List unchanged steps too (`--all`).
+  public var showAll = false
 
-  public init(format: OutputFormat, terminal: Terminal, showAll: Bool = false) {
-    self.format = format
-    self.terminal = terminal
+  /// A renderer for `style` that lists the changed steps only.
+  public init(style: OutputStyle) { self.style = style }
+
+  /// A renderer writing `format` for `terminal`; with `showAll`, unchanged steps too.
+  public init(format: OutputFormat, terminal: Terminal, showAll: Bool) {
+    self.init(format: format, terminal: terminal)
     self.showAll = showAll
   }
 
@@ -44,8 +47,43 @@ public struct BuildDiffRenderer: Sendable {
     var steps: [StepJSON]
   }
 
-  public func render(_ diff: BuildDiff) -> String {
-    let steps = diff.steps.map {
+  /// Both builds' summaries, the time difference, the context, base images and inputs that
+  /// changed, and every step with its status and seconds before and after.
+  public func json(_ diff: BuildDiff) -> String {
+    JSONOutput.encode(
+      DiffJSON(
+        before: BuildSummaryJSON(diff.before.summary),
+        after: BuildSummaryJSON(diff.after.summary),
+        secondsDelta: (diff.secondsDelta * 1000).rounded() / 1000,
+        context: ContextJSON(
+          filesBefore: diff.before.context?.files, filesAfter: diff.after.context?.files,
+          bytesBefore: diff.before.context?.bytes, bytesAfter: diff.after.context?.bytes,
+          transferBytesBefore: diff.before.contextTransferBytes,
+          transferBytesAfter: diff.after.contextTransferBytes),
+        baseImages: diff.baseImages, inputs: diff.inputs, steps: steps(diff)))
+  }
+
+  /// A line per step: how it changed, its status and seconds before and after.
+  public func csv(_ diff: BuildDiff) -> String {
+    var lines = [
+      CSV.line([
+        "key", "change", "status_before", "status_after", "seconds_before", "seconds_after",
+        "name",
+      ])
+    ]
+    for s in steps(diff) {
+      lines.append(
+        CSV.line([
+          s.key, s.change, s.statusBefore ?? "", s.statusAfter ?? "",
+          s.secondsBefore.map { CSV.number($0) } ?? "",
+          s.secondsAfter.map { CSV.number($0) } ?? "", s.name,
+        ]))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func steps(_ diff: BuildDiff) -> [StepJSON] {
+    diff.steps.map {
       StepJSON(
         key: $0.key, name: $0.name, change: $0.change.rawValue,
         statusBefore: $0.before?.status.rawValue,
@@ -53,41 +91,11 @@ public struct BuildDiffRenderer: Sendable {
         secondsAfter: $0.after?.durationSeconds,
         secondsDelta: (($0.secondsDelta) * 1000).rounded() / 1000)
     }
-    switch format {
-    case .json:
-      return JSONOutput.encode(
-        DiffJSON(
-          before: BuildSummaryJSON(diff.before.summary),
-          after: BuildSummaryJSON(diff.after.summary),
-          secondsDelta: (diff.secondsDelta * 1000).rounded() / 1000,
-          context: ContextJSON(
-            filesBefore: diff.before.context?.files, filesAfter: diff.after.context?.files,
-            bytesBefore: diff.before.context?.bytes, bytesAfter: diff.after.context?.bytes,
-            transferBytesBefore: diff.before.contextTransferBytes,
-            transferBytesAfter: diff.after.contextTransferBytes),
-          baseImages: diff.baseImages, inputs: diff.inputs, steps: steps))
-    case .csv:
-      var lines = [
-        CSV.line([
-          "key", "change", "status_before", "status_after", "seconds_before", "seconds_after",
-          "name",
-        ])
-      ]
-      for s in steps {
-        lines.append(
-          CSV.line([
-            s.key, s.change, s.statusBefore ?? "", s.statusAfter ?? "",
-            s.secondsBefore.map { CSV.number($0) } ?? "",
-            s.secondsAfter.map { CSV.number($0) } ?? "", s.name,
-          ]))
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      return table(diff)
-    }
   }
 
-  private func table(_ diff: BuildDiff) -> String {
+  /// The headline change, commits, context, base images and inputs, then a table of the steps
+  /// whose cache state changed (all of them with ``showAll``).
+  public func table(_ diff: BuildDiff) -> String {
     let a = diff.before.summary
     let b = diff.after.summary
     var out = terminal.paint("Build \(a.id) → build \(b.id)", .bold)

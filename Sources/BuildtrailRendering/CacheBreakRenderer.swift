@@ -4,13 +4,22 @@ import BuildtrailKit
 import Foundation
 
 /// Renders `buildtrail broke`.
-public struct CacheBreakRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct CacheBreakRenderer: OutputRenderer {
+  /// What `CacheBreakFinder.find` returns: the branch and service looked at, and the steps.
+  public typealias Value = (branch: String?, service: String?, breaks: [CacheBreak])
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
+  /// The format and terminal to write for.
+  public var style: OutputStyle
+  /// Every step looked at, not only those that broke (`--all`).
+  public var all = false
+
+  /// A renderer for `style`, showing only the steps that broke.
+  public init(style: OutputStyle) { self.style = style }
+
+  /// A renderer writing `format` for `terminal`; with `all`, every step looked at.
+  public init(format: OutputFormat, terminal: Terminal, all: Bool) {
+    self.init(format: format, terminal: terminal)
+    self.all = all
   }
 
   struct BreakJSON: Encodable {
@@ -41,13 +50,31 @@ public struct CacheBreakRenderer: Sendable {
     var cause: ExplanationRenderer.CauseJSON?
   }
 
-  /// Renders the steps that broke; with `all`, every step looked at (those that always run after a broad
-  /// `COPY`, and those that never broke, too).
-  public func render(
-    _ breaks: [CacheBreak], branch: String?, service: String? = nil, all: Bool = false
-  ) -> String {
-    let shown = all ? breaks : breaks.filter(\.isBreak)
-    let rows = shown.map {
+  /// The `broke` list: each step shown with its boundary, commits, cause, fix and misses.
+  public func json(_ value: Value) -> String {
+    JSONOutput.encode(["broke": rows(value.breaks)])
+  }
+
+  /// A line per step shown: whether it is broken, where it broke, was last cached and was fixed.
+  public func csv(_ value: Value) -> String {
+    var lines = [
+      CSV.line(["key", "name", "broken", "broke_at", "last_good", "fixed_at", "cause"])
+    ]
+    for r in rows(value.breaks) {
+      lines.append(
+        CSV.line([
+          r.key, r.name, String(r.broken), r.brokeAt.map { String($0) } ?? "",
+          r.lastGood.map { String($0) } ?? "",
+          r.fixedAt.map { String($0) } ?? "", r.cause?.summary ?? "",
+        ]))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The steps shown: those that broke; with ``all``, every step looked at (those that always run
+  /// after a broad `COPY`, and those that never broke, too).
+  private func rows(_ breaks: [CacheBreak]) -> [BreakJSON] {
+    (all ? breaks : breaks.filter(\.isBreak)).map {
       BreakJSON(
         key: $0.key, name: $0.name, broken: $0.isBroken, brokeAt: $0.brokeAt?.id,
         brokeAtCommit: $0.brokeAt?.commit,
@@ -62,86 +89,74 @@ public struct CacheBreakRenderer: Sendable {
         }, missesLeftOut: $0.missesLeftOut,
         series: $0.series)
     }
-    switch format {
-    case .json:
-      return JSONOutput.encode(["broke": rows])
-    case .csv:
-      var lines = [
-        CSV.line(["key", "name", "broken", "broke_at", "last_good", "fixed_at", "cause"])
-      ]
-      for r in rows {
-        lines.append(
-          CSV.line([
-            r.key, r.name, String(r.broken), r.brokeAt.map { String($0) } ?? "",
-            r.lastGood.map { String($0) } ?? "",
-            r.fixedAt.map { String($0) } ?? "", r.cause?.summary ?? "",
-          ]))
+  }
+
+  /// Each step that broke with its history, boundary, commits, cause and fix; with ``all``, then
+  /// why each other step looked at is not broken.
+  public func table(_ value: Value) -> String {
+    let (branch, service, breaks) = value
+    var out = ""
+    let found = breaks.filter(\.isBreak)
+    if found.isEmpty {
+      out += safeLine(
+        "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history")"
+          + (service.map { " (service \($0))" } ?? "") + "."
+      )
+    }
+    for b in found {
+      out += heading(b)
+      if let broke = b.brokeAt, let good = b.lastGood {
+        var line = "  broke    at build \(broke.id)"
+        if let from = good.commit, let to = broke.commit {
+          line += " (commits \(from.prefix(8))..\(to.prefix(8)))"
+        }
+        out += safeLine(line + "; last cached in build \(good.id)")
       }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      var out = ""
-      let found = breaks.filter(\.isBreak)
-      if found.isEmpty {
-        out += safeLine(
-          "No step's caching broke in the last \(breaks.first?.series.count ?? 0) builds of \(branch ?? "this history")"
-            + (service.map { " (service \($0))" } ?? "") + "."
-        )
+      for c in b.commits.suffix(5) {
+        out += safeLine("             \(c.commit.prefix(8)) \(c.subject)")
       }
-      for b in found {
+      if let cause = b.cause {
+        out += safeLine("  cause    \(cause.summary)")
+        if let root = b.rootStep {
+          out += safeLine("           (this step ran because \(root) did)")
+        }
+      }
+      if let structural = b.structural {
+        out += safeLine("  break    \(structural.summary)")
+        if structural.fixedBy == nil { out += safeLine("  change   \(structural.advice)") }
+      }
+      if let fixed = b.fixedAt {
+        let how =
+          b.kind == "structural"
+          ? "by build \(fixed.id), which put it ahead of the copy again" : "at build \(fixed.id)"
+        out +=
+          terminal.paint("  fixed", .green)
+          + safeLine("    \(how)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")")
+      } else {
+        out += terminal.paint("  still", .red) + "    missing the cache in the latest build\n"
+      }
+      out += misses(b)
+      out += "\n"
+    }
+    if all {
+      for b in breaks where !b.isBreak {
         out += heading(b)
-        if let broke = b.brokeAt, let good = b.lastGood {
-          var line = "  broke    at build \(broke.id)"
-          if let from = good.commit, let to = broke.commit {
-            line += " (commits \(from.prefix(8))..\(to.prefix(8)))"
-          }
-          out += safeLine(line + "; last cached in build \(good.id)")
-        }
-        for c in b.commits.suffix(5) {
-          out += safeLine("             \(c.commit.prefix(8)) \(c.subject)")
-        }
-        if let cause = b.cause {
-          out += safeLine("  cause    \(cause.summary)")
-          if let root = b.rootStep {
-            out += safeLine("           (this step ran because \(root) did)")
-          }
-        }
-        if let structural = b.structural {
-          out += safeLine("  break    \(structural.summary)")
-          if structural.fixedBy == nil { out += safeLine("  change   \(structural.advice)") }
-        }
-        if let fixed = b.fixedAt {
-          let how =
-            b.kind == "structural"
-            ? "by build \(fixed.id), which put it ahead of the copy again" : "at build \(fixed.id)"
+        if let copy = b.alwaysAfter {
+          out += safeLine(
+            "  not broken: it always runs after `\(copy)`, so every source change reruns it")
+        } else if b.kind == "broad-copy" {
           out +=
-            terminal.paint("  fixed", .green)
-            + safeLine("    \(how)\(fixed.commit.map { " (\($0.prefix(8)))" } ?? "")")
+            "  not broken: it copies the whole build context, so every source change reruns it\n"
+        } else if !b.misses.isEmpty {
+          out += "  not broken: each miss has a one-off cause\n"
+          out += misses(b)
         } else {
-          out += terminal.paint("  still", .red) + "    missing the cache in the latest build\n"
+          out += "  not broken\n"
         }
-        out += misses(b)
         out += "\n"
       }
-      if all {
-        for b in breaks where !b.isBreak {
-          out += heading(b)
-          if let copy = b.alwaysAfter {
-            out += safeLine(
-              "  not broken: it always runs after `\(copy)`, so every source change reruns it")
-          } else if b.kind == "broad-copy" {
-            out +=
-              "  not broken: it copies the whole build context, so every source change reruns it\n"
-          } else if !b.misses.isEmpty {
-            out += "  not broken: each miss has a one-off cause\n"
-            out += misses(b)
-          } else {
-            out += "  not broken\n"
-          }
-          out += "\n"
-        }
-      }
-      return out
     }
+    return out
   }
 
   /// The step's name and its cached/ran history.

@@ -4,14 +4,12 @@ import BuildtrailKit
 import Foundation
 
 /// Renders `buildtrail why`: the verdict first, then the evidence.
-public struct ExplanationRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct ExplanationRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
-  }
+  /// A renderer for `style`.
+  public init(style: OutputStyle) { self.style = style }
 
   struct StepJSON: Encodable {
     var key: String
@@ -143,44 +141,45 @@ public struct ExplanationRenderer: Sendable {
     var notes: [String]
   }
 
-  public func render(_ e: CacheExplanation) -> String {
-    switch format {
-    case .json:
-      return JSONOutput.encode(
-        [
-          "why": WhyJSON(
-            build: BuildSummaryJSON(e.build.summary),
-            baseline: e.baseline.map { BuildSummaryJSON($0.summary) },
-            baselineReason: e.baselineReason, verdict: e.verdict, evidence: e.evidence.rawValue,
-            commits: e.commits,
-            rebuiltSteps: e.rebuiltSteps, costSeconds: (e.costSeconds * 1000).rounded() / 1000,
-            failedStep: e.failedStep.map(StepJSON.init),
-            failure: e.failure.map(FailureRenderer.FailureJSON.init),
-            rootMisses: e.rootMisses.map(RootJSON.init), notes: e.notes)
-        ])
-    case .csv:
-      var lines = [CSV.line(["build_id", "role", "key", "name", "seconds", "cause_kind", "cause"])]
-      for miss in e.rootMisses {
-        for (role, step) in [("root", miss.step)] + miss.cascade.map({ ("cascade", $0) }) {
-          lines.append(
-            CSV.line([
-              String(e.build.summary.id), role, step.key, step.name,
-              step.durationSeconds.map { String($0) } ?? "", miss.cause.kind, miss.summary,
-            ]))
-        }
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      return table(e)
-    }
+  /// The `why` object: the build, its baseline, the verdict, the evidence, the failure and each
+  /// root miss with its cause and the steps it invalidated.
+  public func json(_ e: CacheExplanation) -> String {
+    JSONOutput.encode(
+      [
+        "why": WhyJSON(
+          build: BuildSummaryJSON(e.build.summary),
+          baseline: e.baseline.map { BuildSummaryJSON($0.summary) },
+          baselineReason: e.baselineReason, verdict: e.verdict, evidence: e.evidence.rawValue,
+          commits: e.commits,
+          rebuiltSteps: e.rebuiltSteps, costSeconds: (e.costSeconds * 1000).rounded() / 1000,
+          failedStep: e.failedStep.map(StepJSON.init),
+          failure: e.failure.map(FailureRenderer.FailureJSON.init),
+          rootMisses: e.rootMisses.map(RootJSON.init), notes: e.notes)
+      ])
   }
 
-  private func table(_ e: CacheExplanation) -> String {
+  /// A line per rebuilt step: the root misses and the steps each invalidated, with its cause.
+  public func csv(_ e: CacheExplanation) -> String {
+    var lines = [CSV.line(["build_id", "role", "key", "name", "seconds", "cause_kind", "cause"])]
+    for miss in e.rootMisses {
+      for (role, step) in [("root", miss.step)] + miss.cascade.map({ ("cascade", $0) }) {
+        lines.append(
+          CSV.line([
+            String(e.build.summary.id), role, step.key, step.name,
+            step.durationSeconds.map { String($0) } ?? "", miss.cause.kind, miss.summary,
+          ]))
+      }
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// The verdict first, then the failure, the evidence and each root miss with its cause.
+  public func table(_ e: CacheExplanation) -> String {
     var out =
       terminal.paint(e.verdict, e.rootMisses.isEmpty && e.failedStep == nil ? .green : .bold)
       + "\n\n"
     if let failure = e.failure {
-      out += FailureRenderer(format: format, terminal: terminal).block(failure) + "\n"
+      out += FailureRenderer(style: style).block(failure) + "\n"
     }
     out += "Build \(e.build.summary.id)"
     if let b = e.baseline { out += " against build \(b.summary.id)" }

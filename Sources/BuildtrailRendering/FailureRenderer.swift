@@ -4,14 +4,15 @@ import Foundation
 
 /// Renders failures: the block `why` leads with for a failed build, its JSON object, and
 /// `buildtrail failures`.
-public struct FailureRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct FailureRenderer: OutputRenderer {
+  /// The runs of failures `failures` found, and the branch it looked at (any when nil).
+  public typealias Value = (streaks: [FailureHistory.Streak], branch: String?)
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
-  }
+  /// The format and terminal to write for.
+  public var style: OutputStyle
+
+  /// A renderer for `style`.
+  public init(style: OutputStyle) { self.style = style }
 
   /// `why`'s `failure` object.
   struct FailureJSON: Encodable {
@@ -96,52 +97,56 @@ public struct FailureRenderer: Sendable {
     }
   }
 
-  /// `buildtrail failures`: runs of failed builds with one signature, newest first.
-  public func render(_ streaks: [FailureHistory.Streak], branch: String?) -> String {
-    let rows = streaks.map(StreakJSON.init)
-    switch format {
-    case .json:
-      return JSONOutput.encode(["failures": rows])
-    case .csv:
-      var lines = [
+  /// The `failures` list: each run of failed builds with one signature, newest first.
+  public func json(_ value: Value) -> String {
+    JSONOutput.encode(["failures": value.streaks.map(StreakJSON.init)])
+  }
+
+  /// A line per run of failures: its builds, the build that fixed it, the tool and message.
+  public func csv(_ value: Value) -> String {
+    var lines = [
+      CSV.line([
+        "first_build", "last_build", "builds", "fixed_at", "tool", "signature", "message",
+      ])
+    ]
+    for r in value.streaks.map(StreakJSON.init) {
+      lines.append(
         CSV.line([
-          "first_build", "last_build", "builds", "fixed_at", "tool", "signature", "message",
-        ])
-      ]
-      for r in rows {
-        lines.append(
-          CSV.line([
-            String(r.firstBuild), String(r.lastBuild), String(r.builds),
-            r.fixedAt.map { String($0) } ?? "", r.tool,
-            r.signature, r.message,
-          ]))
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      guard !streaks.isEmpty else {
-        return safeLine("No failed builds among the builds looked at on \(branch ?? "any branch").")
-      }
-      var out = ""
-      for s in streaks {
-        let range = s.builds == 1 ? "build \(s.first.id)" : "builds \(s.first.id)–\(s.last.id)"
-        out += terminal.paint(s.endedBy == nil ? "✗" : "✓", s.endedBy == nil ? .red : .green)
-        out += terminal.paint(" \(range)", .bold) + safeLine("  \(s.tool): \(s.message)")
-        if let step = s.step { out += safeLine("    step     \(compact(step))") }
-        var since = "    since    build \(s.first.id)"
-        if let commit = s.first.commit {
-          since += " (\(commit.prefix(8))\(s.first.subject.map { " \($0)" } ?? ""))"
-        }
-        out += safeLine(since + ", \(s.builds) failed build\(s.builds == 1 ? "" : "s") in a row")
-        if let end = s.endedBy {
-          let what =
-            end.outcome == .success ? "fixed    at build" : "then     another failure from build"
-          out += safeLine("    \(what) \(end.id)\(end.commit.map { " (\($0.prefix(8)))" } ?? "")")
-        } else {
-          out += terminal.paint("    still    failing in the latest build", .red) + "\n"
-        }
-        out += "\n"
-      }
-      return out
+          String(r.firstBuild), String(r.lastBuild), String(r.builds),
+          r.fixedAt.map { String($0) } ?? "", r.tool,
+          r.signature, r.message,
+        ]))
     }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// `buildtrail failures`: runs of failed builds with one signature, newest first, each with
+  /// where it started and what ended it.
+  public func table(_ value: Value) -> String {
+    guard !value.streaks.isEmpty else {
+      return safeLine(
+        "No failed builds among the builds looked at on \(value.branch ?? "any branch").")
+    }
+    var out = ""
+    for s in value.streaks {
+      let range = s.builds == 1 ? "build \(s.first.id)" : "builds \(s.first.id)–\(s.last.id)"
+      out += terminal.paint(s.endedBy == nil ? "✗" : "✓", s.endedBy == nil ? .red : .green)
+      out += terminal.paint(" \(range)", .bold) + safeLine("  \(s.tool): \(s.message)")
+      if let step = s.step { out += safeLine("    step     \(compact(step))") }
+      var since = "    since    build \(s.first.id)"
+      if let commit = s.first.commit {
+        since += " (\(commit.prefix(8))\(s.first.subject.map { " \($0)" } ?? ""))"
+      }
+      out += safeLine(since + ", \(s.builds) failed build\(s.builds == 1 ? "" : "s") in a row")
+      if let end = s.endedBy {
+        let what =
+          end.outcome == .success ? "fixed    at build" : "then     another failure from build"
+        out += safeLine("    \(what) \(end.id)\(end.commit.map { " (\($0.prefix(8)))" } ?? "")")
+      } else {
+        out += terminal.paint("    still    failing in the latest build", .red) + "\n"
+      }
+      out += "\n"
+    }
+    return out
   }
 }

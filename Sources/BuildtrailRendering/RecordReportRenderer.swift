@@ -4,14 +4,12 @@ import BuildtrailKit
 import Foundation
 
 /// Renders what `record` did: one line per build found in the log.
-public struct RecordReportRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct RecordReportRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
-  }
+  /// A renderer for `style`.
+  public init(style: OutputStyle) { self.style = style }
 
   struct EntryJSON: Encodable {
     var id: Int64
@@ -29,28 +27,31 @@ public struct RecordReportRenderer: Sendable {
     var exitCode: Int32?
   }
 
-  public func render(_ report: RecordReport) -> String {
-    let entries = entries(report)
-    switch format {
-    case .json:
-      return JSONOutput.encode(
-        ReportJSON(builds: entries, warnings: report.warnings, exitCode: report.exitCode))
-    case .csv:
-      return ([CSV.line(Self.csvHeader)] + entries.map { CSV.line(Self.csvFields($0)) }).joined(
-        separator: "\n") + "\n"
-    case .table:
-      var out = ""
-      for (entry, e) in zip(report.entries, entries) {
-        let verb =
-          e.new
-          ? "recorded build \(e.id)"
-          : "already recorded as build \(e.id) (same log); nothing changed"
-        out += "\(verb): \(OutcomeStyle.paint(e.outcome, entry.build.outcome, terminal)), "
-        out +=
-          "\(e.stepsCached) of \(e.steps) steps cached, \(formatSeconds(e.stepSeconds)) in steps [\(e.logFormat)]\n"
-      }
-      return out
+  /// The builds recorded (or found already recorded), the warnings and the build's exit code.
+  public func json(_ report: RecordReport) -> String {
+    JSONOutput.encode(
+      ReportJSON(builds: entries(report), warnings: report.warnings, exitCode: report.exitCode))
+  }
+
+  /// A line per build found in the log.
+  public func csv(_ report: RecordReport) -> String {
+    ([CSV.line(Self.csvHeader)] + entries(report).map { CSV.line(Self.csvFields($0)) }).joined(
+      separator: "\n") + "\n"
+  }
+
+  /// A sentence per build found in the log: recorded or already there, outcome, cache hits.
+  public func table(_ report: RecordReport) -> String {
+    var out = ""
+    for (entry, e) in zip(report.entries, entries(report)) {
+      let verb =
+        e.new
+        ? "recorded build \(e.id)"
+        : "already recorded as build \(e.id) (same log); nothing changed"
+      out += "\(verb): \(OutcomeStyle.paint(e.outcome, entry.build.outcome, terminal)), "
+      out +=
+        "\(e.stepsCached) of \(e.steps) steps cached, \(formatSeconds(e.stepSeconds)) in steps [\(e.logFormat)]\n"
     }
+    return out
   }
 
   func entries(_ report: RecordReport) -> [EntryJSON] {

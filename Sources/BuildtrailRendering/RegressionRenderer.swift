@@ -3,14 +3,12 @@ import BuildtrailKit
 import Foundation
 
 /// Renders `buildtrail regressions`.
-public struct RegressionRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct RegressionRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
-  }
+  /// A renderer for `style`.
+  public init(style: OutputStyle) { self.style = style }
 
   struct RegressionJSON: Encodable {
     var kind: String
@@ -39,8 +37,33 @@ public struct RegressionRenderer: Sendable {
     var contribution: Double
   }
 
-  public func render(_ regressions: [Regression]) -> String {
-    let rows = regressions.map {
+  /// The `regressions` list: each change point with its medians, confidence, cause and the steps
+  /// that explain it.
+  public func json(_ regressions: [Regression]) -> String {
+    JSONOutput.encode(["regressions": rows(regressions)])
+  }
+
+  /// A line per regression: build, series, medians, relative change, confidence and cause.
+  public func csv(_ regressions: [Regression]) -> String {
+    var lines = [
+      CSV.line([
+        "build_id", "kind", "series", "branch", "median_before", "median_after",
+        "relative_change", "confidence", "cause",
+      ])
+    ]
+    for r in rows(regressions) {
+      lines.append(
+        CSV.line([
+          String(r.build), r.kind, r.series, r.branch ?? "", CSV.number(r.medianBefore),
+          CSV.number(r.medianAfter), CSV.number(r.relativeChange),
+          CSV.number(r.confidence, decimals: 6), r.cause ?? "",
+        ]))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func rows(_ regressions: [Regression]) -> [RegressionJSON] {
+    regressions.map {
       RegressionJSON(
         kind: $0.kind.rawValue, series: $0.series, key: $0.key, branch: $0.branch,
         target: $0.target, service: $0.service, build: $0.build.id,
@@ -55,34 +78,12 @@ public struct RegressionRenderer: Sendable {
             contribution: round3($0.contribution))
         })
     }
-    switch format {
-    case .json:
-      return JSONOutput.encode(["regressions": rows])
-    case .csv:
-      var lines = [
-        CSV.line([
-          "build_id", "kind", "series", "branch", "median_before", "median_after",
-          "relative_change", "confidence", "cause",
-        ])
-      ]
-      for r in rows {
-        lines.append(
-          CSV.line([
-            String(r.build), r.kind, r.series, r.branch ?? "", CSV.number(r.medianBefore),
-            CSV.number(r.medianAfter), CSV.number(r.relativeChange),
-            CSV.number(r.confidence, decimals: 6), r.cause ?? "",
-          ]))
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      guard !regressions.isEmpty else { return "No regressions found.\n" }
-      return table(regressions)
-    }
   }
 
   /// Each regression once, newest first; a total that step regressions account for is shown with them, as
   /// their consequence (its before and after, then the steps), and totals sharing steps are one event.
-  func table(_ regressions: [Regression]) -> String {
+  public func table(_ regressions: [Regression]) -> String {
+    guard !regressions.isEmpty else { return "No regressions found.\n" }
     func sameSeries(_ a: Regression, _ b: Regression) -> Bool {
       a.branch == b.branch && a.target == b.target && a.service == b.service
     }

@@ -6,7 +6,9 @@ import Foundation
 public enum StandardOutput {
   /// Why output could not be written.
   public struct WriteError: Error, LocalizedError, Equatable {
+    /// The `errno` of the failed `write(2)`.
     public var errno: Int32
+    /// `cannot write standard output: REASON`, with `strerror`'s reason.
     public var errorDescription: String? {
       "cannot write standard output: \(String(cString: strerror(errno)))"
     }

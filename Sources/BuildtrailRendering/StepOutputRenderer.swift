@@ -3,14 +3,12 @@ import BuildtrailKit
 import Foundation
 
 /// Renders `show --step`: one step's kept output lines.
-public struct StepOutputRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
+public struct StepOutputRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
 
-  public init(format: OutputFormat, terminal: Terminal) {
-    self.format = format
-    self.terminal = terminal
-  }
+  /// A renderer for `style`.
+  public init(style: OutputStyle) { self.style = style }
 
   struct StepOutputJSON: Encodable {
     var buildId: Int64
@@ -23,28 +21,33 @@ public struct StepOutputRenderer: Sendable {
     var errorText: String?
   }
 
-  public func render(_ output: BuildQuery.StepOutput) -> String {
+  /// The step's facts and its kept output lines.
+  public func json(_ output: BuildQuery.StepOutput) -> String {
     let step = output.step
-    let build = output.build
+    return JSONOutput.encode(
+      StepOutputJSON(
+        buildId: output.build, vertex: step.vertex, name: step.name, status: step.status.rawValue,
+        durationSeconds: step.durationSeconds, outputLines: step.outputLines,
+        keptLines: output.lines,
+        errorText: step.errorText))
+  }
+
+  /// The kept output, a line per row.
+  public func csv(_ output: BuildQuery.StepOutput) -> String {
+    ([CSV.line(["line"])] + output.lines.map { CSV.line([$0]) }).joined(separator: "\n") + "\n"
+  }
+
+  /// The step's name, status and duration, then its kept output lines.
+  public func table(_ output: BuildQuery.StepOutput) -> String {
+    let step = output.step
     let lines = output.lines
-    switch format {
-    case .json:
-      return JSONOutput.encode(
-        StepOutputJSON(
-          buildId: build, vertex: step.vertex, name: step.name, status: step.status.rawValue,
-          durationSeconds: step.durationSeconds, outputLines: step.outputLines, keptLines: lines,
-          errorText: step.errorText))
-    case .csv:
-      return ([CSV.line(["line"])] + lines.map { CSV.line([$0]) }).joined(separator: "\n") + "\n"
-    case .table:
-      var out = terminal.paint("#\(step.vertex) \(step.name)", .bold) + "\n"
-      out +=
-        "  \(OutcomeStyle.paint(step.status.rawValue, step.status, terminal)), \(formatSeconds(step.durationSeconds)), "
-      out += "\(step.outputLines) output lines"
-      out += lines.count < step.outputLines ? " (last \(lines.count) kept)\n" : "\n"
-      if let e = step.errorText { out += terminal.paint("  ERROR: \(e)", .red) + "\n" }
-      for line in lines { out += terminal.paint("  │ ", .dim) + safeLine(line) }
-      return out
-    }
+    var out = terminal.paint("#\(step.vertex) \(step.name)", .bold) + "\n"
+    out +=
+      "  \(OutcomeStyle.paint(step.status.rawValue, step.status, terminal)), \(formatSeconds(step.durationSeconds)), "
+    out += "\(step.outputLines) output lines"
+    out += lines.count < step.outputLines ? " (last \(lines.count) kept)\n" : "\n"
+    if let e = step.errorText { out += terminal.paint("  ERROR: \(e)", .red) + "\n" }
+    for line in lines { out += terminal.paint("  │ ", .dim) + safeLine(line) }
+    return out
   }
 }

@@ -3,9 +3,12 @@ import Foundation
 
 /// Where output goes and how it may look there: colour only on a TTY without `NO_COLOR`, width from the terminal.
 public struct Terminal: Sendable {
+  /// Whether output may carry ANSI colour codes.
   public var useColor: Bool
+  /// Columns a line may take.
   public var width: Int
 
+  /// A terminal `width` columns wide, with colour when `useColor`.
   public init(useColor: Bool, width: Int) {
     self.useColor = useColor
     self.width = width

@@ -3,47 +3,51 @@ import BuildtrailKit
 import Foundation
 
 /// Renders `buildtrail trend`: two charts (duration, cache hits) for people, the points for scripts.
-public struct TrendRenderer: Sendable {
-  public var format: OutputFormat
-  public var terminal: Terminal
-  public var glyphs: ChartGlyphs
+public struct TrendRenderer: OutputRenderer {
+  /// The format and terminal to write for.
+  public var style: OutputStyle
+  /// The dots, blocks or characters the charts are drawn with.
+  public var glyphs = ChartGlyphs.braille
   /// The `--since` date asked for, named when no build matched.
   public var since: Date?
 
-  public init(
-    format: OutputFormat, terminal: Terminal, glyphs: ChartGlyphs = .braille, since: Date? = nil
-  ) {
-    self.format = format
-    self.terminal = terminal
+  /// A renderer for `style` drawing with braille.
+  public init(style: OutputStyle) { self.style = style }
+
+  /// A renderer writing `format` for `terminal`, drawing with `glyphs`; `since` is named when no
+  /// build matched.
+  public init(format: OutputFormat, terminal: Terminal, glyphs: ChartGlyphs, since: Date?) {
+    self.init(format: format, terminal: terminal)
     self.glyphs = glyphs
     self.since = since
   }
 
-  public func render(_ trend: Trend) -> String {
-    switch format {
-    case .json:
-      return JSONOutput.encode(["trend": trend])
-    case .csv:
-      var lines = [
-        CSV.line([
-          "build_id", "commit", "when", "outcome", "seconds", "cache_hit_ratio", "regression",
-        ])
-      ]
-      for p in trend.points {
-        lines.append(
-          CSV.line([
-            String(p.build), p.commit ?? "", UTCTimestamp.string(from: p.when), p.outcome,
-            p.seconds.map { CSV.number($0) } ?? "", p.cacheHitRatio.map { CSV.number($0) } ?? "",
-            String(p.regression),
-          ]))
-      }
-      return lines.joined(separator: "\n") + "\n"
-    case .table:
-      return table(trend)
-    }
+  /// The `trend` object: the series asked for and its points.
+  public func json(_ trend: Trend) -> String {
+    JSONOutput.encode(["trend": trend])
   }
 
-  private func table(_ trend: Trend) -> String {
+  /// A line per build: commit, time, outcome, seconds, cache hit ratio and whether it regressed.
+  public func csv(_ trend: Trend) -> String {
+    var lines = [
+      CSV.line([
+        "build_id", "commit", "when", "outcome", "seconds", "cache_hit_ratio", "regression",
+      ])
+    ]
+    for p in trend.points {
+      lines.append(
+        CSV.line([
+          String(p.build), p.commit ?? "", UTCTimestamp.string(from: p.when), p.outcome,
+          p.seconds.map { CSV.number($0) } ?? "", p.cacheHitRatio.map { CSV.number($0) } ?? "",
+          String(p.regression),
+        ]))
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// Two charts, duration and cache hits, with the regressed and failed builds marked; with a
+  /// step, its full name first.
+  public func table(_ trend: Trend) -> String {
     let points = trend.points
     guard !points.isEmpty else {
       return safeLine(

@@ -25,8 +25,7 @@ struct Delete: ParsableCommand {
   func run() throws {
     try store.render { history in
       let cleanup = try HistoryMaintenance(store: history).delete(builds)
-      return MaintenanceRenderer(format: output.format, terminal: .standardOutput()).render(
-        delete: cleanup)
+      return DeleteRenderer(format: output.format, terminal: .standardOutput()).render(cleanup)
     }
   }
 }

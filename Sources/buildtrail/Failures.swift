@@ -27,8 +27,7 @@ struct Failures: ParsableCommand {
     try store.render { history in
       let found = try FailureHistory(store: history).latestStreaks(
         branch: branch, target: target, last: last)
-      return FailureRenderer(format: output.format, terminal: .standardOutput()).render(
-        found.streaks, branch: found.branch)
+      return FailureRenderer(format: output.format, terminal: .standardOutput()).render(found)
     }
   }
 }

@@ -26,8 +26,7 @@ struct Import: ParsableCommand {
   func run() throws {
     try store.render(creating: true) { history in
       let report = try HistoryImport(store: history).run(source: source)
-      return MaintenanceRenderer(format: output.format, terminal: .standardOutput()).render(
-        import: report)
+      return ImportRenderer(format: output.format, terminal: .standardOutput()).render(report)
     }
   }
 }

@@ -39,8 +39,7 @@ struct Prune: ParsableCommand {
     try store.render { history in
       let result = try HistoryMaintenance(store: history).prune(
         keepDays: keepDays, keep: keep, branch: branch, dryRun: dryRun)
-      return MaintenanceRenderer(format: output.format, terminal: .standardOutput()).render(
-        prune: result)
+      return PruneRenderer(format: output.format, terminal: .standardOutput()).render(result)
     }
   }
 }

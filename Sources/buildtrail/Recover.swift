@@ -30,7 +30,7 @@ struct Recover: ParsableCommand {
       }
       for warning in spools.flatMap({ $0.report?.warnings ?? [] }) { warn(warning) }
       let text = RecoveryRenderer(format: output.format, terminal: terminal).render(
-        spools, folder: recovery.folder)
+        (spools, recovery.folder))
       try emit(text)
       if spools.contains(where: { $0.report == nil }) { throw ExitCode(1) }
       return

@@ -17,8 +17,8 @@ struct Vacuum: ParsableCommand {
   func run() throws {
     try store.render { history in
       let report = try HistoryMaintenance(store: history).vacuum()
-      return MaintenanceRenderer(format: output.format, terminal: .standardOutput()).render(
-        vacuum: report, path: history.path)
+      return VacuumRenderer(format: output.format, terminal: .standardOutput()).render(
+        (report, history.path))
     }
   }
 }

@@ -61,8 +61,8 @@ struct Broke: ParsableCommand {
     try store.render { history in
       let result = try CacheBreakFinder(store: history).find(
         stepPattern: step, branch: branch, service: service, limit: limit)
-      return CacheBreakRenderer(format: output.format, terminal: .standardOutput()).render(
-        result.breaks, branch: result.branch, service: result.service, all: all)
+      return CacheBreakRenderer(format: output.format, terminal: .standardOutput(), all: all)
+        .render(result)
     }
   }
 }

@@ -22,10 +22,12 @@ public struct BuilderEvidence: Sendable, Equatable, Codable {
   public struct CacheImport: Sendable, Equatable, Codable {
     /// The cache reference as printed (`ghcr.io/acme/app:buildcache`, `gha:…`, `local:…`).
     public var reference: String
+    /// Whether the import found a cache, found none, failed or never ended.
     public var outcome: ImportOutcome
     /// The vertex's error text, when it failed.
     public var error: String?
 
+    /// An import of `reference` that ended with `outcome` (and `error`, when it failed).
     public init(reference: String, outcome: ImportOutcome, error: String? = nil) {
       self.reference = reference
       self.outcome = outcome
@@ -45,6 +47,7 @@ public struct BuilderEvidence: Sendable, Equatable, Codable {
   /// The cache exports (`exporting cache to registry`, `exporting inline cache`, …), as printed.
   public var cacheExports: [String]
 
+  /// Evidence of the builder; the defaults are what a log without a `#0 building with` line shows.
   public init(
     builderName: String? = nil, driver: String? = nil, bootedBuilder: Bool = false,
     cacheImports: [CacheImport] = [], cacheExports: [String] = []

@@ -44,6 +44,7 @@ public struct ParsedStep: Sendable, Equatable {
   public var vertex: Int
   /// The full name as printed, e.g. `[builder 3/5] RUN go build ./...`.
   public var name: String
+  /// Done, cached, failed, canceled or unfinished, as the log last said.
   public var status: StepStatus
   /// Seconds from the last `DONE x.ys` (or the tty/rawjson duration); nil when none was printed.
   public var duration: Double?
@@ -55,8 +56,9 @@ public struct ParsedStep: Sendable, Equatable {
   public var digest: String?
   /// The last output lines (at most ``ParsedStep/outputTailLimit``), oldest first.
   public var outputTail: [String]
-  /// Wall-clock start and end, when the log has timestamps (rawjson, CI prefixes).
+  /// When the step started, when the log has timestamps (rawjson, CI prefixes).
   public var startedAt: Date?
+  /// When the step ended, when the log has timestamps.
   public var completedAt: Date?
   /// Every `DONE` value in order, when a vertex reports more than one.
   public var doneDurations: [Double]
@@ -71,6 +73,7 @@ public struct ParsedStep: Sendable, Equatable {
   /// How many output lines per step are kept.
   public static let outputTailLimit = 200
 
+  /// A step; only the vertex and name are required, the rest defaults to "not seen".
   public init(
     vertex: Int, name: String, status: StepStatus = .unfinished, duration: Double? = nil,
     outputLineCount: Int = 0, errorText: String? = nil, digest: String? = nil,
@@ -100,12 +103,15 @@ public struct ParsedStep: Sendable, Equatable {
 
 /// A build read from a log: its steps in order of first appearance and what the log says of it.
 public struct ParsedBuild: Sendable, Equatable {
+  /// The log format the build was read from (plain, tty, rawjson, legacy).
   public var format: LogFormat
   /// The steps in order of first appearance.
   public var steps: [ParsedStep]
+  /// How the build ended, as far as the log tells; `unknown` when it does not say.
   public var outcome: BuildOutcome
-  /// The builder instance and driver from `#0 building with "X" instance using Y driver`.
+  /// The builder instance from `#0 building with "X" instance using Y driver`.
   public var builderName: String?
+  /// The builder's driver (`docker`, `docker-container`, …).
   public var driver: String?
   /// The final error line (`ERROR: failed to solve: …`), without the `ERROR: ` prefix.
   public var errorMessage: String?
@@ -117,8 +123,9 @@ public struct ParsedBuild: Sendable, Equatable {
   public var imageDigest: String?
   /// Bytes sent for `[internal] load build context` (`transferring context: 48.20kB`).
   public var contextTransferBytes: Int64?
-  /// Wall-clock start and end, when the log has timestamps.
+  /// When the build started, when the log has timestamps.
   public var startedAt: Date?
+  /// When the build ended, when the log has timestamps.
   public var endedAt: Date?
   /// The CI job this build came from, when the log interleaves jobs (`gh run view --log`).
   public var job: String?
@@ -126,10 +133,12 @@ public struct ParsedBuild: Sendable, Equatable {
   public var service: String?
   /// Lines inside this build that no reader recognised.
   public var unrecognizedLineCount: Int
-  /// The first and last physical line numbers (from 1) of this build in the log.
+  /// The first physical line number (from 1) of this build in the log.
   public var firstLine: Int
+  /// The last physical line number (from 1) of this build in the log.
   public var lastLine: Int
 
+  /// A build in `format`; the rest defaults to "not seen".
   public init(
     format: LogFormat, steps: [ParsedStep] = [], outcome: BuildOutcome = .unknown,
     builderName: String? = nil, driver: String? = nil, errorMessage: String? = nil,
@@ -168,6 +177,7 @@ public struct ParsedBuild: Sendable, Equatable {
 
 /// Everything a log yielded: its builds and the lines outside any build.
 public struct ParsedLog: Sendable, Equatable {
+  /// The builds found, in log order.
   public var builds: [ParsedBuild]
   /// Physical lines read.
   public var lineCount: Int
@@ -193,6 +203,7 @@ public struct ParsedLog: Sendable, Equatable {
   /// timestamp ...`); nil when no line had a prefix before a token.
   public var prefixTried: String?
 
+  /// A parse result; what is not given defaults to none seen (no cut, refused or NUL lines).
   public init(
     builds: [ParsedBuild], lineCount: Int, byteCount: Int64, unrecognizedLineCount: Int,
     invalidUTF8LineCount: Int,

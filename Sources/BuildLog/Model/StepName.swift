@@ -38,6 +38,8 @@ public struct StepName: Sendable, Equatable {
   public var index: Int?
   /// `n` of `[i/n]`.
   public var total: Int?
+  /// What the step does: `FROM`, `RUN`, `COPY`, `ADD`, `WORKDIR`, another instruction, or
+  /// BuildKit's own work.
   public var kind: StepKind
   /// The instruction and its arguments, or the rest of the name: `RUN make`, `load .dockerignore`.
   public var text: String

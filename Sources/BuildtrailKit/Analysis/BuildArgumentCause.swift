@@ -10,7 +10,9 @@ public struct BuildArgumentChange: Sendable, Equatable, Codable {
   public var name: String
   /// The value at the baseline and now, as shown: the value, `sha256:…` for a secret, nil when unset.
   public var before: String?
+  /// The value now (see `before`).
   public var after: String?
+  /// Whether the name looks secret, so only hashes are shown.
   public var secret: Bool
   /// The line of the `ARG` that declares it in the step's stage.
   public var line: Int
@@ -23,6 +25,7 @@ public struct BuildArgumentChange: Sendable, Equatable, Codable {
   /// For an inferred cause: in how many of the recent builds the step after the `ARG` ran while the
   /// step before it was cached, and how many builds were looked at.
   public var missedBuilds: Int?
+  /// How many recent builds were looked at (see `missedBuilds`).
   public var comparedBuilds: Int?
 
 }

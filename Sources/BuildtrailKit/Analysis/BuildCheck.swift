@@ -5,6 +5,7 @@ import Foundation
 /// The CI gate: compares a build with a window of earlier successful builds of its branch and
 /// target, and fails when it is slower or caches less than the thresholds allow.
 public struct BuildCheck: Sendable, Codable {
+  /// The limits a build is held to.
   public struct Thresholds: Sendable, Equatable, Codable {
     /// Largest allowed slowdown against the window's median duration, as a fraction (0.2 = 20%).
     public var maxSlowdown: Double?
@@ -13,6 +14,7 @@ public struct BuildCheck: Sendable, Codable {
     /// How many earlier successful builds make the baseline.
     public var window: Int
 
+    /// Limits; nil turns a check off (by default: at most 20% slower, hits not checked, 10 builds).
     public init(maxSlowdown: Double? = 0.2, minCacheHit: Double? = nil, window: Int = 10) {
       self.maxSlowdown = maxSlowdown
       self.minCacheHit = minCacheHit
@@ -22,9 +24,11 @@ public struct BuildCheck: Sendable, Codable {
 
   /// One check's result, as numbers; renderers word it.
   public struct Finding: Sendable, Equatable, Codable {
+    /// Whether the check passed, warns, or fails the build.
     public enum Level: String, Sendable, Codable { case pass, warning, failure }
     /// `outcome`, `duration` or `cache-hit`.
     public var check: String
+    /// Whether it passed, warns, or fails the build.
     public var level: Level
     /// The measured value: the relative slowdown (`duration`), the hit ratio (`cache-hit`).
     public var actual: Double?
@@ -32,14 +36,19 @@ public struct BuildCheck: Sendable, Codable {
     public var limit: Double?
     /// `duration`: the build's seconds, and the median of the baseline's (nil with no baseline).
     public var seconds: Double? = nil
+    /// The baseline's median seconds (see `seconds`).
     public var baselineMedian: Double? = nil
     /// `cache-hit`: steps cached and cacheable steps.
     public var stepsCached: Int? = nil
+    /// Cacheable steps (see `stepsCached`).
     public var stepsTotal: Int? = nil
   }
 
+  /// The build checked.
   public var build: BuildSummary
+  /// The earlier successful builds it was compared with.
   public var baseline: [BuildSummary]
+  /// Each check's result.
   public var findings: [Finding]
   /// Why the build lost cache hits or time, when it failed a check (what `why` finds).
   public var explanation: CacheExplanation?

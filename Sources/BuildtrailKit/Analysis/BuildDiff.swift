@@ -21,10 +21,15 @@ public struct BuildDiff: Sendable, Codable {
     case removed
   }
 
+  /// One step matched across the two builds by its key.
   public struct StepDelta: Sendable, Codable {
+    /// The step's stable key (StoredStep/key).
     public var key: String
+    /// The step in the older build; nil when added.
     public var before: StoredStep?
+    /// The step in the newer build; nil when removed.
     public var after: StoredStep?
+    /// How its status changed.
     public var change: Change
     /// The step's name in the newer build, else in the older.
     public var name: String { after?.name ?? before?.name ?? key }
@@ -34,25 +39,40 @@ public struct BuildDiff: Sendable, Codable {
     }
   }
 
+  /// A base image whose digest differs, or that only one build has.
   public struct BaseImageChange: Sendable, Codable, Equatable {
+    /// The image reference as written after FROM.
     public var reference: String
+    /// Its digest in the older build; nil when absent or unknown.
     public var before: String?
+    /// Its digest in the newer build; nil when absent or unknown.
     public var after: String?
   }
 
+  /// A cache input whose content differs, or that only one build has.
   public struct InputChange: Sendable, Codable, Equatable {
+    /// The file's path as recorded.
     public var path: String
+    /// The InputFact/Role raw value: `dockerfile`, `dockerignore`, `lockfile`, `manifest`.
     public var role: String
+    /// Its SHA-256 in the older build; nil when absent.
     public var before: String?
+    /// Its SHA-256 in the newer build; nil when absent.
     public var after: String?
   }
 
+  /// The older build.
   public var before: BuildDetail
+  /// The newer build.
   public var after: BuildDetail
+  /// The newer build's steps in its order, then the steps only the older had.
   public var steps: [StepDelta]
+  /// The base images that changed, by reference.
   public var baseImages: [BaseImageChange]
+  /// The cache inputs that changed, by path.
   public var inputs: [InputChange]
 
+  /// Compares `before` with `after`.
   public init(before: BuildDetail, after: BuildDetail) {
     self.before = before
     self.after = after

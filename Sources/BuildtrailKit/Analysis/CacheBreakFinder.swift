@@ -5,23 +5,31 @@ import Foundation
 /// When a step's caching broke: the build at which it went from mostly cached to mostly executed
 /// and stayed so, the commits at that boundary and the cause; and where it was fixed, if it was.
 public struct CacheBreak: Sendable, Codable {
+  /// One build of a step's series and the step's state in it.
   public struct Point: Sendable, Codable, Equatable {
+    /// The build's id.
     public var build: Int64
+    /// The build's commit, when known.
     public var commit: String?
     /// `cached`, `ran` or `failed`.
     public var state: String
   }
 
+  /// The step's stable key (StoredStep/key).
   public var key: String
+  /// The step's name in the latest build.
   public var name: String
   /// The step's state in each build of the series, oldest first.
   public var series: [Point]
-  /// The first build that missed, and the last one before it.
+  /// The first build that missed.
   public var brokeAt: BuildSummary?
+  /// The last build before it, which hit the cache.
   public var lastGood: BuildSummary?
+  /// The commits between those two builds.
   public var commits: [GitHistory.Commit]
-  /// The cause as `why` gives it for the build at the boundary, and the root step it names.
+  /// The cause as `why` gives it for the build at the boundary.
   public var cause: MissCause?
+  /// The root step the cause names, when the step ran because of an earlier one.
   public var rootStep: String?
   /// The first build that hit the cache again and kept hitting it; for a structural break, the build of the
   /// commit that put the step ahead of the broad copy again.
@@ -41,11 +49,13 @@ public struct CacheBreak: Sendable, Codable {
 
   /// One build in which the step missed, and why (as `why` gives it for that build).
   public struct Miss: Sendable, Codable {
+    /// The build.
     public var build: BuildSummary
     /// `break` (the change that broke it), `after-break` (a change that did not touch the step's inputs,
     /// which reran it only because of the break), `one-off` (a cause of its own: cache lost, base image,
     /// lockfile, a change to the files it reads), or `other`.
     public var role: String
+    /// Its cause; nil when unknown.
     public var cause: MissCause?
   }
 
@@ -57,11 +67,14 @@ public struct CacheBreak: Sendable, Codable {
 
 /// Finds where caching broke, step by step, over a branch's history.
 public struct CacheBreakFinder {
+  /// The history to search.
   public var store: BuildStore
+  /// The environment git runs in.
   public var environment: [String: String]
   /// Share of builds after the boundary that must miss for the step to count as broken.
   public static let brokenShare = 0.8
 
+  /// A finder over `store`, running git in `environment`.
   public init(
     store: BuildStore, environment: [String: String] = ProcessInfo.processInfo.environment
   ) {

@@ -5,9 +5,12 @@ import Foundation
 /// Explains why a build's steps missed the cache: picks a baseline, separates root misses from
 /// cascades, and names each root miss's cause with its evidence (git or the recorded snapshots).
 public struct CacheExplainer {
+  /// The history the builds are read from.
   public var store: BuildStore
+  /// The environment git runs in.
   public var environment: [String: String]
 
+  /// An explainer over `store`, running git in `environment`.
   public init(
     store: BuildStore, environment: [String: String] = ProcessInfo.processInfo.environment
   ) {

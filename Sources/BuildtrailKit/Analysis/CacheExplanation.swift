@@ -14,13 +14,17 @@ public struct CacheExplanation: Sendable, Codable {
     case none
   }
 
+  /// The build explained.
   public var build: BuildDetail
+  /// The build it is compared with; nil when there is none.
   public var baseline: BuildDetail?
   /// How the baseline was chosen, in words.
   public var baselineReason: String
+  /// Where the evidence of changed inputs came from.
   public var evidence: EvidenceSource
   /// The commits after the baseline's up to the build's (git evidence only).
   public var commits: [GitHistory.Commit]
+  /// The steps that missed on their own account, each with its cascade.
   public var rootMisses: [RootMiss]
   /// Things that limited the explanation (no Dockerfile, a lockfile that does not parse, …).
   public var notes: [String]
@@ -40,7 +44,9 @@ public struct CacheExplanation: Sendable, Codable {
 
 /// A step that missed the cache on its own account, with what it invalidated after it.
 public struct RootMiss: Sendable, Codable {
+  /// The step that missed.
   public var step: StoredStep
+  /// Why it missed.
   public var cause: MissCause
   /// The steps that ran only because this one did (later in its stage, or in stages built on it).
   public var cascade: [StoredStep]
@@ -108,12 +114,17 @@ public enum MissCause: Sendable, Codable {
 
 /// How warm a RUN step's cache mount was, read from the tool's own output.
 public struct MountWarmth: Sendable, Codable, Equatable {
+  /// Warm (all from the cache), partly warm, cold (all fetched), or not told by the output.
   public enum State: String, Sendable, Codable { case warm, partial, cold, unknown }
+  /// The cache mount's target folder.
   public var target: String
+  /// The tool whose output it was read from (`uv`, `pip`, …).
   public var tool: String
+  /// How warm the mount was.
   public var state: State
   /// uv: packages prepared (downloaded or built) and installed; pip: downloaded and taken from the cache.
   public var fetched: Int?
+  /// Packages in all (see `fetched`).
   public var total: Int?
   /// The output lines it was read from.
   public var evidence: [String]

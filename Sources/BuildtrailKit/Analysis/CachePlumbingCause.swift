@@ -17,9 +17,11 @@ public struct CachePlumbingFinding: Sendable, Equatable, Codable {
     case cacheImportMissed = "cache-import-missed"
   }
 
+  /// What went wrong with the cache plumbing.
   public var kind: Kind
-  /// The builder instance and driver, when the log names them.
+  /// The builder instance, when the log names it.
   public var builder: String?
+  /// The builder's driver, when the log names it.
   public var driver: String?
   /// The cache reference of a failed or missed import.
   public var reference: String?

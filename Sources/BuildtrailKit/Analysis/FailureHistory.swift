@@ -9,13 +9,15 @@ public struct FailureHistory {
   public struct Streak: Sendable, Codable {
     /// The signature text (`pip: No matching distribution found for yarl-ng>=N.N`).
     public var signature: String
-    /// The tool and its message as the first build of the run printed it.
+    /// The tool, and its message, as the first build of the run printed them.
     public var tool: String
+    /// The tool's message.
     public var message: String
     /// The failing step's name in the latest build of the run, when a step failed.
     public var step: String?
-    /// The first and the latest build of the run.
+    /// The first build of the run.
     public var first: BuildSummary
+    /// The latest build of the run.
     public var last: BuildSummary
     /// How many builds in a row failed this way.
     public var builds: Int
@@ -23,8 +25,10 @@ public struct FailureHistory {
     public var endedBy: BuildSummary?
   }
 
+  /// The history to read.
   public var store: BuildStore
 
+  /// Failure history over `store`.
   public init(store: BuildStore) {
     self.store = store
   }

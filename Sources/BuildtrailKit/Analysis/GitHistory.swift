@@ -3,6 +3,7 @@ import Foundation
 /// Reads a repository's history through the `git` executable: which commits lie between two builds,
 /// which files they changed, and what a file held at a commit.
 public struct GitHistory: Sendable {
+  /// The repository's top-level folder.
   public let root: URL
   private let executable: URL
   private let environment: [String: String]
@@ -32,7 +33,9 @@ public struct GitHistory: Sendable {
 
   /// A commit between two builds: its id and subject.
   public struct Commit: Sendable, Equatable, Codable {
+    /// The full commit hash.
     public var commit: String
+    /// The commit's subject line.
     public var subject: String
   }
 

@@ -3,6 +3,7 @@ import Foundation
 
 /// A change point in one of a branch's series that made builds slower or cache less.
 public struct Regression: Sendable, Codable {
+  /// Which series regressed.
   public enum Kind: String, Sendable, Codable {
     /// The total build duration (successful builds).
     case duration
@@ -16,8 +17,11 @@ public struct Regression: Sendable, Codable {
 
   /// A step regression that accounts for (part of) a total one.
   public struct Reference: Sendable, Equatable, Codable {
+    /// The step regression's kind.
     public var kind: Kind
+    /// The step's stable key.
     public var key: String?
+    /// The step's series, as ``Regression/series`` names it.
     public var series: String
     /// The first build of the step's new regime.
     public var build: Int64
@@ -25,17 +29,23 @@ public struct Regression: Sendable, Codable {
     public var contribution: Double
   }
 
+  /// Which series regressed.
   public var kind: Kind
   /// What the series measures: `total duration`, `cache hit ratio`, or the step's name.
   public var series: String
+  /// The step's stable key, for step kinds.
   public var key: String?
+  /// The branch of the series; nil for builds with none.
   public var branch: String?
+  /// The build target of the series; nil for builds with none.
   public var target: String?
   /// The compose service of the series, when its builds have one.
   public var service: String? = nil
-  /// The first build of the new regime, and the one before it in the series.
+  /// The first build of the new regime.
   public var build: BuildSummary
+  /// The build before it in the series.
   public var previous: BuildSummary?
+  /// The medians before and after, the relative change and its significance.
   public var change: ChangePoint
   /// The cause as `why` finds it for `build` against `previous`.
   public var cause: RegressionCause?

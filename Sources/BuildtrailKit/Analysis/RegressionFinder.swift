@@ -7,16 +7,22 @@ import Foundation
 /// only with executed ones, so a step that starts missing the cache is a cache regression, not a
 /// duration one.
 public struct RegressionFinder {
+  /// The history to search.
   public var store: BuildStore
+  /// The environment git runs in, for the causes.
   public var environment: [String: String]
   /// How many recent builds of each branch and target are searched.
   public var window: Int
+  /// The detector's settings for durations.
   public var configuration: DetectorConfiguration
+  /// The detector's settings for cache hit ratios.
   public var rateConfiguration: DetectorConfiguration
   /// Duration shifts smaller than this many seconds are not reported, however significant: a step
   /// going from 0.2 s to 0.3 s is no one's regression.
   public var minimumSeconds = 1.0
 
+  /// A finder over the last `window` builds of each series in `store`, with the default detector
+  /// settings.
   public init(
     store: BuildStore, window: Int = 500,
     environment: [String: String] = ProcessInfo.processInfo.environment

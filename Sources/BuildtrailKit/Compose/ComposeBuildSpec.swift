@@ -10,16 +10,22 @@ public struct ComposeBuildSpec: Sendable, Equatable {
   public var dockerfilePath: String?
   /// `dockerfile_inline`: the Dockerfile's text.
   public var dockerfileInline: String?
+  /// `target`: the stage to build.
   public var target: String?
   /// `args` as `--build-arg` words in order: `NAME=VALUE`, or `NAME` to take it from the environment.
   public var arguments: [String]
   /// `additional_contexts`: name and source, in order.
   public var additionalContexts: [String: String]
+  /// `network`: the network RUN steps use.
   public var network: String?
+  /// `cache_from` sources, in order.
   public var cacheFrom: [String]
+  /// `cache_to` destinations, in order.
   public var cacheTo: [String]
+  /// `no_cache`: build without the layer cache.
   public var noCache: Bool
 
+  /// A `build:` section; what is not given was not written.
   public init(
     contextArgument: String, contextPath: String?, dockerfilePath: String?,
     dockerfileInline: String? = nil, target: String? = nil, arguments: [String] = [],

@@ -15,6 +15,7 @@ public enum ComposeError: Error, LocalizedError, Equatable, Sendable {
   /// A service named on the command line that the project does not define.
   case unknownService(String, file: String, known: [String])
 
+  /// One line naming the file and what is wrong, with what to do.
   public var errorDescription: String? {
     switch self {
     case .noComposeFile(let directory):

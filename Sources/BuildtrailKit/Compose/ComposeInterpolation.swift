@@ -10,6 +10,7 @@ public struct ComposeInterpolation: Sendable {
   /// The deepest nesting of `${…}` in a default read.
   static let maximumDepth = 32
 
+  /// An interpolation reading variables with `lookup`.
   public init(lookup: @escaping @Sendable (String) -> String?) {
     self.lookup = lookup
   }

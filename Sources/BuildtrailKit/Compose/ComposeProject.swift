@@ -13,6 +13,7 @@ public struct ComposeProject: Sendable, Equatable {
   /// The profiles enabled (`--profile`, else `COMPOSE_PROFILES`).
   public var profiles: [String]
 
+  /// A project read from `files`.
   public init(
     name: String, directory: URL, files: [URL], services: [ComposeService], profiles: [String]
   ) {

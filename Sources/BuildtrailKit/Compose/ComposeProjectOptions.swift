@@ -15,9 +15,12 @@ public struct ComposeProjectOptions: Sendable, Equatable, Codable {
   public var profiles: [String]
   /// The services named on the command line; empty for every service that builds.
   public var services: [String]
+  /// The folder compose runs in: relative `-f` paths and the default files are found from it.
   public var workingDirectory: String
+  /// The process environment; its variables win over the env files'.
   public var environment: [String: String]
 
+  /// Options; by default compose's own: the default files, in the current folder and environment.
   public init(
     files: [String] = [], projectDirectory: String? = nil, projectName: String? = nil,
     envFiles: [String] = [], profiles: [String] = [], services: [String] = [],

@@ -2,6 +2,7 @@ import Foundation
 
 /// One service of a compose project, as far as building it goes.
 public struct ComposeService: Sendable, Equatable {
+  /// The service's name, as the files key it.
   public var name: String
   /// `image:`; a service with an image and no `build:` is pulled, not built.
   public var image: String?
@@ -10,6 +11,7 @@ public struct ComposeService: Sendable, Equatable {
   /// `build:`, nil when the service is not built.
   public var build: ComposeBuildSpec?
 
+  /// A service; what is not given was not written.
   public init(
     name: String, image: String? = nil, profiles: [String] = [], build: ComposeBuildSpec? = nil
   ) {

@@ -9,6 +9,7 @@ public indirect enum ComposeValue: Sendable, Equatable {
   case list([ComposeValue])
   case null
 
+  /// Whether two values are the same, maps compared key by key in order.
   public static func == (lhs: ComposeValue, rhs: ComposeValue) -> Bool {
     switch (lhs, rhs) {
     case (.string(let a), .string(let b)): return a == b

@@ -3,8 +3,10 @@ import Foundation
 
 /// `buildtrail export`: every build as one JSON Lines line (see ``ExportLine``), oldest id first.
 public struct HistoryExport {
+  /// The history to export.
   public var store: BuildStore
 
+  /// An export of `store`.
   public init(store: BuildStore) {
     self.store = store
   }

@@ -4,8 +4,10 @@ import Foundation
 /// `buildtrail import`: adds the builds of an export file (JSON Lines) or of another history database
 /// to the store, in one transaction; builds already recorded are skipped, so importing is idempotent.
 public struct HistoryImport {
+  /// The history to import into.
   public var store: BuildStore
 
+  /// An import into `store`.
   public init(store: BuildStore) {
     self.store = store
   }

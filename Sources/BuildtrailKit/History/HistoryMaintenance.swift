@@ -5,12 +5,16 @@ import Foundation
 public struct HistoryMaintenance {
   /// What `prune` chose, and what deleting it did (nil for a dry run).
   public struct PruneResult: Sendable, Equatable {
+    /// The builds chosen, newest first.
     public var builds: [BuildSummary]
+    /// What deleting them removed; nil for a dry run.
     public var cleanup: CleanupReport?
   }
 
+  /// The history to maintain.
   public var store: BuildStore
 
+  /// Maintenance of `store`.
   public init(store: BuildStore) {
     self.store = store
   }

@@ -21,6 +21,7 @@ public struct ComposeCommand: Sendable, Equatable {
   /// `build -q/--quiet`: the log then holds no build output.
   public var quiet = false
 
+  /// A command line's compose facts; what is not given was not on it.
   public init(
     files: [String] = [], projectName: String? = nil, projectDirectory: String? = nil,
     envFiles: [String] = [], profiles: [String] = [], services: [String] = [], pull: Bool = false,

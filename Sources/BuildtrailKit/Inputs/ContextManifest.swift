@@ -7,8 +7,11 @@ import Foundation
 ///
 /// Stored as text, one `sha256 size path` line per file, sorted by path.
 public struct ContextManifest: Sendable, Equatable {
+  /// One file of the context.
   public struct Entry: Sendable, Equatable {
+    /// Its path relative to the context, slash-separated.
     public var path: String
+    /// Its size in bytes.
     public var size: Int64
     /// Hex SHA-256 of the content; `-` when the file was too large to hash.
     public var sha256: String
@@ -19,9 +22,12 @@ public struct ContextManifest: Sendable, Equatable {
   /// At most this many files are listed; a larger context is marked `truncated`.
   public static let fileLimit = 100_000
 
+  /// The files, sorted by path.
   public var entries: [Entry]
+  /// Whether files past fileLimit were left out.
   public var truncated: Bool
 
+  /// A manifest of `entries`, sorted by path.
   public init(entries: [Entry], truncated: Bool = false) {
     self.entries = entries.sorted { $0.path < $1.path }
     self.truncated = truncated

@@ -3,8 +3,10 @@ import Foundation
 
 /// Loads builds for `diff`.
 public struct BuildComparison {
+  /// The history the builds are read from.
   public var store: BuildStore
 
+  /// A comparison over `store`.
   public init(store: BuildStore) {
     self.store = store
   }

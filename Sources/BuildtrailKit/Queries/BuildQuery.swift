@@ -5,19 +5,26 @@ import Foundation
 public struct BuildQuery {
   /// A build, and the kept output lines of each of its failed steps by position.
   public struct Shown: Sendable, Codable {
+    /// The build.
     public var detail: BuildDetail
+    /// The kept output lines of each failed step, by step position.
     public var failedOutputs: [Int: [String]]
   }
 
   /// One step of a build with its kept output lines.
   public struct StepOutput: Sendable, Codable {
+    /// The build's id.
     public var build: Int64
+    /// The step.
     public var step: StoredStep
+    /// Its kept output lines, oldest first.
     public var lines: [String]
   }
 
+  /// The history to read.
   public var store: BuildStore
 
+  /// A query over `store`.
   public init(store: BuildStore) {
     self.store = store
   }

@@ -3,6 +3,7 @@ import Foundation
 /// Where the history lives: `--db`, else `BUILDTRAIL_DB`, else `$XDG_DATA_HOME/buildtrail/history.db`
 /// (`~/.local/share/buildtrail/history.db`).
 public enum DatabaseLocation {
+  /// The database path: `flag` when given, else as the environment says, else the default.
   public static func resolve(
     flag: String?, environment: [String: String] = ProcessInfo.processInfo.environment
   ) -> String {

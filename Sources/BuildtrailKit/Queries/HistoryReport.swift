@@ -21,8 +21,9 @@ public struct HistoryReport: Sendable, Codable {
   public struct SlowStep: Sendable, Equatable, Codable {
     /// The step's name as the latest build that ran it gave it.
     public var name: String
-    /// Median and 90th-percentile duration of its executions, in seconds.
+    /// Median duration of its executions, in seconds.
     public var medianSeconds: Double
+    /// 90th-percentile duration of its executions, in seconds.
     public var p90Seconds: Double
     /// How many times it executed.
     public var executions: Int
@@ -38,8 +39,9 @@ public struct HistoryReport: Sendable, Codable {
   public var generatedAt: Date
   /// The builds, oldest first.
   public var builds: [BuildSummary]
-  /// The newest build, and its steps on a time line.
+  /// The newest build.
   public var latest: BuildSummary
+  /// The newest build's steps on a time line.
   public var latestSteps: [TimedStep]
   /// The regressions that are not consequences of step regressions, oldest first.
   public var regressions: [Regression]

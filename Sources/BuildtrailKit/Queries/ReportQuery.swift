@@ -4,9 +4,12 @@ import Foundation
 
 /// `buildtrail report`: gathers a branch's report from the history.
 public struct ReportQuery {
+  /// The history the report is read from.
   public var store: BuildStore
+  /// The environment git runs in, for the causes and `why` verdicts.
   public var environment: [String: String]
 
+  /// A report query over `store`, running git in `environment`.
   public init(
     store: BuildStore, environment: [String: String] = ProcessInfo.processInfo.environment
   ) {

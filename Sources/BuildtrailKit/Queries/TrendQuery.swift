@@ -5,15 +5,22 @@ import Foundation
 /// `buildtrail trend`: a branch's recent builds as series of total duration and cache hit ratio, or
 /// one step's executed duration and cache hits, with detected regressions marked.
 public struct TrendQuery {
+  /// Which builds, and which series, the trend covers.
   public struct Options: Sendable {
+    /// The branch; the latest build's when nil.
     public var branch: String?
+    /// The build target; the latest build's when nil and no branch is given.
     public var target: String?
+    /// The compose service; the latest build's when nil and no branch is given.
     public var service: String?
     /// Text of a step's name (or its folded name); the trend is that step's.
     public var step: String?
+    /// At most this many builds, the newest.
     public var last: Int
+    /// Only builds from this time on.
     public var since: Date?
 
+    /// Options; by default the latest build's branch, total duration, last 50 builds.
     public init(
       branch: String? = nil, target: String? = nil, service: String? = nil, step: String? = nil,
       last: Int = 50, since: Date? = nil
@@ -27,8 +34,10 @@ public struct TrendQuery {
     }
   }
 
+  /// The history to read.
   public var store: BuildStore
 
+  /// A trend query over `store`.
   public init(store: BuildStore) {
     self.store = store
   }

@@ -7,11 +7,17 @@ public struct RecordRequest: Sendable, Codable, Equatable {
   public var logPath: String?
   /// The build command to run and record (after `--`).
   public var command: [String]
+  /// `--label KEY=VALUE` pairs to attach.
   public var labels: [String: String]
+  /// `--target`: the build target the build made.
   public var target: String?
+  /// `--commit`: the commit to record instead of the one read from git.
   public var commit: String?
+  /// `--branch`: the branch to record instead of the one read from git or CI.
   public var branch: String?
+  /// `--context`: the build context folder; from the wrapped command, else `.`, when nil.
   public var contextPath: String?
+  /// `--file`: the Dockerfile; from the wrapped command or the context when nil.
   public var dockerfilePath: String?
   /// `record --build-arg` words (`NAME=VALUE` or `NAME`); nil in spools written before they existed.
   public var buildArguments: [String]?
@@ -21,9 +27,13 @@ public struct RecordRequest: Sendable, Codable, Equatable {
   public var service: String?
   /// Read git, CI and the working tree for metadata.
   public var collectMetadata: Bool
+  /// The folder `record` ran in; relative paths and git are read from it.
   public var workingDirectory: String
+  /// The environment to read CI variables, git and the Docker daemon settings from.
   public var environment: [String: String]
 
+  /// A request to record `logPath`; the rest defaults to none, with metadata read in the current
+  /// folder and environment.
   public init(
     logPath: String?, command: [String] = [], labels: [String: String] = [:], target: String? = nil,
     commit: String? = nil, branch: String? = nil, contextPath: String? = nil,
@@ -57,6 +67,7 @@ public struct RecordRequest: Sendable, Codable, Equatable {
 
 /// What recording did, and what to tell the user about the metadata.
 public struct RecordOutcome: Sendable {
+  /// What recording the log did.
   public var report: RecordReport
   /// The spools an interrupted `record --` had left behind, recorded first.
   public var recovered: [RecoveredSpool] = []
@@ -64,7 +75,9 @@ public struct RecordOutcome: Sendable {
 
 /// Recording failed; `exitCode` is the exit code buildtrail should end with.
 public struct RecordFailure: Error {
+  /// Why recording failed.
   public var error: Error
+  /// The exit code buildtrail should end with.
   public var exitCode: Int32
 }
 
@@ -72,12 +85,16 @@ public struct RecordFailure: Error {
 /// `record --` left behind, gathers metadata, reads the log, stores it. (``WrappedBuild`` runs
 /// builds.)
 public struct RecordRequestRunner: Sendable {
+  /// The history database to record into.
   public var databasePath: String
 
+  /// A runner recording into the database at `databasePath`.
   public init(databasePath: String) {
     self.databasePath = databasePath
   }
 
+  /// Records what an interrupted `record --` left, then the log with its metadata; throws
+  /// ``RecordFailure`` with the exit code to end with.
   public func run(_ request: RecordRequest) throws -> RecordOutcome {
     guard let path = request.logPath else {
       throw RecordFailure(

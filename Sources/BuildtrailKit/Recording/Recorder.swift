@@ -4,12 +4,19 @@ import Foundation
 
 /// What to attach to the builds of a log when recording them.
 public struct RecordMetadata: Sendable {
+  /// The build target to record with each build.
   public var target: String?
+  /// Labels to attach to each build.
   public var labels: [String: String]
+  /// The git state the builds were made from.
   public var git: GitFacts?
+  /// The CI run the builds were made in.
   public var ci: CIFacts?
+  /// The build context as measured.
   public var context: ContextFacts?
+  /// The cache inputs and their contents.
   public var inputs: [InputFact]
+  /// The wrapped build command, as one string.
   public var command: String?
   /// The build context's file list, as ``ContextManifest/text``.
   public var contextManifest: Data?
@@ -35,6 +42,7 @@ public struct RecordMetadata: Sendable {
     return own
   }
 
+  /// Metadata of the given facts; the rest is unknown or empty.
   public init(
     target: String? = nil, labels: [String: String] = [:], git: GitFacts? = nil, ci: CIFacts? = nil,
     context: ContextFacts? = nil, inputs: [InputFact] = [], command: String? = nil
@@ -51,13 +59,18 @@ public struct RecordMetadata: Sendable {
 
 /// What recording a log did: the builds found and whether each was new, plus warnings to show.
 public struct RecordReport: Sendable {
+  /// One build of the log.
   public struct Entry: Sendable {
+    /// Whether it was stored now or was already, and its id.
     public var result: RecordResult
+    /// The build as read from the log.
     public var build: ParsedBuild
   }
+  /// The builds found, in log order.
   public var entries: [Entry]
   /// Things the user should know although the builds were recorded (truncated log, cut lines…).
   public var warnings: [String]
+  /// The whole log as read, with its counters.
   public var log: ParsedLog
   /// The wrapped command's exit code, for `record --`.
   public var exitCode: Int32?
@@ -65,8 +78,10 @@ public struct RecordReport: Sendable {
 
 /// Records logs into the history: parse, hash, attach metadata, store all builds of a log at once.
 public struct Recorder: Sendable {
+  /// The history the builds are recorded into.
   public let store: BuildStore
 
+  /// A recorder into `store`.
   public init(store: BuildStore) {
     self.store = store
   }

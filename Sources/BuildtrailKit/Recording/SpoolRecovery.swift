@@ -17,10 +17,12 @@ public struct RecoveredSpool: Sendable {
 /// that an interrupted `record --` left behind. A spool is deleted only once its builds are
 /// committed; recording one twice stores nothing new, as the history knows the log's SHA-256.
 public struct SpoolRecovery: Sendable {
+  /// The history the spools are recorded into; the spools sit beside it in `DATABASE.spool/`.
   public var databasePath: String
   /// The environment to read git and the Docker daemon in; each spool brings its own CI variables.
   public var environment: [String: String]
 
+  /// Recovery into the database at `databasePath`.
   public init(
     databasePath: String, environment: [String: String] = ProcessInfo.processInfo.environment
   ) {

@@ -12,6 +12,8 @@ public struct WrappedBuild: Sendable {
   /// given folder, whose lock it inherits.
   public var recorderArguments: @Sendable (String) -> [String]
 
+  /// A run of `request`'s command, recorded into `databasePath` by this executable started with
+  /// `recorderArguments`.
   public init(
     request: RecordRequest, databasePath: String,
     recorderArguments: @escaping @Sendable (String) -> [String]

@@ -3,6 +3,8 @@ import BuildtrailKit
 import Foundation
 
 extension MountWarmth {
+  /// One line on the tool's cache mount: cold, warm, partly warm (packages fetched of the total) or
+  /// unknown.
   public var summary: String {
     let packages = (total ?? 0) == 1 ? "package" : "packages"
     switch state {

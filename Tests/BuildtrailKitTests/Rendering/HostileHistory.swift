@@ -143,11 +143,11 @@ enum HostileHistory {
     try add("broke") {
       let broke = try CacheBreakFinder(store: store).find(stepPattern: nil, branch: nil)
       return CacheBreakRenderer(format: format, terminal: terminal).render(
-        broke.breaks, branch: broke.branch)
+        (broke.branch, nil, broke.breaks))
     }
     try add("failures") {
       FailureRenderer(format: format, terminal: terminal).render(
-        try FailureHistory(store: store).streaks(branch: nil, target: nil, last: 50), branch: nil)
+        (try FailureHistory(store: store).streaks(branch: nil, target: nil, last: 50), nil))
     }
     try add("regressions") {
       RegressionRenderer(format: format, terminal: terminal).render(

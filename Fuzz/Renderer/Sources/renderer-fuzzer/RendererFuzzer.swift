@@ -74,8 +74,7 @@ enum RendererFuzzer {
     }
     each {
       let found = try CacheBreakFinder(store: store).find(stepPattern: nil, branch: nil)
-      return CacheBreakRenderer(format: format, terminal: terminal).render(
-        found.breaks, branch: found.branch)
+      return CacheBreakRenderer(format: format, terminal: terminal, all: true).render(found)
     }
     each {
       RegressionRenderer(format: format, terminal: terminal).render(
@@ -91,7 +90,7 @@ enum RendererFuzzer {
     }
     for glyphs in format == .table ? [ChartGlyphs.braille, .blocks, .ascii] : [.braille] {
       each {
-        TrendRenderer(format: format, terminal: terminal, glyphs: glyphs).render(
+        TrendRenderer(format: format, terminal: terminal, glyphs: glyphs, since: nil).render(
           try TrendQuery(store: store).trend(.init()))
       }
     }
