@@ -26,11 +26,12 @@ extension RegressionSearch {
     }
     for (rank, key) in order.enumerated() {
       guard let series = hits[key] else { continue }
-      for run in missRuns(series) where !covered(key, run.lowerBound) {
-        let ranBefore = series[..<run.lowerBound].filter { $0 != nil }.count
-        guard ranBefore >= settings.rates.minSegment,
+      let counts = RunCounts(series)
+      for run in missRuns(series) {
+        guard counts.ran[run.lowerBound] >= settings.rates.minSegment,
+          let change = runChange(counts, run, alpha: settings.rates.maxPValue),
+          !covered(key, run.lowerBound),
           let recent = recentHitRate(series, run), recent > 0,
-          let change = runChange(series, run, alpha: settings.rates.maxPValue),
           let point = point(key, run, change, builds: builds)
         else { continue }
         added.append(point)
@@ -73,21 +74,46 @@ extension RegressionSearch {
 
   /// The hit rate of the step in the last `cascadeWindow` builds it ran before `run`, or nil when it ran in none.
   static func recentHitRate(_ series: [Bool?], _ run: Range<Int>) -> Double? {
-    let recent = series[..<run.lowerBound].compactMap { $0 }.suffix(cascadeWindow)
-    guard !recent.isEmpty else { return nil }
-    return Double(recent.filter { $0 }.count) / Double(recent.count)
+    var seen = 0
+    var hit = 0
+    var t = run.lowerBound - 1
+    while t >= 0 && seen < cascadeWindow {
+      if let flag = series[t] {
+        seen += 1
+        if flag { hit += 1 }
+      }
+      t -= 1
+    }
+    guard seen > 0 else { return nil }
+    return Double(hit) / Double(seen)
+  }
+
+  /// How many builds before each build a step ran in, and missed in (prefix counts, one more than builds).
+  struct RunCounts {
+    var ran: [Int]
+    var missed: [Int]
+
+    init(_ series: [Bool?]) {
+      ran = [0]
+      missed = [0]
+      ran.reserveCapacity(series.count + 1)
+      missed.reserveCapacity(series.count + 1)
+      for flag in series {
+        ran.append((ran.last ?? 0) + (flag == nil ? 0 : 1))
+        missed.append((missed.last ?? 0) + (flag == false ? 1 : 0))
+      }
+    }
   }
 
   /// The run as a change point when n·E[q^L] is at most `alpha`, q being the step's miss rate in the builds
   /// outside the run with a uniform prior (so that a step seen to miss rarely is not taken to be certain to hit):
   /// with m misses in N builds, E[q^L] = Π_{i<L} (m + 1 + i) / (N + 2 + i).
-  static func runChange(_ series: [Bool?], _ run: Range<Int>, alpha: Double) -> ChangePoint? {
-    let outside =
-      series[..<run.lowerBound].compactMap { $0 } + series[run.upperBound...].compactMap { $0 }
-    let missed = Double(outside.filter { !$0 }.count)
-    let count = Double(outside.count)
-    let length = run.filter { series[$0] == false }.count
-    var chance = Double(series.compactMap { $0 }.count)
+  static func runChange(_ counts: RunCounts, _ run: Range<Int>, alpha: Double) -> ChangePoint? {
+    let all = counts.ran.count - 1
+    let length = counts.missed[run.upperBound] - counts.missed[run.lowerBound]
+    let missed = Double((counts.missed[all] - length))
+    let count = Double(counts.ran[all] - (counts.ran[run.upperBound] - counts.ran[run.lowerBound]))
+    var chance = Double(counts.ran[all])
     for i in 0..<length where chance > alpha * 1e-6 {
       chance *= (missed + 1 + Double(i)) / (count + 2 + Double(i))
     }
