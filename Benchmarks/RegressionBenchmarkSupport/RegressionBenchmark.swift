@@ -180,9 +180,20 @@ public enum RegressionBenchmark {
   public static func score(detected: [Int], injected: [Int], builds: Int = 0, tolerance: Int = 3)
     -> Score
   {
+    Score(
+      injected: injected.count, detected: detected.count,
+      truePositives: matches(detected: detected, injected: injected, tolerance: tolerance).count,
+      builds: builds)
+  }
+
+  /// The pairs (injected shift, detected point) that `score` counts as true positives: shifts in order, each
+  /// matched to the nearest unused detection within ±`tolerance` builds (the earlier one on ties).
+  public static func matches(detected: [Int], injected: [Int], tolerance: Int = 3) -> [(
+    injected: Int, detected: Int
+  )] {
     let points = detected.sorted()
     var used = [Bool](repeating: false, count: points.count)
-    var matched = 0
+    var pairs: [(injected: Int, detected: Int)] = []
     for shift in injected.sorted() {
       var best: Int?
       for (i, point) in points.enumerated() where !used[i] && abs(point - shift) <= tolerance {
@@ -191,11 +202,10 @@ public enum RegressionBenchmark {
       }
       if let b = best {
         used[b] = true
-        matched += 1
+        pairs.append((shift, points[b]))
       }
     }
-    return Score(
-      injected: injected.count, detected: points.count, truePositives: matched, builds: builds)
+    return pairs
   }
 
   // MARK: Scenarios

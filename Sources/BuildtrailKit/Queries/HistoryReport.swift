@@ -17,6 +17,14 @@ public struct HistoryReport: Sendable, Codable {
     public var seconds: Double?
   }
 
+  /// `why` for one build of the report.
+  public struct ExplainedBuild: Sendable, Codable {
+    /// The build's id.
+    public var build: Int64
+    /// What `why` found for it.
+    public var explanation: CacheExplanation
+  }
+
   /// A cacheable step's statistics over the builds.
   public struct SlowStep: Sendable, Equatable, Codable {
     /// The step's name as the latest build that ran it gave it.
@@ -45,9 +53,9 @@ public struct HistoryReport: Sendable, Codable {
   public var latestSteps: [TimedStep]
   /// The regressions that are not consequences of step regressions, oldest first.
   public var regressions: [Regression]
-  /// `why` for failed builds and builds where a regression starts (newest first, at most
-  /// ``ReportQuery/explanationLimit``), by build id.
-  public var explanations: [Int64: CacheExplanation]
+  /// `why` for failed builds and builds where a regression starts (the newest ones, at most
+  /// ``ReportQuery/explanationLimit``), oldest first.
+  public var explanations: [ExplainedBuild]
   /// The ten steps that cost the most time (median × executions).
   public var slowestSteps: [SlowStep]
 }

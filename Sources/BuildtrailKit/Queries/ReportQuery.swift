@@ -51,7 +51,9 @@ public struct ReportQuery {
     return HistoryReport(
       branch: branchName, service: builds.last?.service, generatedAt: generatedAt, builds: builds,
       latest: newest.summary, latestSteps: Self.timeline(newest.steps), regressions: regressions,
-      explanations: explanations, slowestSteps: Self.slowest(builds: builds, steps: steps))
+      explanations: explanations.keys.sorted().map {
+        HistoryReport.ExplainedBuild(build: $0, explanation: explanations[$0]!)
+      }, slowestSteps: Self.slowest(builds: builds, steps: steps))
   }
 
   /// The most builds whose `why` the report computes.

@@ -175,7 +175,18 @@ package enum RegressionSearch {
         found.append(point)
       }
     }
-    found = joinCascades(centerOnRootMisses(found, builds: builds), builds: builds, order: order)
+    let short = shortBreaks(found, builds: builds, order: order, settings: settings)
+    if !short.isEmpty {
+      let totals = found.filter { $0.key == nil }
+      found =
+        totals
+        + order.flatMap { key in
+          found.filter { $0.key == key } + short.filter { $0.key == key }
+        }
+    }
+    found = joinCascades(
+      centerOnRootMisses(afterLastHit(found, builds: builds), builds: builds, order: order),
+      builds: builds, order: order)
     guard settings.attributes else { return found }
     let (placed, unexplained) = placeOutsideShifts(found, builds: builds, settings: settings)
     var result = attribute(placed, settings: settings)

@@ -6,6 +6,9 @@ extension HTMLReportData {
   /// The page's values for `report`: times and names formatted, regressions of one stage grouped,
   /// `why` as its verdict.
   public init(_ report: HistoryReport, version: String = BuildtrailVersion.current) {
+    let verdicts = Dictionary(
+      report.explanations.map { ($0.build, $0.explanation.verdict) },
+      uniquingKeysWith: { a, _ in a })
     func row(_ b: BuildSummary) -> Build {
       var build = Build(
         id: b.id, when: formatWhen(b.when) + " UTC", branch: b.branch,
@@ -13,7 +16,7 @@ extension HTMLReportData {
         outcome: b.outcome.rawValue, seconds: b.seconds, cached: b.stepsCached, total: b.stepsTotal,
         service: b.service)
       build.url = b.ciURL
-      build.verdict = report.explanations[b.id]?.verdict
+      build.verdict = verdicts[b.id]
       return build
     }
     let regressions = RegressionRenderer.events(report.regressions).map { r, more in

@@ -171,15 +171,18 @@ import Testing
       Array(repeating: "11", count: 10) + ["00", "00", "00", "00", "10"]
       + Array(repeating: "10", count: 10)
     let breakOfB = Self.point(.stepCache, at: 10, key: "b", from: 0.9, to: 0)
-    let moved = RegressionSearch.centerOnRootMisses([breakOfB], builds: Self.builds(flags))
+    let moved = RegressionSearch.centerOnRootMisses(
+      [breakOfB], builds: Self.builds(flags), order: ["a", "b"])
     #expect(moved[0].position == 12 && moved[0].previousPosition == 11)
     // A point already at its first unexplained miss, or one of a step that still hits, stays.
     let flat = Array(repeating: "11", count: 10) + Array(repeating: "10", count: 10)
     #expect(
-      RegressionSearch.centerOnRootMisses([breakOfB], builds: Self.builds(flat))[0].position == 10)
+      RegressionSearch.centerOnRootMisses(
+        [breakOfB], builds: Self.builds(flat), order: ["a", "b"])[0].position == 10)
     let partly = Self.point(.stepCache, at: 10, key: "b", from: 0.9, to: 0.4)
     #expect(
-      RegressionSearch.centerOnRootMisses([partly], builds: Self.builds(flags))[0].position == 10)
+      RegressionSearch.centerOnRootMisses(
+        [partly], builds: Self.builds(flags), order: ["a", "b"])[0].position == 10)
   }
 
   @Test func aLaterStepJoinsTheBreakOfAnEarlierOneWhoseMissesItFollowed() {
