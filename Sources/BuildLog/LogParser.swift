@@ -39,9 +39,6 @@ public final class LogParser {
   /// Reads the next chunk of the log.
   public func feed(_ chunk: UnsafeRawBufferPointer) {
     byteCount += Int64(chunk.count)
-    if !containsNUL, let base = chunk.baseAddress, memchr(base, 0, chunk.count) != nil {
-      containsNUL = true
-    }
     splitter.feed(chunk) { read($0) }
   }
 
@@ -63,7 +60,7 @@ public final class LogParser {
       builds: builds, lineCount: lineNumber, byteCount: byteCount,
       unrecognizedLineCount: unrecognized,
       invalidUTF8LineCount: invalidUTF8, cutLineCount: splitter.cutLineCount,
-      containsNUL: containsNUL,
+      containsNUL: containsNUL || splitter.droppedNUL,
       refusedLineCount: refused.count, refusedLineNumbers: refused.lineNumbers,
       sampleLine: sample?.text, prefixTried: (cleaner.learned ?? cleaner.lastTried)?.description)
   }
@@ -90,9 +87,11 @@ public final class LogParser {
 
   private func read(_ raw: ByteSpan) {
     lineNumber += 1
-    if raw.hasNonASCII, !raw.isValidUTF8 { invalidUTF8 += 1 }
+    let classes = ByteClasses(of: raw)
+    if classes.nonASCII, !raw.isValidUTF8 { invalidUTF8 += 1 }
+    if classes.nul { containsNUL = true }
     if sample?.looksLikeBuildKit != true { keepSample(raw) }
-    let line = cleaner.clean(raw)
+    let line = cleaner.clean(raw, mayHoldEscape: classes.escape)
     if let job = line.job, !job.equals(lastJob) {
       lastJob = job.array
       plain.select(job: job.string)

@@ -32,7 +32,8 @@ package struct LineCleaner {
   }
 
   /// Cleans `line`. The result may point into this cleaner's buffer: use it before the next call.
-  package mutating func clean(_ line: ByteSpan) -> CleanLine {
+  /// `mayHoldEscape` false says the line holds no ESC byte (see ``ByteClasses``).
+  package mutating func clean(_ line: ByteSpan, mayHoldEscape: Bool = true) -> CleanLine {
     var text = line
     while text.count > 0, text[text.count - 1] == 0x0D { text.count -= 1 }
     var timestamp: Double?
@@ -51,7 +52,7 @@ package struct LineCleaner {
         text = text.dropFirst(used)
       }
     }
-    if text.contains(0x1B) {
+    if mayHoldEscape, text.contains(0x1B) {
       text = stripANSI(text)
     }
     if text.count > 0, text[0] != UInt8(ascii: "#") {
