@@ -94,17 +94,15 @@ public struct Recorder: Sendable {
   }
 
   func parse(_ path: String) throws -> (ParsedLog, String) {
-    let hashing = HashingParser()
-    let binary: Bool
+    let parsed: (log: ParsedLog, digest: String, binary: Bool)
     do {
-      binary = try readChunks(path: path) { hashing.feed($0) }
+      parsed = try HashingParser().run(path: path)
     } catch let error as LogReadError {
       throw BuildtrailError.cannotReadLog(path, reason: String(cString: strerror(error.errno)))
     }
-    let parsed = hashing.finish()
     // Input cut short as binary is never a log, even when its bytes happened to look like one.
-    if binary { throw BuildtrailError.binaryLog(path) }
-    return parsed
+    if parsed.binary { throw BuildtrailError.binaryLog(path) }
+    return (parsed.log, parsed.digest)
   }
 
   func store(
