@@ -91,7 +91,8 @@ public final class LogParser {
     if classes.nonASCII, !raw.isValidUTF8 { invalidUTF8 += 1 }
     if classes.nul { containsNUL = true }
     if sample?.looksLikeBuildKit != true { keepSample(raw) }
-    let line = cleaner.clean(raw, mayHoldEscape: classes.escape)
+    let line =
+      cleaner.isClean(raw, classes) ? CleanLine(text: raw) : cleaner.clean(raw, classes: classes)
     if let job = line.job, !job.equals(lastJob) {
       lastJob = job.array
       plain.select(job: job.string)

@@ -7,11 +7,14 @@ package struct ByteClasses {
   package var escape = false
   /// A NUL byte.
   package var nul = false
+  /// A control byte (below 0x20: tab, CR, ESC, NUL…).
+  package var control = false
 
   package init(nonASCII: Bool = false, escape: Bool = false, nul: Bool = false) {
     self.nonASCII = nonASCII
     self.escape = escape
     self.nul = nul
+    control = escape || nul
   }
 
   /// The classes of the bytes of `span`: one pass finds whether any byte is non-ASCII or a control
@@ -25,14 +28,16 @@ package struct ByteClasses {
       let raw = UnsafeRawPointer(span.base)
       let spaces: UInt64 = 0x2020_2020_2020_2020
       var i = 0
-      while true {
-        // The last word may overlap the one before: a byte read twice changes nothing.
-        let v = raw.loadUnaligned(fromByteOffset: Swift.min(i, count &- 8), as: UInt64.self)
+      while i &+ 8 < count {
+        let v = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
         high |= v
         control |= (v &- spaces) & ~v
         i &+= 8
-        if i >= count { break }
       }
+      // The last word may overlap the one before: a byte read twice changes nothing.
+      let v = raw.loadUnaligned(fromByteOffset: count &- 8, as: UInt64.self)
+      high |= v
+      control |= (v &- spaces) & ~v
     } else {
       for i in 0..<count {
         let c = UInt64(span.base[i])
@@ -43,6 +48,7 @@ package struct ByteClasses {
     let highs: UInt64 = 0x8080_8080_8080_8080
     nonASCII = high & highs != 0
     if control & highs != 0 {
+      self.control = true
       escape = span.contains(0x1B)
       nul = span.contains(0)
     }

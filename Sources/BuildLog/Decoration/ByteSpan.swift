@@ -134,7 +134,7 @@ package struct ByteSpan {
   }
 
   /// Reads a non-negative integer at the start; returns it and the bytes used.
-  package func leadingInteger() -> (value: Int, length: Int)? {
+  @inline(__always) package func leadingInteger() -> (value: Int, length: Int)? {
     var i = 0
     var value = 0
     while i < count, i < 18, base[i] >= 0x30, base[i] <= 0x39 {

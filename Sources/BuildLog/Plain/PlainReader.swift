@@ -190,8 +190,14 @@ final class PlainReader {
 
   // MARK: - Lines
 
+  @inline(__always)
   private func openBuild(lineNumber: Int) -> PlainBuildState {
     if let c = current, !c.closed { return c }
+    return startBuild(lineNumber: lineNumber)
+  }
+
+  /// ``openBuild(lineNumber:)`` when no build is open.
+  private func startBuild(lineNumber: Int) -> PlainBuildState {
     if let c = current { close(c) }
     let b = PlainBuildState(firstLine: lineNumber)
     b.job = currentJob.isEmpty ? nil : currentJob
