@@ -10,7 +10,8 @@ import Foundation
 /// Its state is read and written only from its own methods, which never call out to code that could
 /// reach the parser again, so the per-line fields skip the runtime exclusivity check
 /// (`@exclusivity(unchecked)`, as do the plain reader's per-line fields): checked, they added about
-/// 45 % to `record`'s CPU time. No other field of the module is exempt.
+/// 45 % to `record`'s CPU time. The fields of `OutputTail`, which
+/// keeps a step's last lines, are exempt for the same reason; no other field of the module is.
 public final class LogParser {
   @exclusivity(unchecked) private var splitter = LineSplitter()
   @exclusivity(unchecked) private var cleaner = LineCleaner()
@@ -40,9 +41,6 @@ public final class LogParser {
   /// Reads the next chunk of the log.
   public func feed(_ chunk: UnsafeRawBufferPointer) {
     byteCount += Int64(chunk.count)
-    if !containsNUL, let base = chunk.baseAddress, memchr(base, 0, chunk.count) != nil {
-      containsNUL = true
-    }
     splitter.feed(chunk) { read($0) }
   }
 
@@ -64,7 +62,7 @@ public final class LogParser {
       builds: builds, lineCount: lineNumber, byteCount: byteCount,
       unrecognizedLineCount: unrecognized,
       invalidUTF8LineCount: invalidUTF8, cutLineCount: splitter.cutLineCount,
-      containsNUL: containsNUL,
+      containsNUL: containsNUL || splitter.droppedNUL,
       refusedLineCount: refused.count, refusedLineNumbers: refused.lineNumbers,
       sampleLine: sample?.text, prefixTried: (cleaner.learned ?? cleaner.lastTried)?.description)
   }
@@ -91,9 +89,12 @@ public final class LogParser {
 
   private func read(_ raw: ByteSpan) {
     lineNumber += 1
-    if raw.hasNonASCII, !raw.isValidUTF8 { invalidUTF8 += 1 }
+    let classes = ByteClasses(of: raw)
+    if classes.nonASCII, !raw.isValidUTF8 { invalidUTF8 += 1 }
+    if classes.nul { containsNUL = true }
     if sample?.looksLikeBuildKit != true { keepSample(raw) }
-    let line = cleaner.clean(raw)
+    let line =
+      cleaner.isClean(raw, classes) ? CleanLine(text: raw) : cleaner.clean(raw, classes: classes)
     if let job = line.job, !job.equals(lastJob) {
       lastJob = job.array
       plain.select(job: job.string)

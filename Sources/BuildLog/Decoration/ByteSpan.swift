@@ -119,8 +119,22 @@ package struct ByteSpan {
     LogNumber.decimal(base, count: count)
   }
 
+  /// The length of the `12.345` that starts a BuildKit log line (digits, a dot, digits), when a
+  /// space or the end follows it; nil otherwise. Equal to the length ``leadingDecimal()`` reads
+  /// when that holds a dot, without computing the value.
+  @inline(__always) package func elapsedStampLength() -> Int? {
+    var i = 0
+    while i < count, base[i] &- 0x30 < 10 { i &+= 1 }
+    guard i > 0, i < count, base[i] == UInt8(ascii: ".") else { return nil }
+    i &+= 1
+    let fraction = i
+    while i < count, base[i] &- 0x30 < 10 { i &+= 1 }
+    guard i > fraction, i == count || base[i] == 0x20 else { return nil }
+    return i
+  }
+
   /// Reads a non-negative integer at the start; returns it and the bytes used.
-  package func leadingInteger() -> (value: Int, length: Int)? {
+  @inline(__always) package func leadingInteger() -> (value: Int, length: Int)? {
     var i = 0
     var value = 0
     while i < count, i < 18, base[i] >= 0x30, base[i] <= 0x39 {

@@ -8,6 +8,16 @@ package struct CleanLine {
   package var job: ByteSpan?
   /// The CI timestamp was outside 1970–2199: the line is refused (see ``LogNumber``).
   package var timestampOutOfRange = false
+
+  package init(
+    text: ByteSpan, timestamp: Double? = nil, job: ByteSpan? = nil,
+    timestampOutOfRange: Bool = false
+  ) {
+    self.text = text
+    self.timestamp = timestamp
+    self.job = job
+    self.timestampOutOfRange = timestampOutOfRange
+  }
 }
 
 /// Removes what CI systems and wrappers add around BuildKit's lines: GitHub Actions timestamps and
@@ -32,7 +42,10 @@ package struct LineCleaner {
   }
 
   /// Cleans `line`. The result may point into this cleaner's buffer: use it before the next call.
-  package mutating func clean(_ line: ByteSpan) -> CleanLine {
+  /// `classes` says which rare bytes the line holds, when known (see ``ByteClasses``).
+  package mutating func clean(_ line: ByteSpan, classes: ByteClasses? = nil) -> CleanLine {
+    if let classes, isClean(line, classes) { return CleanLine(text: line) }
+    let mayHoldEscape = classes?.escape ?? true
     var text = line
     while text.count > 0, text[text.count - 1] == 0x0D { text.count -= 1 }
     var timestamp: Double?
@@ -51,7 +64,7 @@ package struct LineCleaner {
         text = text.dropFirst(used)
       }
     }
-    if text.contains(0x1B) {
+    if mayHoldEscape, text.contains(0x1B) {
       text = stripANSI(text)
     }
     if text.count > 0, text[0] != UInt8(ascii: "#") {
@@ -83,6 +96,18 @@ package struct LineCleaner {
       outOfRange = true
     }
     return CleanLine(text: text, timestamp: timestamp, job: job, timestampOutOfRange: outOfRange)
+  }
+
+  /// Whether `line` is the usual line of a plain log, `#N …` with no control byte while no prefix
+  /// is known: such a line is already clean (it is counted as a token line, as ``clean(_:classes:)``
+  /// counts it).
+  @inline(__always)
+  package mutating func isClean(_ line: ByteSpan, _ classes: ByteClasses) -> Bool {
+    guard !classes.control, line.count > 1, line[0] == UInt8(ascii: "#"), line[1] &- 0x30 < 10,
+      learned == nil, lastTried == nil
+    else { return false }
+    tokenLines += 1
+    return true
   }
 
   private mutating func learn(_ prefix: LinePrefix) {

@@ -7,6 +7,8 @@ package struct LineSplitter {
   private var discardingRestOfLine = false
   /// Lines longer than ``maxLineBytes`` that were cut.
   package private(set) var cutLineCount = 0
+  /// Whether the bytes dropped from cut lines held a NUL (the lines passed on are not checked here).
+  package private(set) var droppedNUL = false
 
   package init() {}
 
@@ -38,15 +40,20 @@ package struct LineSplitter {
   }
 
   private mutating func keep(_ piece: ByteSpan) {
-    if discardingRestOfLine { return }
+    if discardingRestOfLine { return noteDropped(piece) }
     let room = Self.maxLineBytes - carry.count
     if piece.count > room {
+      noteDropped(piece.dropFirst(room))
       carry.append(contentsOf: UnsafeBufferPointer(start: piece.base, count: room))
       discardingRestOfLine = true
       cutLineCount += 1
     } else {
       carry.append(contentsOf: UnsafeBufferPointer(start: piece.base, count: piece.count))
     }
+  }
+
+  private mutating func noteDropped(_ piece: ByteSpan) {
+    if !droppedNUL, piece.contains(0) { droppedNUL = true }
   }
 
   private mutating func emitCarry(_ body: (ByteSpan) -> Void) {

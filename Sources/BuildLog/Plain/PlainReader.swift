@@ -67,8 +67,7 @@ final class PlainReader {
       close(build)
       build = openBuild(lineNumber: lineNumber)
     }
-    touch(lineNumber: lineNumber, timestamp: timestamp)
-    build.continuingVertex = nil
+    touch(build, lineNumber: lineNumber, timestamp: timestamp)
 
     if let v = build.existing(number), !v.name.isEmpty {
       if readTerminalOrLog(payload, vertex: v, build: build, timestamp: timestamp) { return .read }
@@ -191,8 +190,14 @@ final class PlainReader {
 
   // MARK: - Lines
 
+  @inline(__always)
   private func openBuild(lineNumber: Int) -> PlainBuildState {
     if let c = current, !c.closed { return c }
+    return startBuild(lineNumber: lineNumber)
+  }
+
+  /// ``openBuild(lineNumber:)`` when no build is open.
+  private func startBuild(lineNumber: Int) -> PlainBuildState {
     if let c = current { close(c) }
     let b = PlainBuildState(firstLine: lineNumber)
     b.job = currentJob.isEmpty ? nil : currentJob
@@ -212,6 +217,12 @@ final class PlainReader {
 
   private func touch(lineNumber: Int, timestamp: Double?) {
     guard let b = current else { return }
+    touch(b, lineNumber: lineNumber, timestamp: timestamp)
+  }
+
+  /// ``touch(lineNumber:timestamp:)`` for `b`, the current build.
+  @inline(__always)
+  private func touch(_ b: PlainBuildState, lineNumber: Int, timestamp: Double?) {
     b.lastLine = lineNumber
     if let t = timestamp {
       if b.firstTimestamp == nil { b.firstTimestamp = t }
@@ -220,25 +231,26 @@ final class PlainReader {
   }
 
   /// `DONE 1.2s`, `CACHED`, `ERROR: …`, `CANCELED`, `...`, `12.345 text`, `sha256:<digest>`, `WARN: …`.
+  /// Every vertex line comes here first: a log line makes `v` the vertex that raw continuations
+  /// extend, any other line ends the continuation.
   private func readTerminalOrLog(
     _ p: ByteSpan, vertex v: VertexState, build: PlainBuildState, timestamp: Double?
   ) -> Bool {
-    guard p.count > 0 else { return false }
-    let first = p[0]
+    let first = p.count > 0 ? p[0] : 0
     if (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") {
       let digits = first == UInt8(ascii: "-") ? p.dropFirst(1) : p
-      if let (_, used) = digits.leadingDecimal(), used < digits.count ? digits[used] == 0x20 : true,
-        digits.prefix(used).contains(UInt8(ascii: "."))
-      {
+      if let used = digits.elapsedStampLength() {
         v.outputLineCount += 1
-        let lineText = digits.dropFirst(used + 1)
-        v.tail.append(lineText)
-        build.continuingVertex = v
+        v.tail.append(digits.dropFirst(used + 1))
+        // Assigned only when it changes: a log line usually follows one of the same vertex.
+        if build.continuingVertex !== v { build.continuingVertex = v }
         build.lastVertexLineWasTerminal = false
         return true
       }
+      build.continuingVertex = nil
       return false
     }
+    build.continuingVertex = nil
     switch first {
     case UInt8(ascii: "D"):
       guard let seconds = Self.doneSeconds(p)?.value else { return false }

@@ -100,31 +100,34 @@ public struct RecordRequestRunner: Sendable {
       throw RecordFailure(
         error: BuildtrailError.invalidArgument("record: no log given"), exitCode: 1)
     }
-    let store: BuildStore
-    do {
-      store = try BuildStore(path: databasePath)
-    } catch {
-      throw RecordFailure(error: error, exitCode: 1)
-    }
-    // Git, the context scan and the snapshots run while the log is parsed: they mostly wait on
-    // child processes and the file system.
+    // Opening the history (and migrating a new one), then git, the context scan and the snapshots
+    // run while the log is parsed: they mostly wait on SQLite, child processes and the file system.
+    // A history that cannot be opened is reported before anything the log did.
     let collected = CollectedMetadata()
     let group = DispatchGroup()
+    let databasePath = databasePath
     DispatchQueue.global().async(group: group) {
+      collected.store = Result { try BuildStore(path: databasePath) }
+      guard case .success = collected.store else { return }
       var warnings: [String] = []
       collected.metadata = MetadataCollector(request: request).collect(warnings: &warnings)
       collected.warnings = warnings
     }
+    let parsed = Result { try Recorder.parse(path) }
+    group.wait()
+    let store: BuildStore
     var report: RecordReport
     do {
-      let recorder = Recorder(store: store)
-      let parsed = try recorder.parse(path)
-      group.wait()
-      report = try recorder.store(
-        parsed.0, digest: parsed.1, path: path, metadata: collected.metadata, now: Date(),
+      store = try collected.store?.get() ?? BuildStore(path: databasePath)
+    } catch {
+      throw RecordFailure(error: error, exitCode: 1)
+    }
+    do {
+      let (log, digest) = try parsed.get()
+      report = try Recorder(store: store).store(
+        log, digest: digest, path: path, metadata: collected.metadata, now: Date(),
         exitCode: nil, started: nil, ended: nil)
     } catch {
-      group.wait()
       throw RecordFailure(error: error, exitCode: 1)
     }
     report.warnings = collected.warnings + report.warnings

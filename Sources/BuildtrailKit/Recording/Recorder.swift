@@ -90,7 +90,7 @@ public struct Recorder: Sendable {
   public func record(logAt path: String, metadata: RecordMetadata, now: Date = Date()) throws
     -> RecordReport
   {
-    let (log, digest) = try parse(path)
+    let (log, digest) = try Self.parse(path)
     return try store(
       log, digest: digest, path: path, metadata: metadata, now: now, exitCode: nil, started: nil,
       ended: nil)
@@ -102,24 +102,23 @@ public struct Recorder: Sendable {
     spooledLogAt path: String, metadata: RecordMetadata, exitCode: Int32?, started: Date?,
     ended: Date?
   ) throws -> RecordReport {
-    let (log, digest) = try parse(path)
+    let (log, digest) = try Self.parse(path)
     return try store(
       log, digest: digest, path: nil, metadata: metadata, now: Date(), exitCode: exitCode,
       started: started, ended: ended)
   }
 
-  func parse(_ path: String) throws -> (ParsedLog, String) {
-    let hashing = HashingParser()
-    let binary: Bool
+  /// Reads, hashes and parses the log at `path` (`-` for standard input): the log and its SHA-256.
+  static func parse(_ path: String) throws -> (ParsedLog, String) {
+    let parsed: (log: ParsedLog, digest: String, binary: Bool)
     do {
-      binary = try readChunks(path: path) { hashing.feed($0) }
+      parsed = try HashingParser().run(path: path)
     } catch let error as LogReadError {
       throw BuildtrailError.cannotReadLog(path, reason: String(cString: strerror(error.errno)))
     }
-    let parsed = hashing.finish()
     // Input cut short as binary is never a log, even when its bytes happened to look like one.
-    if binary { throw BuildtrailError.binaryLog(path) }
-    return parsed
+    if parsed.binary { throw BuildtrailError.binaryLog(path) }
+    return (parsed.log, parsed.digest)
   }
 
   func store(
@@ -210,12 +209,21 @@ public struct Recorder: Sendable {
   }
 }
 
+/// The size of the chunks ``readChunks(path:nextBuffer:_:)`` reads.
+let chunkBytes = 1 << 20
+
 /// Reads a file, FIFO, device (or standard input, for `-`) in 1 MiB chunks. Stops after the first
 /// MiB when it was all NUL bytes (`/dev/zero`, a disk image), or held NUL bytes and came from a
 /// device (`/dev/urandom`): such input is binary, not a log, and may never end.
 /// Returns whether reading stopped early because the input is binary.
+///
+/// Each chunk is read into the buffer `nextBuffer` returns (``chunkBytes`` or more), by default one
+/// buffer of its own; `body` reads it before the next call to `nextBuffer`.
 @discardableResult
-func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool {
+func readChunks(
+  path: String, nextBuffer: (() -> UnsafeMutableRawPointer)? = nil,
+  _ body: (UnsafeRawBufferPointer) -> Void
+) throws -> Bool {
   let fd = path == "-" ? 0 : open(path, O_RDONLY)
   guard fd >= 0 else { throw LogReadError(path: path, errno: errno) }
   defer { if fd != 0 { close(fd) } }
@@ -223,13 +231,14 @@ func readChunks(path: String, _ body: (UnsafeRawBufferPointer) -> Void) throws -
   let type = fstat(fd, &info) == 0 ? info.st_mode & S_IFMT : 0
   if type == S_IFDIR { throw LogReadError(path: path, errno: EISDIR) }
   let isDevice = type == S_IFCHR || type == S_IFBLK
-  let size = 1 << 20
-  let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
-  defer { buffer.deallocate() }
+  let size = chunkBytes
+  let own = UnsafeMutableRawPointer.allocate(byteCount: nextBuffer == nil ? size : 1, alignment: 16)
+  defer { own.deallocate() }
   var total = 0
   var allNUL = true
   var anyNUL = false
   while true {
+    let buffer = nextBuffer?() ?? own
     let n = read(fd, buffer, size)
     if n < 0 {
       if errno == EINTR { continue }
