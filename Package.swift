@@ -65,6 +65,7 @@ let package = Package(
       dependencies: [
         "BuildtrailKit", "BuildtrailRendering", "BuildStore", "BuildLog",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
     /** The thin executable: flags in, library calls out. */

@@ -11,10 +11,13 @@ public struct HistoryServer: Sendable {
   public var listen: ListenAddress
   /// The history answered from.
   public var store: BuildStore
+  /// Who may do what; nil lets anyone who reaches the address read.
+  public var access: AccessPolicy?
 
-  public init(listen: ListenAddress, store: BuildStore) {
+  public init(listen: ListenAddress, store: BuildStore, access: AccessPolicy? = nil) {
     self.listen = listen
     self.store = store
+    self.access = access
   }
 
   /// Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and
@@ -36,6 +39,7 @@ public struct HistoryServer: Sendable {
   func router() -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: AccessLogMiddleware())
+    if let access { router.add(middleware: AuthMiddleware(policy: access)) }
     let store = self.store
     for route in QueryRoutes.all {
       router.get(RouterPath(route.path)) { request, context in

@@ -21,10 +21,30 @@ struct Serve: AsyncParsableCommand {
       "Where to listen, HOST:PORT ([::1]:8080 for IPv6; port 0 picks a free one).",
       valueName: "host:port"))
   var listen = "127.0.0.1:8080"
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Require bearer tokens: a file of NAME SCOPES SHA256 lines (`buildtrail token new` prints them).",
+      valueName: "file"))
+  var tokens: String?
+  @Flag(
+    name: .long, help: "With --tokens: let anyone read without a token (on an internal network).")
+  var readAnonymous = false
   @OptionGroup var store: StoreOptions
 
   func validate() throws {
     _ = try address()
+    if readAnonymous && tokens == nil {
+      throw ValidationError(
+        "--read-anonymous goes with --tokens (without --tokens anyone may read already)")
+    }
+  }
+
+  /// The tokens file's policy, nil without --tokens.
+  private func access() throws -> AccessPolicy? {
+    try tokens.map {
+      AccessPolicy(tokens: try TokenFile(contentsOf: $0), readAnonymous: readAnonymous)
+    }
   }
 
   private func address() throws -> ListenAddress {
@@ -37,20 +57,27 @@ struct Serve: AsyncParsableCommand {
 
   func run() async throws {
     let listen = try address()
-    if !listen.isLoopback {
-      warn(
-        "listening on \(listen), beyond this machine, with no access control: anyone who reaches it can read the history"
-      )
-    }
     let history: BuildStore
+    let access: AccessPolicy?
     do {
+      access = try self.access()
       history = try store.open(creating: true)
     } catch {
       throw fail(error)
     }
+    if let access, access.tokens.entries.isEmpty {
+      warn(
+        "\(tokens ?? "") lists no token: only health checks\(readAnonymous ? " and reads" : "") will be answered"
+      )
+    }
+    if !listen.isLoopback, access == nil || readAnonymous {
+      warn(
+        "listening on \(listen), beyond this machine, with anonymous reads: anyone who reaches it can read the history"
+      )
+    }
     let path = history.path
     do {
-      try await HistoryServer(listen: listen, store: history).run { address in
+      try await HistoryServer(listen: listen, store: history, access: access).run { address in
         note("serving \(path) on http://\(address)")
       }
     } catch {
