@@ -93,7 +93,7 @@ enum QueryRoutes {
       branch: query.string("branch"), target: query.string("target"),
       service: query.string("service"), step: query.string("step"),
       last: try query.count("last", default: 50), since: since)
-    return TrendRenderer(format: .json, terminal: terminal, since: since).render(
+    return TrendRenderer(format: .json, terminal: terminal, glyphs: .braille, since: since).render(
       try TrendQuery(store: history).trend(options))
   }
 
