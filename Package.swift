@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
@@ -58,11 +59,20 @@ let package = Package(
       ],
       resources: [.embedInCode("Templates")]
     ),
+    /** The HTTP service over one history: the queries' JSON and the HTML report, as the CLI prints them. */
+    .target(
+      name: "BuildtrailServer",
+      dependencies: [
+        "BuildtrailKit", "BuildtrailRendering", "BuildStore", "BuildLog",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]
+    ),
     /** The thin executable: flags in, library calls out. */
     .executableTarget(
       name: "buildtrail",
       dependencies: [
-        "BuildtrailKit", "BuildtrailRendering",
+        "BuildtrailKit", "BuildtrailRendering", "BuildtrailServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -89,6 +99,7 @@ let package = Package(
       name: "BuildtrailKitTests",
       dependencies: [
         "BuildtrailKit", "BuildtrailRendering", "BuildStore", "BuildLog", "buildtrail",
+        "BuildtrailServer",
         "history-generator",
         "RegressionBenchmarkSupport",
       ],

@@ -5,7 +5,7 @@ import BuildtrailRendering
 import Foundation
 
 @main
-struct Buildtrail: ParsableCommand {
+struct Buildtrail: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "buildtrail",
     abstract: "Keep the history of every Docker/BuildKit build and tell why a build got slow.",
@@ -18,7 +18,7 @@ struct Buildtrail: ParsableCommand {
       Record.self, Recover.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self,
       Failures.self, Trend.self, Regressions.self, Check.self, Report.self, Prune.self, Delete.self,
       Vacuum.self,
-      Export.self, Import.self,
+      Export.self, Import.self, Serve.self, TokenCommand.self,
     ])
 }
 

@@ -4,56 +4,32 @@ import BuildtrailKit
 import BuildtrailRendering
 import Foundation
 
-/// Range checks for numeric flags: each refusal is one line naming the flag and what it accepts.
+/// Range checks for numeric flags (``QueryArgument``'s, shared with the HTTP service): each refusal
+/// is one line naming the flag and what it accepts, made safe for the terminal.
 enum OptionRange {
-  /// The most builds a `--limit`, `--last` or `--window` may ask for.
-  static let maxCount = 100_000
-
-  /// Checks a count of builds: from 1 to ``maxCount``.
+  /// Checks a count of builds: from 1 to ``QueryArgument/maxCount``.
   static func count(_ value: Int, flag: String) throws {
-    guard (1...maxCount).contains(value) else {
-      throw ValidationError("\(flag) takes a whole number from 1 to \(maxCount), got \(value)")
-    }
+    try validating { try QueryArgument.count(value, name: flag) }
   }
 
-  /// Reads a share written as a percentage (`20%`) or as a fraction from 0 to 1 (`0.2`), within
-  /// `range` percent, and returns the fraction: `20%` and `0.2` are both 0.2. A bare number above 1
-  /// (`20`) is refused as ambiguous, as are NaN, infinities, exponents and signs.
+  /// Reads a share written as a percentage (`20%`) or as a fraction from 0 to 1 (`0.2`); see
+  /// ``QueryArgument/percentage(_:name:range:)``.
   static func percentage(_ text: String, flag: String, range: ClosedRange<Double>) throws -> Double
   {
-    let isPercent = text.hasSuffix("%")
-    let number = isPercent ? text.dropLast() : Substring(text)
-    let plain =
-      !number.isEmpty && number.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") }
-      && number.filter { $0 == "." }.count <= 1 && number.first != "." && number.last != "."
-    let percent = Double(number).map { isPercent ? $0 : $0 * 100 }
-    guard plain, let percent, percent.isFinite, range.contains(percent),
-      isPercent || percent <= 100
-    else {
-      throw ValidationError(
-        "\(flag) takes a percentage such as 20% (from \(Self.text(range.lowerBound))% to \(Self.text(range.upperBound))%) or a fraction such as 0.2, got '\(TerminalText.sanitized(text))'"
-      )
-    }
-    return percent / 100
+    try validating { try QueryArgument.percentage(text, name: flag, range: range) }
   }
 
-  /// Reads a calendar date `YYYY-MM-DD` (UTC), refusing days that do not exist (`2026-13-01`,
-  /// `2026-02-30`) rather than rolling them over.
+  /// Reads a calendar date `YYYY-MM-DD` (UTC); see ``QueryArgument/date(_:name:)``.
   static func date(_ text: String, flag: String) throws -> Date {
-    let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-    let digits =
-      parts.count == 3 && [4, 2, 2] == parts.map(\.count)
-      && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
-    guard digits, let date = UTCTimestamp.date(from: text + "T00:00:00Z"),
-      UTCTimestamp.string(from: date).hasPrefix(text + "T")
-    else {
-      throw ValidationError(
-        "\(flag) takes a date as YYYY-MM-DD, got '\(TerminalText.sanitized(text))'")
-    }
-    return date
+    try validating { try QueryArgument.date(text, name: flag) }
   }
 
-  private static func text(_ value: Double) -> String {
-    value == value.rounded() ? String(Int(value)) : String(value)
+  /// `body`'s refusal as the usage error argument-parser prints, made safe for the terminal.
+  private static func validating<T>(_ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as BuildtrailError {
+      throw ValidationError(TerminalText.sanitized(error.errorDescription ?? "\(error)"))
+    }
   }
 }

@@ -1,0 +1,47 @@
+import BuildStore
+import BuildtrailKit
+import Foundation
+import Hummingbird
+
+/// A request the service cannot answer: the HTTP status and the message of the JSON body. Messages
+/// are the errors' own descriptions, without the fixes the CLI adds in its terms (`--db`).
+struct APIError: Error {
+  var status: HTTPResponse.Status
+  var message: String
+
+  init(_ status: HTTPResponse.Status, _ message: String) {
+    self.status = status
+    self.message = message
+  }
+
+  /// What `error`, thrown by a use case or a parameter check, answers: 404 when a build or the
+  /// history's builds are missing, 400 for arguments that cannot be honoured, 503 while the database
+  /// is locked, 500 otherwise.
+  init(_ error: any Error) {
+    if let error = error as? APIError {
+      self = error
+      return
+    }
+    let message = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+    switch error {
+    case StoreError.noSuchBuild, StoreError.emptyHistory:
+      self.init(.notFound, message)
+    case StoreError.locked:
+      self.init(.serviceUnavailable, message)
+    case is StoreError:
+      self.init(.internalServerError, message)
+    case is BuildtrailError:
+      self.init(.badRequest, message)
+    default:
+      self.init(.internalServerError, message)
+    }
+  }
+
+  /// The body: `{"error": "…"}` and a newline.
+  var body: String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    let data = (try? encoder.encode(["error": message])) ?? Data("{}".utf8)
+    return String(decoding: data, as: UTF8.self) + "\n"
+  }
+}

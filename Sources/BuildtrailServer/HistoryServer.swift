@@ -1,0 +1,101 @@
+import BuildStore
+import BuildtrailKit
+import BuildtrailRendering
+import Foundation
+import Hummingbird
+
+/// The HTTP service over one history: `GET /api/v1/…` answers each query with the JSON its CLI
+/// command prints, `GET /` with the HTML report, `/healthz` and `/readyz` for supervisors.
+public struct HistoryServer: Sendable {
+  /// Where to listen.
+  public var listen: ListenAddress
+  /// The history answered from.
+  public var store: BuildStore
+  /// Who may do what; nil lets anyone who reaches the address read.
+  public var access: AccessPolicy?
+
+  public init(listen: ListenAddress, store: BuildStore, access: AccessPolicy? = nil) {
+    self.listen = listen
+    self.store = store
+    self.access = access
+  }
+
+  /// Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and
+  /// returns. `onListening` is called with the bound address (its real port when 0 was asked for).
+  /// - Throws: when the address cannot be bound.
+  public func run(onListening: @escaping @Sendable (ListenAddress) -> Void) async throws {
+    let listen = self.listen
+    let application = Application(
+      router: router(),
+      configuration: ApplicationConfiguration(
+        address: .hostname(listen.host, port: listen.port), serverName: "buildtrail"),
+      onServerRunning: { channel in
+        onListening(
+          ListenAddress(host: listen.host, port: channel.localAddress?.port ?? listen.port))
+      })
+    try await application.runService()
+  }
+
+  func router() -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: AccessLogMiddleware())
+    if let access { router.add(middleware: AuthMiddleware(policy: access)) }
+    let store = self.store
+    for route in QueryRoutes.all {
+      router.get(RouterPath(route.path)) { request, context in
+        await Self.answer(route, request: request, context: context, store: store)
+      }
+    }
+    router.get("/") { request, _ in
+      await Self.report(request, store: store)
+    }
+    router.get("/healthz") { _, _ in
+      APIResponse.json("{\n  \"status\" : \"ok\"\n}\n")
+    }
+    router.get("/readyz") { _, _ in
+      do {
+        _ = try await Blocking.run { try store.latestBuildID() }
+        return APIResponse.json("{\n  \"status\" : \"ready\"\n}\n")
+      } catch {
+        return APIResponse.error(APIError(.serviceUnavailable, APIError(error).message))
+      }
+    }
+    return router
+  }
+
+  private static func answer(
+    _ route: QueryRoute, request: Request, context: BasicRequestContext, store: BuildStore
+  ) async -> Response {
+    do {
+      let arguments = RouteArguments(
+        query: try QueryParameters(
+          QueryParameters.pairs(of: request), allowed: route.parameters,
+          repeatable: route.repeatable),
+        path: Dictionary(
+          context.parameters.map { (String($0.key), String($0.value)) },
+          uniquingKeysWith: { $1 }))
+      return APIResponse.json(try await Blocking.run { try route.answer(arguments, store) })
+    } catch {
+      return APIResponse.error(APIError(error))
+    }
+  }
+
+  /// The HTML report `buildtrail report` writes, for `branch`, `service` and `last`.
+  private static func report(_ request: Request, store: BuildStore) async -> Response {
+    do {
+      let query = try QueryParameters(
+        QueryParameters.pairs(of: request), allowed: ["branch", "service", "last"])
+      let branch = query.string("branch")
+      let service = query.string("service")
+      let last = try query.count("last", default: 100)
+      let page = try await Blocking.run {
+        HTMLReport.render(
+          HTMLReportData(
+            try ReportQuery(store: store).report(branch: branch, service: service, last: last)))
+      }
+      return APIResponse.html(page)
+    } catch {
+      return APIResponse.error(APIError(error))
+    }
+  }
+}

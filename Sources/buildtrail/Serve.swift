@@ -1,0 +1,90 @@
+import ArgumentParser
+import BuildStore
+import BuildtrailKit
+import BuildtrailRendering
+import BuildtrailServer
+import Foundation
+
+struct Serve: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract:
+      "Serve the history over HTTP: every query's JSON under /api/v1, the HTML report at /.",
+    discussion: """
+      buildtrail serve --db /var/lib/buildtrail/history.db
+      buildtrail serve --listen 0.0.0.0:8080   # every interface (default: 127.0.0.1 only)
+      Stops on SIGTERM or SIGINT after finishing the requests in flight.
+      """)
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Where to listen, HOST:PORT ([::1]:8080 for IPv6; port 0 picks a free one).",
+      valueName: "host:port"))
+  var listen = "127.0.0.1:8080"
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Require bearer tokens: a file of NAME SCOPES SHA256 lines (`buildtrail token new` prints them).",
+      valueName: "file"))
+  var tokens: String?
+  @Flag(
+    name: .long, help: "With --tokens: let anyone read without a token (on an internal network).")
+  var readAnonymous = false
+  @OptionGroup var store: StoreOptions
+
+  func validate() throws {
+    _ = try address()
+    if readAnonymous && tokens == nil {
+      throw ValidationError(
+        "--read-anonymous goes with --tokens (without --tokens anyone may read already)")
+    }
+  }
+
+  /// The tokens file's policy, nil without --tokens.
+  private func access() throws -> AccessPolicy? {
+    try tokens.map {
+      AccessPolicy(tokens: try TokenFile(contentsOf: $0), readAnonymous: readAnonymous)
+    }
+  }
+
+  private func address() throws -> ListenAddress {
+    do {
+      return try ListenAddress(parsing: listen)
+    } catch {
+      throw ValidationError(TerminalText.sanitized("--listen: \(ErrorText.commandLine(error))"))
+    }
+  }
+
+  func run() async throws {
+    let listen = try address()
+    let history: BuildStore
+    let access: AccessPolicy?
+    do {
+      access = try self.access()
+      history = try store.open(creating: true)
+    } catch {
+      throw fail(error)
+    }
+    if let access, access.tokens.entries.isEmpty {
+      warn(
+        "\(tokens ?? "") lists no token: only health checks\(readAnonymous ? " and reads" : "") will be answered"
+      )
+    }
+    if !listen.isLoopback, access == nil || readAnonymous {
+      warn(
+        "listening on \(listen), beyond this machine, with anonymous reads: anyone who reaches it can read the history"
+      )
+    }
+    let path = history.path
+    do {
+      try await HistoryServer(listen: listen, store: history, access: access).run { address in
+        note("serving \(path) on http://\(address)")
+      }
+    } catch {
+      throw fail(
+        BuildtrailError.invalidArgument(
+          "cannot serve on \(listen): \(error); pass another --listen address"))
+    }
+    note("stopped")
+  }
+}
