@@ -10,6 +10,8 @@ public enum BuildtrailError: Error, LocalizedError, Equatable {
   case invalidArgument(String)
   /// The command line asked for something that cannot be told apart (exit 64, as a usage error).
   case ambiguous(String)
+  /// No step of build `build` (nil: of the builds looked at) matches `selector`.
+  case noSuchStep(build: Int64?, selector: String)
 
   /// The one-line message shown for the error.
   public var errorDescription: String? {
@@ -35,6 +37,11 @@ public enum BuildtrailError: Error, LocalizedError, Equatable {
       return "cannot run `\(command)`: \(reason); check that it is installed and on PATH"
     case .invalidArgument(let message), .ambiguous(let message):
       return message
+    case .noSuchStep(let build?, let selector):
+      return
+        "build \(build) has no step '\(selector)'; give a vertex number or text from a step name"
+    case .noSuchStep(nil, let selector):
+      return "no step of these builds matches '\(selector)'"
     }
   }
 

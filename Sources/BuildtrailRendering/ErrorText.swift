@@ -3,13 +3,19 @@ import BuildtrailKit
 import Foundation
 
 /// An error as one line for the command line: the problem, and the fix in the CLI's terms (the
-/// `--db` flag, the command to run), since the store and the use cases know no flags.
+/// `--db` flag, the command to run), since the store and the use cases name neither.
 public enum ErrorText {
   /// The message `buildtrail: error:` prints for `error`.
   public static func commandLine(_ error: Error) -> String {
     let message = (error as? LocalizedError)?.errorDescription ?? "\(error)"
-    guard let store = error as? StoreError, let fix = fix(for: store) else { return message }
-    return message + fix
+    switch error {
+    case let store as StoreError: return message + (fix(for: store) ?? "")
+    case BuildtrailError.noSuchStep(let build?, _):
+      return message + " (`buildtrail show \(build)` lists them)"
+    case BuildtrailError.noSuchStep(nil, _):
+      return message + "; `buildtrail show` lists the steps"
+    default: return message
+    }
   }
 
   private static func fix(for error: StoreError) -> String? {

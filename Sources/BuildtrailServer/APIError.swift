@@ -14,8 +14,8 @@ struct APIError: Error {
     self.message = message
   }
 
-  /// What `error`, thrown by a use case or a parameter check, answers: 404 when a build or the
-  /// history's builds are missing, 400 for arguments that cannot be honoured, 503 while the database
+  /// What `error`, thrown by a use case or a parameter check, answers: 404 when a build, a step or
+  /// the history's builds are missing, 400 for arguments that cannot be honoured, 503 while the database
   /// is locked, 500 otherwise.
   init(_ error: any Error) {
     if let error = error as? APIError {
@@ -24,7 +24,7 @@ struct APIError: Error {
     }
     let message = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
     switch error {
-    case StoreError.noSuchBuild, StoreError.emptyHistory:
+    case StoreError.noSuchBuild, StoreError.emptyHistory, BuildtrailError.noSuchStep:
       self.init(.notFound, message)
     case StoreError.locked:
       self.init(.serviceUnavailable, message)

@@ -45,9 +45,7 @@ public struct BuildQuery {
     let detail = try load(buildID)
     let id = detail.summary.id
     guard let chosen = Self.select(selector, in: detail.steps) else {
-      throw BuildtrailError.invalidArgument(
-        "build \(id) has no step '\(selector)'; give a vertex number or text from a step name (`buildtrail show \(id)` lists them)"
-      )
+      throw BuildtrailError.noSuchStep(build: id, selector: selector)
     }
     let lines = try store.stepOutput(buildID: id, position: chosen.position)
     return StepOutput(build: id, step: chosen, lines: lines)

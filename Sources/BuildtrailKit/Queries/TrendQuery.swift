@@ -113,8 +113,7 @@ public struct TrendQuery {
       let chosen = candidates.first
         ?? all.values.joined().first(where: { $0.name.localizedCaseInsensitiveContains(pattern) })
     else {
-      throw BuildtrailError.invalidArgument(
-        "no step of these builds matches '\(pattern)'; `buildtrail show` lists the steps")
+      throw BuildtrailError.noSuchStep(build: nil, selector: pattern)
     }
     return chosen
   }

@@ -51,6 +51,16 @@ import Testing
     .failed(path: "/x.db", message: "boom"), .damagedRecord(buildID: 7),
   ]
 
+  @Test func aMissingStepNamesNoCommandAndTheCommandLineAddsOne() {
+    let inBuild = BuildtrailError.noSuchStep(build: 3, selector: "nope")
+    let inBuilds = BuildtrailError.noSuchStep(build: nil, selector: "nope")
+    for error in [inBuild, inBuilds] {
+      #expect(!(error.errorDescription ?? "").contains("buildtrail"))
+    }
+    #expect(ErrorText.commandLine(inBuild).hasSuffix("(`buildtrail show 3` lists them)"))
+    #expect(ErrorText.commandLine(inBuilds).hasSuffix("; `buildtrail show` lists the steps"))
+  }
+
   @Test func storeErrorsNameNoFlagAndTheCommandLineAddsItsFix() {
     for error in Self.everyStoreError {
       let plain = error.errorDescription ?? ""

@@ -107,13 +107,14 @@ func sampleHistory() throws -> BuildStore {
 
   @Test func unknownStepIsNamed() throws {
     let view = try BuildView(store: try sampleHistory(), terminal: terminal, format: .table)
-    #expect(
-      throws: BuildtrailError.invalidArgument(
-        "build 3 has no step 'nope'; give a vertex number or text from a step name (`buildtrail show 3` lists them)"
-      )
-    ) {
+    let error = #expect(throws: BuildtrailError.self) {
       try view.render(buildID: 3, step: "nope")
     }
+    #expect(error == BuildtrailError.noSuchStep(build: 3, selector: "nope"))
+    #expect(
+      error.map(ErrorText.commandLine)
+        == "build 3 has no step 'nope'; give a vertex number or text from a step name (`buildtrail show 3` lists them)"
+    )
   }
 
   @Test func emptyHistorySaysHowToStart() throws {

@@ -109,7 +109,8 @@ import Testing
       ("/api/v1/trend?since=2026-02-30", 400, "since takes a date as YYYY-MM-DD"),
       ("/api/v1/check?max-slowdown=20", 400, "max-slowdown takes a percentage"),
       ("/api/v1/broke?all=maybe", 400, "all takes true or false, got 'maybe'"),
-      ("/api/v1/builds/3/steps/no-such-step", 400, "build 3 has no step 'no-such-step'"),
+      ("/api/v1/builds/3/steps/no-such-step", 404, "build 3 has no step 'no-such-step'"),
+      ("/api/v1/trend?step=zzz-none", 404, "no step of these builds matches 'zzz-none'"),
       ("/api/v1/nothing", 404, "no route GET /api/v1/nothing"),
     ]
     for (path, status, message) in cases {
@@ -120,7 +121,7 @@ import Testing
       let error = json?["error"] as? String ?? ""
       #expect(error.contains(message), "\(path): \(error)")
       #expect(json?.count == 1, "\(path): \(reply.body)")
-      #expect(!error.contains("--db") && !error.contains("buildtrail builds"), "\(path): \(error)")
+      #expect(!error.contains("--db") && !error.contains("`buildtrail"), "\(path): \(error)")
     }
   }
 }
