@@ -13,6 +13,15 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let response: Response
     do {
       response = try await next(request, context)
+    } catch let error as HTTPError
+      where error.status == .notFound && request.method != .get
+      && request.method != .head && Self.isKnownPath(request.uri.path)
+    {
+      var answer = APIResponse.error(
+        APIError(
+          .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); use GET"))
+      answer.headers[.allow] = "GET, HEAD"
+      response = answer
     } catch let error as HTTPError {
       let message =
         error.status == .notFound
@@ -37,5 +46,17 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         "duration_ms": "\((milliseconds * 10).rounded() / 10)",
       ])
     return response
+  }
+
+  /// Whether `path` is one the service answers with GET: a query route (its `{name}` segments match
+  /// any one segment), the report, or a health check.
+  static func isKnownPath(_ path: String) -> Bool {
+    let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+    let patterns = QueryRoutes.all.map(\.path) + ["/", "/healthz", "/readyz"]
+    return patterns.contains { pattern in
+      let parts = pattern.split(separator: "/", omittingEmptySubsequences: true)
+      return parts.count == segments.count
+        && zip(parts, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+    }
   }
 }

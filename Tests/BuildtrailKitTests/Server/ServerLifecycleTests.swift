@@ -26,6 +26,13 @@ import Testing
     let trend = try server.get("/api/v1/trend")
     #expect(trend.status == 404)
     #expect(trend.body.contains("has no builds yet"))
+    for path in ["/api/v1/builds", "/api/v1/builds/7/why", "/healthz"] {
+      let wrong = try server.get(path, method: "DELETE")
+      #expect(wrong.status == 405, "\(path): \(wrong.body)")
+      #expect(wrong.headers["allow"] == "GET, HEAD", "\(path)")
+      #expect(wrong.body.contains("DELETE is not allowed on \(path); use GET"))
+    }
+    #expect(try server.get("/api/v1/nowhere", method: "DELETE").status == 404)
 
     #expect(server.stop(SIGTERM) == 0)
     #expect(server.stderr.contains("buildtrail: stopped"))

@@ -82,11 +82,12 @@ final class ServerProcess: @unchecked Sendable {
   /// What the server printed on stderr so far.
   var stderr: String { output.text }
 
-  /// `GET path` (with its query, already encoded), with `token` as a bearer token, waiting up to 60 s.
-  func get(_ path: String, token: String? = nil) throws -> Reply {
+  /// `METHOD path` (with its query, already encoded), with `token` as a bearer token, waiting up to
+  /// 60 s.
+  func get(_ path: String, token: String? = nil, method: String = "GET") throws -> Reply {
     let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
     var request = URLRequest(url: url, timeoutInterval: 60)
-    request.httpMethod = "GET"
+    request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
     final class Box: @unchecked Sendable {
       var reply: Reply?
