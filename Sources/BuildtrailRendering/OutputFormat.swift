@@ -8,8 +8,9 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 }
 
 /// Encodes the documented JSON formats: snake_case keys, sorted, UTC timestamps, unknown values omitted.
-enum JSONOutput {
-  static func encode<T: Encodable>(_ value: T) -> String {
+public enum JSONOutput {
+  /// `value` as the documented JSON, pretty-printed, with a final newline.
+  public static func encode<T: Encodable>(_ value: T) -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     encoder.keyEncodingStrategy = .convertToSnakeCase

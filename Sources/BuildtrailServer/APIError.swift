@@ -1,5 +1,6 @@
 import BuildStore
 import BuildtrailKit
+import BuildtrailRendering
 import Foundation
 import Hummingbird
 
@@ -38,10 +39,5 @@ struct APIError: Error {
   }
 
   /// The body: `{"error": "…"}` and a newline.
-  var body: String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    let data = (try? encoder.encode(["error": message])) ?? Data("{}".utf8)
-    return String(decoding: data, as: UTF8.self) + "\n"
-  }
+  var body: String { JSONOutput.encode(["error": message]) }
 }

@@ -103,7 +103,8 @@ public struct BuildCheck: Sendable, Codable {
     return check
   }
 
-  static func median(_ values: [Double]) -> Double {
+  /// The median of `values`; 0 when there are none.
+  public static func median(_ values: [Double]) -> Double {
     let sorted = values.sorted()
     guard !sorted.isEmpty else { return 0 }
     return sorted.count % 2 == 1

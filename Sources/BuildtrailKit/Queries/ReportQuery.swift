@@ -41,19 +41,20 @@ public struct ReportQuery {
     let newest = builds.last.flatMap { try? store.build(id: $0.id) } ?? latest
 
     // `why` for the builds a reader looks at first: failed ones and those where a regression starts.
-    var explanations: [Int64: CacheExplanation] = [:]
+    var explanations: [HistoryReport.ExplainedBuild] = []
     let explainer = CacheExplainer(store: store, environment: environment)
     let regressed = Set(regressions.map(\.build.id))
     for b in builds.reversed() where b.outcome == .failed || regressed.contains(b.id) {
       guard explanations.count < Self.explanationLimit else { break }
-      explanations[b.id] = try? explainer.explain(buildID: b.id)
+      if let explanation = try? explainer.explain(buildID: b.id) {
+        explanations.append(HistoryReport.ExplainedBuild(build: b.id, explanation: explanation))
+      }
     }
     return HistoryReport(
       branch: branchName, service: builds.last?.service, generatedAt: generatedAt, builds: builds,
       latest: newest.summary, latestSteps: Self.timeline(newest.steps), regressions: regressions,
-      explanations: explanations.keys.sorted().map {
-        HistoryReport.ExplainedBuild(build: $0, explanation: explanations[$0]!)
-      }, slowestSteps: Self.slowest(builds: builds, steps: steps))
+      explanations: Array(explanations.reversed()),
+      slowestSteps: Self.slowest(builds: builds, steps: steps))
   }
 
   /// The most builds whose `why` the report computes.

@@ -95,7 +95,8 @@ public struct TrendQuery {
     var candidates = latest.filter {
       $0.kind.isCacheable && $0.name.localizedCaseInsensitiveContains(pattern)
     }
-    if Set(candidates.map(\.key)).count > 1 {
+    let keys = Set(candidates.map(\.key)).count
+    if keys > 1 {
       let exact = candidates.filter {
         $0.name.caseInsensitiveCompare(pattern) == .orderedSame
           || StepLabel.folded($0.name).caseInsensitiveCompare(pattern) == .orderedSame
@@ -103,7 +104,7 @@ public struct TrendQuery {
       guard exact.count == 1 else {
         let listed = candidates.prefix(10).map { "  \(StepLabel.folded($0.name))" }
         throw BuildtrailError.ambiguous(
-          "--step '\(pattern)' matches \(Set(candidates.map(\.key)).count) steps; give more of one name:\n"
+          "--step '\(pattern)' matches \(keys) steps; give more of one name:\n"
             + listed.joined(separator: "\n")
             + (candidates.count > 10 ? "\n  … and \(candidates.count - 10) more" : ""))
       }

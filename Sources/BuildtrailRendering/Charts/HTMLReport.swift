@@ -112,10 +112,8 @@ public enum HTMLReport {
   }
 
   static func median(_ values: [Double]) -> Double? {
-    let sorted = values.filter(\.isFinite).sorted()
-    guard !sorted.isEmpty else { return nil }
-    let middle = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    let finite = values.filter(\.isFinite)
+    return finite.isEmpty ? nil : BuildCheck.median(finite)
   }
 
   /// An SVG coordinate: at most one decimal, no trailing zeros.
