@@ -204,8 +204,10 @@ public struct InputFact: Sendable, Equatable {
   public var sha256: String
   /// The file's size in bytes.
   public var bytes: Int
-  /// The file itself; nil when it was too large to keep.
+  /// The file itself; nil when it was too large to keep, or when it travels apart (an upload).
   public var content: Data?
+  /// Whether the content was kept: it is in ``content``, or travels apart by its SHA-256.
+  public var contentKept: Bool
 
   /// A cache input; `content` nil when it is not kept.
   public init(path: String, role: Role, sha256: String, bytes: Int, content: Data?) {
@@ -214,5 +216,6 @@ public struct InputFact: Sendable, Equatable {
     self.sha256 = sha256
     self.bytes = bytes
     self.content = content
+    self.contentKept = content != nil
   }
 }

@@ -14,7 +14,7 @@ public struct RecoveryRenderer: OutputRenderer {
 
   struct SpoolJSON: Encodable {
     var spool: String
-    var builds: [RecordReportRenderer.EntryJSON]
+    var builds: [RecordSummary.Build]
     var warnings: [String]
     var exitCode: Int32?
     var error: String?
@@ -27,7 +27,7 @@ public struct RecoveryRenderer: OutputRenderer {
       let fate = spool.kept ? "it is kept for the next `record` or `recover`" : "it was removed"
       return "cannot record \(spool.path): \(spool.error ?? "unknown error"); \(fate)"
     }
-    let text = RecordReportRenderer(style: style).table(report)
+    let text = RecordReportRenderer(style: style).table(report.summary)
     return "recovered \(spool.path): " + text.split(separator: "\n").joined(separator: "; ")
   }
 
@@ -39,10 +39,9 @@ public struct RecoveryRenderer: OutputRenderer {
 
   /// The `spools` list: each spool's builds, warnings, exit code, error and whether it is kept.
   public func json(_ value: Value) -> String {
-    let records = RecordReportRenderer(style: style)
     let list = value.spools.map { spool in
       SpoolJSON(
-        spool: spool.path, builds: spool.report.map(records.entries) ?? [],
+        spool: spool.path, builds: spool.report?.summary.builds ?? [],
         warnings: spool.report?.warnings ?? [],
         exitCode: spool.report?.exitCode, error: spool.error, kept: spool.kept)
     }
@@ -51,10 +50,9 @@ public struct RecoveryRenderer: OutputRenderer {
 
   /// A line per build recorded from a spool, and one for each spool that could not be recorded.
   public func csv(_ value: Value) -> String {
-    let records = RecordReportRenderer(style: style)
     var lines = [CSV.line(["spool"] + RecordReportRenderer.csvHeader + ["error"])]
     for spool in value.spools {
-      let entries = spool.report.map(records.entries) ?? []
+      let entries = spool.report?.summary.builds ?? []
       if entries.isEmpty {
         lines.append(
           CSV.line(

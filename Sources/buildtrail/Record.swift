@@ -114,7 +114,7 @@ struct Record: ParsableCommand {
     let recovery = RecoveryRenderer(format: .table, terminal: terminal)
     for spool in outcome.recovered { note(recovery.line(spool)) }
     for w in outcome.report.warnings { warn(w) }
-    try emit(RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report))
+    try emit(RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report.summary))
   }
 
   /// Runs the build; a child `buildtrail recover --spool` records it. Exits with the build's code.

@@ -47,7 +47,7 @@ struct Recover: ParsableCommand {
     for leftover in result.leftovers { note(lines.line(leftover)) }
     for w in result.outcome.report.warnings { warn(w) }
     let text = RecordReportRenderer(format: output.format, terminal: terminal).render(
-      result.outcome.report)
+      result.outcome.report.summary)
     if output.format == .table {
       FileHandle.standardError.write(Data(("buildtrail: " + text).utf8))
     } else {

@@ -87,7 +87,7 @@ import Testing
     #expect(!TerminalText.isSafe(warning), "the warning names the hostile path")
     #expect(TerminalText.sanitized(warning).contains("cut\\e[2J-"))
     let text = RecordReportRenderer(format: .table, terminal: Terminal(useColor: true, width: 80))
-      .render(report)
+      .render(report.summary)
     #expect(HostileHistory.rawControls(in: text).isEmpty)
   }
 }

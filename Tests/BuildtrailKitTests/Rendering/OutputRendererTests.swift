@@ -56,7 +56,7 @@ import Testing
       try BuildCheck.run(
         store: store, buildID: nil,
         thresholds: .init(maxSlowdown: 0.2, minCacheHit: 0.8, window: 10)))
-    add(RecordReportRenderer.self, record)
+    add(RecordReportRenderer.self, record.summary)
     add(RecoveryRenderer.self, (spools, "/tmp"))
     add(
       PruneRenderer.self, try maintenance.prune(keepDays: nil, keep: 1, branch: nil, dryRun: true))
