@@ -114,7 +114,9 @@ struct Record: ParsableCommand {
     let recovery = RecoveryRenderer(format: .table, terminal: terminal)
     for spool in outcome.recovered { note(recovery.line(spool)) }
     for w in outcome.report.warnings { warn(w) }
-    try emit(RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report.summary))
+    try emit(
+      RecordReportRenderer(format: output.format, terminal: terminal).render(outcome.report.summary)
+    )
   }
 
   /// Runs the build; a child `buildtrail recover --spool` records it. Exits with the build's code.
