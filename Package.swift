@@ -18,6 +18,7 @@ let package = Package(
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
@@ -68,11 +69,19 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),
+    /** The client of a `serve` instance: uploads builds, reads query results. */
+    .target(
+      name: "BuildtrailClient",
+      dependencies: [
+        "BuildtrailKit", "BuildStore",
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
     /** The thin executable: flags in, library calls out. */
     .executableTarget(
       name: "buildtrail",
       dependencies: [
-        "BuildtrailKit", "BuildtrailRendering", "BuildtrailServer",
+        "BuildtrailKit", "BuildtrailRendering", "BuildtrailServer", "BuildtrailClient",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -99,7 +108,7 @@ let package = Package(
       name: "BuildtrailKitTests",
       dependencies: [
         "BuildtrailKit", "BuildtrailRendering", "BuildStore", "BuildLog", "buildtrail",
-        "BuildtrailServer",
+        "BuildtrailServer", "BuildtrailClient",
         "history-generator",
         "RegressionBenchmarkSupport",
       ],
