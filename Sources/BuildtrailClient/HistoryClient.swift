@@ -10,6 +10,17 @@ public struct HistoryClient: Sendable {
   /// The largest answer read; a larger one is refused as not from buildtrail.
   public static let maximumAnswerBytes = 256 << 20
 
+  /// One client for the process: a connection that cannot be made fails at once (the callers
+  /// retry with their own pauses), a connection takes at most 10 s, a silence in an answer 60 s,
+  /// and redirects are not followed (an upload's body cannot be sent twice).
+  static let http: HTTPClient = {
+    var configuration = HTTPClient.Configuration(
+      redirectConfiguration: .disallow,
+      timeout: .init(connect: .seconds(10), read: .seconds(60)))
+    configuration.connectionPool.retryConnectionEstablishment = false
+    return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+  }()
+
   /// The server.
   public var address: ServerAddress
   /// The bearer token sent with every request, if any.
@@ -53,7 +64,7 @@ public struct HistoryClient: Sendable {
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     request.body = body
     do {
-      let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+      let response = try await Self.http.execute(request, timeout: timeout)
       let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
       return ClientResponse(
         status: Int(response.status.code), body: Data(body.readableBytesView),

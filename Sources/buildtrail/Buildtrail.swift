@@ -18,7 +18,7 @@ struct Buildtrail: AsyncParsableCommand {
       Record.self, Recover.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self,
       Failures.self, Trend.self, Regressions.self, Check.self, Report.self, Prune.self, Delete.self,
       Vacuum.self,
-      Export.self, Import.self, Serve.self, TokenCommand.self,
+      Export.self, Import.self, Serve.self, TokenCommand.self, Push.self,
     ])
 }
 

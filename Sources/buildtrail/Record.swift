@@ -3,7 +3,7 @@ import BuildtrailKit
 import BuildtrailRendering
 import Foundation
 
-struct Record: ParsableCommand {
+struct Record: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Record a build log (a file, or - for stdin), or run a build and record it.",
     discussion: """
@@ -12,6 +12,8 @@ struct Record: ParsableCommand {
       buildtrail record --label env=ci -- docker buildx build --progress=plain -t app .
       buildtrail record -- docker compose build --progress=plain backend
       buildtrail record --compose-file compose.yaml --service backend build.log
+      BUILDTRAIL_SERVER=https://buildtrail.internal BUILDTRAIL_TOKEN=… buildtrail record build.log
+      With a server, a build that cannot be sent waits in the spool for `buildtrail push`.
       """)
 
   @Argument(help: "The log file, or - for standard input.")
@@ -62,12 +64,16 @@ struct Record: ParsableCommand {
   var noMetadata = false
 
   @OptionGroup var store: StoreOptions
+  @OptionGroup var upload: UploadOptions
   @OptionGroup var output: FormatOptions
 
   @Argument(parsing: .postTerminator, help: "A build command to run and record, after --.")
   var command: [String] = []
 
   func validate() throws {
+    if upload.server != nil && store.db != nil {
+      throw ValidationError("give --server (send the build) or --db (record it here), not both")
+    }
     if log != nil && !command.isEmpty {
       throw ValidationError("give either a LOG or a command after --, not both")
     }
@@ -95,12 +101,16 @@ struct Record: ParsableCommand {
     }
   }
 
-  func run() throws {
+  func run() async throws {
     let request = RecordRequest(
       logPath: log, command: command, labels: parseLabels(label), target: target, commit: commit,
       branch: branch,
       contextPath: context, dockerfilePath: file, buildArguments: buildArg,
       composeFiles: composeFile, service: service, collectMetadata: !noMetadata)
+    if let uploader = try upload.uploader(db: store.db) {
+      if !command.isEmpty { return try runBuildForServer(request, uploader) }
+      return try await runUpload(request, uploader)
+    }
     if !command.isEmpty { return try runBuild(request) }
     let terminal = Terminal.standardOutput()
     let outcome: RecordOutcome

@@ -112,13 +112,19 @@ struct Spool {
   /// Deletes what killed processes left half done in the spool folder: spools being deleted, and
   /// spools that were never complete (older than a minute, so never one being made).
   static func sweep(forDatabase databasePath: String) {
-    let folder = folder(forDatabase: databasePath)
+    sweepHidden(in: folder(forDatabase: databasePath), doneSuffix: ".recorded", staleAfter: 60)
+  }
+
+  /// Deletes the hidden entries of `folder` (those whose name starts with a dot) that end with
+  /// `doneSuffix` (being deleted) or were last changed more than `staleAfter` seconds ago.
+  static func sweepHidden(in folder: URL, doneSuffix: String, staleAfter: TimeInterval) {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
     for name in names where name.hasPrefix(".") {
       let url = folder.appendingPathComponent(name)
       let modified =
         (try? FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate]) as? Date
-      if name.hasSuffix(".recorded") || (modified ?? Date()) < Date().addingTimeInterval(-60) {
+      if name.hasSuffix(doneSuffix) || (modified ?? Date()) < Date().addingTimeInterval(-staleAfter)
+      {
         try? FileManager.default.removeItem(at: url)
       }
     }

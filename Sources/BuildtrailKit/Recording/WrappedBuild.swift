@@ -11,6 +11,11 @@ public struct WrappedBuild: Sendable {
   /// The arguments (after the program's name) that make this executable record the spool at the
   /// given folder, whose lock it inherits.
   public var recorderArguments: @Sendable (String) -> [String]
+  /// The recording child's environment, when it differs from the build's (a token the build must
+  /// not see).
+  public var recorderEnvironment: [String: String]?
+  /// What records a spool whose recording failed, for the warning that says it is kept.
+  public var laterRecording = "the next `buildtrail record` or `buildtrail recover`"
 
   /// A run of `request`'s command, recorded into `databasePath` by this executable started with
   /// `recorderArguments`.
@@ -71,8 +76,8 @@ public struct WrappedBuild: Sendable {
     let how = recording > 128 ? "was killed by signal \(recording - 128)" : "failed"
     if recording != 0 && FileManager.default.fileExists(atPath: spool.directory.path) {
       warnings.append(
-        "recording \(how); the build's log is kept in \(spool.directory.path) and will be recorded by the next "
-          + "`buildtrail record` or `buildtrail recover`")
+        "recording \(how); the build's log is kept in \(spool.directory.path) and will be recorded by "
+          + laterRecording)
     } else if recording > 128 {
       // The spool goes only once the build is stored.
       warnings.append("recording \(how) after it had stored the build")
@@ -86,7 +91,8 @@ public struct WrappedBuild: Sendable {
     do {
       pid = try ProcessSpawner.spawn(
         ["buildtrail"] + recorderArguments(spool.directory.path), executable: "/proc/self/exe",
-        environment: request.environment, stdout: STDOUT_FILENO, stderr: STDERR_FILENO,
+        environment: recorderEnvironment ?? request.environment, stdout: STDOUT_FILENO,
+        stderr: STDERR_FILENO,
         keeping: [fd])
     } catch {
       return 1

@@ -1,0 +1,62 @@
+import ArgumentParser
+import BuildtrailClient
+import BuildtrailKit
+import Foundation
+
+/// `--server`, `--token` and `--spool`: where `record` and `push` send builds.
+struct UploadOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Send the build to this `buildtrail serve` (default: $BUILDTRAIL_SERVER; --db records locally instead).",
+      valueName: "url"))
+  var server: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The bearer token with the record scope (default: $BUILDTRAIL_TOKEN, which keeps it out of the process list).",
+      valueName: "token"))
+  var token: String?
+
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Where uploads wait while the server cannot be reached (default: $XDG_STATE_HOME/buildtrail/spool).",
+      valueName: "dir"))
+  var spool: String?
+
+  func validate() throws {
+    if let server { _ = try address(server) }
+    if spool?.isEmpty == true { throw ValidationError("--spool needs a folder") }
+  }
+
+  /// The server to send to: `--server`, else `$BUILDTRAIL_SERVER` unless `--db` was given; nil to
+  /// record into the local history.
+  func uploader(db: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+    throws -> BuildUploader?
+  {
+    let text =
+      server
+      ?? (db == nil ? environment["BUILDTRAIL_SERVER"].flatMap { $0.isEmpty ? nil : $0 } : nil)
+    guard let text else { return nil }
+    let client = HistoryClient(
+      address: try address(text), token: token ?? environment["BUILDTRAIL_TOKEN"])
+    return BuildUploader(client: client)
+  }
+
+  /// The upload spool.
+  func uploadSpool(environment: [String: String] = ProcessInfo.processInfo.environment)
+    -> UploadSpool
+  {
+    UploadSpool.resolve(flag: spool, environment: environment)
+  }
+
+  private func address(_ text: String) throws -> ServerAddress {
+    do {
+      return try ServerAddress(parsing: text)
+    } catch {
+      throw ValidationError("--server: \(error)")
+    }
+  }
+}
