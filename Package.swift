@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
   ],
   targets: [
     /** Streaming, byte-oriented BuildKit / legacy log parser. Knows nothing of storage. */
@@ -65,7 +66,9 @@ let package = Package(
       name: "BuildtrailServer",
       dependencies: [
         "BuildtrailKit", "BuildtrailRendering", "BuildStore", "BuildLog",
+        "CZlib",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "MultipartKit", package: "multipart-kit"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
     ),

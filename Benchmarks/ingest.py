@@ -41,20 +41,30 @@ def measure(cmd, cwd=None):
     return seconds, usage.ru_maxrss / 1024
 
 
+def release_binary():
+    """Builds buildtrail in release mode; returns the binary's path."""
+    subprocess.run(["swift", "build", "-c", "release", "--product", "buildtrail"], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL)
+    return os.path.join(ROOT, ".build", "release", "buildtrail")
+
+
+def generate_log(work, lines):
+    """Writes the benchmark log (genlog.py, seed 7) into work; returns its path and size in MB."""
+    log = os.path.join(work, "big.log")
+    with open(log, "w") as out:
+        subprocess.run([sys.executable, os.path.join(SHARED, "genlog.py"), "--stages", "4", "--steps", "12",
+                        "--lines", str(lines), "--seed", "7"], stdout=out, check=True)
+    return log, os.path.getsize(log) / 1e6
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=2_000_000)
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "buildtrail"], cwd=ROOT, check=True,
-                   stdout=subprocess.DEVNULL)
-    binary = os.path.join(ROOT, ".build", "release", "buildtrail")
+    binary = release_binary()
     work = tempfile.mkdtemp(prefix="buildtrail-bench-")
-    log = os.path.join(work, "big.log")
-    with open(log, "w") as out:
-        subprocess.run([sys.executable, os.path.join(SHARED, "genlog.py"), "--stages", "4", "--steps", "12",
-                        "--lines", str(a.lines), "--seed", "7"], stdout=out, check=True)
-    size = os.path.getsize(log) / 1e6
+    log, size = generate_log(work, a.lines)
     repo = os.path.join(work, "repo")
     os.makedirs(repo)
     for name, text in [("Dockerfile", "FROM python:3.12\nCOPY uv.lock .\nRUN uv sync\nCOPY . /app\n"),

@@ -13,9 +13,12 @@ public struct BuildStore: Sendable {
   ///
   /// Any number of processes may open the same new or old file at once: the schema is migrated under
   /// an exclusive lock, retried while another process holds it.
-  /// - Parameter busyTimeout: how long to wait for another process's write to finish.
+  /// - Parameters:
+  ///   - busyTimeout: how long to wait for another process's write to finish.
+  ///   - concurrentReads: for a long-running service: the file is put in WAL mode and read through a
+  ///     pool of connections, so reads never wait for a write (writes still go one at a time).
   /// - Throws: ``StoreError`` naming the file and the fix when it is not SQLite, newer, locked or unwritable.
-  public init(path: String, busyTimeout: TimeInterval = 60) throws {
+  public init(path: String, busyTimeout: TimeInterval = 60, concurrentReads: Bool = false) throws {
     guard !path.isEmpty else {
       throw StoreError.cannotOpen(path: path, reason: "the path is empty")
     }
@@ -32,9 +35,12 @@ public struct BuildStore: Sendable {
     configuration.busyMode = .timeout(busyTimeout)
     configuration.foreignKeysEnabled = true
     do {
-      let queue = try DatabaseQueue(path: path, configuration: configuration)
-      self.writer = queue
-      try Self.migrate(queue, path: path)
+      let writer: any DatabaseWriter =
+        concurrentReads
+        ? try DatabasePool(path: path, configuration: configuration)
+        : try DatabaseQueue(path: path, configuration: configuration)
+      self.writer = writer
+      try Self.migrate(writer, path: path)
     } catch let error as StoreError {
       throw error
     } catch let error as DatabaseError {

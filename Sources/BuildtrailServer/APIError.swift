@@ -9,6 +9,8 @@ import Hummingbird
 struct APIError: Error {
   var status: HTTPResponse.Status
   var message: String
+  /// For an upload whose kept inputs were neither sent nor held: their SHA-256, to send again with.
+  var missingInputs: [String]?
 
   init(_ status: HTTPResponse.Status, _ message: String) {
     self.status = status
@@ -38,6 +40,23 @@ struct APIError: Error {
     }
   }
 
-  /// The body: `{"error": "…"}` and a newline.
-  var body: String { JSONOutput.encode(["error": message]) }
+  /// The body: `{"error": "…"}` (with `"missingInputs": [...]` when there are) and a newline.
+  var body: String {
+    guard let missingInputs else { return JSONOutput.encode(["error": message]) }
+    return JSONOutput.encode(["error": Field.text(message), "missingInputs": .list(missingInputs)])
+  }
+
+  /// A value of the body; a dictionary's keys are written as they are (not in snake case).
+  private enum Field: Encodable {
+    case text(String)
+    case list([String])
+
+    func encode(to encoder: any Encoder) throws {
+      var container = encoder.singleValueContainer()
+      switch self {
+      case .text(let text): try container.encode(text)
+      case .list(let list): try container.encode(list)
+      }
+    }
+  }
 }

@@ -14,13 +14,16 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     do {
       response = try await next(request, context)
     } catch let error as HTTPError
-      where error.status == .notFound && request.method != .get
-      && request.method != .head && Self.isKnownPath(request.uri.path)
+      where error.status == .notFound && !Self.methods(request.uri.path).isEmpty
+      && !Self.methods(request.uri.path).contains(request.method.rawValue)
     {
+      let methods = Self.methods(request.uri.path)
       var answer = APIResponse.error(
         APIError(
-          .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path); use GET"))
-      answer.headers[.allow] = "GET, HEAD"
+          .methodNotAllowed,
+          "\(request.method) is not allowed on \(request.uri.path); use \(methods.filter { $0 != "HEAD" }.joined(separator: " or "))"
+        ))
+      answer.headers[.allow] = methods.joined(separator: ", ")
       response = answer
     } catch let error as HTTPError {
       let message =
@@ -48,15 +51,19 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     return response
   }
 
-  /// Whether `path` is one the service answers with GET: a query route (its `{name}` segments match
-  /// any one segment), the report, or a health check.
-  static func isKnownPath(_ path: String) -> Bool {
+  /// The methods the service answers on `path`, empty for a path it does not know: GET and HEAD on
+  /// a query route (its `{name}` segments match any one segment), the report and the health checks;
+  /// POST on the upload routes.
+  static func methods(_ path: String) -> [String] {
     let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-    let patterns = QueryRoutes.all.map(\.path) + ["/", "/healthz", "/readyz"]
-    return patterns.contains { pattern in
+    func matches(_ pattern: String) -> Bool {
       let parts = pattern.split(separator: "/", omittingEmptySubsequences: true)
       return parts.count == segments.count
         && zip(parts, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
+    let reads = QueryRoutes.all.map(\.path) + ["/", "/healthz", "/readyz"]
+    let writes = [UploadRoutes.buildsPath, UploadRoutes.missingPath]
+    return (reads.contains(where: matches) ? ["GET", "HEAD"] : [])
+      + (writes.contains(where: matches) ? ["POST"] : [])
   }
 }

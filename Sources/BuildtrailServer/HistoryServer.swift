@@ -3,30 +3,45 @@ import BuildtrailKit
 import BuildtrailRendering
 import Foundation
 import Hummingbird
+import HummingbirdCore
 
 /// The HTTP service over one history: `GET /api/v1/…` answers each query with the JSON its CLI
-/// command prints, `GET /` with the HTML report, `/healthz` and `/readyz` for supervisors.
+/// command prints, `GET /` with the HTML report, `/healthz` and `/readyz` for supervisors, and
+/// `POST /api/v1/builds` records a runner's upload as `record` would.
 public struct HistoryServer: Sendable {
   /// Where to listen.
   public var listen: ListenAddress
-  /// The history answered from.
+  /// The history answered from and recorded into (best opened with `concurrentReads`).
   public var store: BuildStore
-  /// Who may do what; nil lets anyone who reaches the address read.
+  /// Who may do what; nil lets anyone who reaches the address read and record.
   public var access: AccessPolicy?
+  /// What uploads may be.
+  public var limits: UploadLimits
 
-  public init(listen: ListenAddress, store: BuildStore, access: AccessPolicy? = nil) {
+  public init(
+    listen: ListenAddress, store: BuildStore, access: AccessPolicy? = nil,
+    limits: UploadLimits = UploadLimits()
+  ) {
     self.listen = listen
     self.store = store
     self.access = access
+    self.limits = limits
   }
 
-  /// Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and
-  /// returns. `onListening` is called with the bound address (its real port when 0 was asked for).
-  /// - Throws: when the address cannot be bound.
+  /// Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight (uploads
+  /// included: they are recorded) and returns. `onListening` is called with the bound address (its
+  /// real port when 0 was asked for).
+  /// - Throws: when the address cannot be bound or the uploads folder beside the history made.
   public func run(onListening: @escaping @Sendable (ListenAddress) -> Void) async throws {
     let listen = self.listen
+    let uploads = UploadFolder(databasePath: store.path)
+    try uploads.prepare()
+    defer { uploads.close() }
     let application = Application(
-      router: router(),
+      router: router(uploads: UploadRoutes(store: store, limits: limits, folder: uploads)),
+      server: .http1(
+        configuration: HTTP1Channel.Configuration(
+          idleTimeout: limits.idleTimeoutSeconds.map { .seconds(Int64($0)) })),
       configuration: ApplicationConfiguration(
         address: .hostname(listen.host, port: listen.port), serverName: "buildtrail"),
       onServerRunning: { channel in
@@ -36,11 +51,17 @@ public struct HistoryServer: Sendable {
     try await application.runService()
   }
 
-  func router() -> Router<BasicRequestContext> {
+  func router(uploads: UploadRoutes) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: AccessLogMiddleware())
     if let access { router.add(middleware: AuthMiddleware(policy: access)) }
     let store = self.store
+    router.post(RouterPath(UploadRoutes.buildsPath)) { request, _ in
+      await uploads.builds(request)
+    }
+    router.post(RouterPath(UploadRoutes.missingPath)) { request, _ in
+      await uploads.missing(request)
+    }
     for route in QueryRoutes.all {
       router.get(RouterPath(route.path)) { request, context in
         await Self.answer(route, request: request, context: context, store: store)

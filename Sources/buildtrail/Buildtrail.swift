@@ -59,14 +59,15 @@ struct StoreOptions: ParsableArguments {
 
 extension StoreOptions {
   /// The history; a missing file is an error unless `creating` (reading never creates one).
-  func open(creating: Bool = false) throws -> BuildStore {
+  /// `concurrentReads` (for `serve`) puts it in WAL mode so reads never wait for a write.
+  func open(creating: Bool = false, concurrentReads: Bool = false) throws -> BuildStore {
     let path = self.path
     if !creating, !FileManager.default.fileExists(atPath: path) {
       throw BuildtrailError.invalidArgument(
         "no history at \(path); record a build first (`buildtrail record LOG`), or pass --db (or set BUILDTRAIL_DB) to the history to read"
       )
     }
-    return try BuildStore(path: path)
+    return try BuildStore(path: path, concurrentReads: concurrentReads)
   }
 }
 

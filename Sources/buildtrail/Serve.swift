@@ -12,7 +12,9 @@ struct Serve: AsyncParsableCommand {
     discussion: """
       buildtrail serve --db /var/lib/buildtrail/history.db
       buildtrail serve --listen 0.0.0.0:8080   # every interface (default: 127.0.0.1 only)
-      Stops on SIGTERM or SIGINT after finishing the requests in flight.
+      buildtrail serve --tokens /etc/buildtrail/tokens --max-upload-bytes 268435456
+      Runners upload builds with POST /api/v1/builds (a token with scope record).
+      Stops on SIGTERM or SIGINT after finishing the requests in flight, uploads included.
       """)
 
   @Option(
@@ -30,10 +32,37 @@ struct Serve: AsyncParsableCommand {
   @Flag(
     name: .long, help: "With --tokens: let anyone read without a token (on an internal network).")
   var readAnonymous = false
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "The largest upload body in bytes, after gzip is inflated (413 above it).", valueName: "bytes"
+    ))
+  var maxUploadBytes: Int64 = 1 << 30
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Uploads received or recorded at once; more are answered 503 with Retry-After.",
+      valueName: "n"))
+  var maxConcurrentUploads = 4
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "Close a connection silent this long: between requests, within headers or a body (0: never).",
+      valueName: "seconds"))
+  var idleTimeout = 60
   @OptionGroup var store: StoreOptions
 
   func validate() throws {
     _ = try address()
+    if maxUploadBytes < 1 {
+      throw ValidationError("--max-upload-bytes takes a number of bytes above 0")
+    }
+    if !(1...1024).contains(maxConcurrentUploads) {
+      throw ValidationError("--max-concurrent-uploads takes 1 to 1024")
+    }
+    if !(0...86_400).contains(idleTimeout) {
+      throw ValidationError("--idle-timeout takes 0 (never) to 86400 seconds")
+    }
     if readAnonymous && tokens == nil {
       throw ValidationError(
         "--read-anonymous goes with --tokens (without --tokens anyone may read already)")
@@ -61,7 +90,7 @@ struct Serve: AsyncParsableCommand {
     let access: AccessPolicy?
     do {
       access = try self.access()
-      history = try store.open(creating: true)
+      history = try store.open(creating: true, concurrentReads: true)
     } catch {
       throw fail(error)
     }
@@ -77,9 +106,15 @@ struct Serve: AsyncParsableCommand {
     }
     let path = history.path
     do {
-      try await HistoryServer(listen: listen, store: history, access: access).run { address in
+      let limits = UploadLimits(
+        maxUploadBytes: maxUploadBytes, maxConcurrentUploads: maxConcurrentUploads,
+        idleTimeoutSeconds: idleTimeout == 0 ? nil : idleTimeout)
+      try await HistoryServer(listen: listen, store: history, access: access, limits: limits).run {
+        address in
         note("serving \(path) on http://\(address)")
       }
+    } catch let error as BuildtrailError {
+      throw fail(error)
     } catch {
       throw fail(
         BuildtrailError.invalidArgument(

@@ -26,11 +26,16 @@ import Testing
     let trend = try server.get("/api/v1/trend")
     #expect(trend.status == 404)
     #expect(trend.body.contains("has no builds yet"))
-    for path in ["/api/v1/builds", "/api/v1/builds/7/why", "/healthz"] {
+    for (path, allow, use) in [
+      ("/api/v1/builds", "GET, HEAD, POST", "GET or POST"),
+      ("/api/v1/builds/7/why", "GET, HEAD", "GET"), ("/healthz", "GET, HEAD", "GET"),
+      ("/api/v1/inputs/missing", "POST", "POST"),
+    ] {
       let wrong = try server.get(path, method: "DELETE")
       #expect(wrong.status == 405, "\(path): \(wrong.body)")
-      #expect(wrong.headers["allow"] == "GET, HEAD", "\(path)")
-      #expect(wrong.body.contains("DELETE is not allowed on \(path); use GET"))
+      #expect(wrong.headers["allow"] == allow, "\(path)")
+      #expect(
+        wrong.body.contains("DELETE is not allowed on \(path); use \(use)\""), "\(wrong.body)")
     }
     #expect(try server.get("/api/v1/nowhere", method: "DELETE").status == 404)
 
