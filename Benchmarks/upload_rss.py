@@ -32,9 +32,9 @@ def peak_rss_mb(pid):
     return float("nan")
 
 
-def start_server(binary, db):
+def start_server(binary, db, extra=()):
     """Starts `serve` on a free loopback port; returns the process and its port."""
-    server = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--db", db],
+    server = subprocess.Popen([binary, "serve", "--listen", "127.0.0.1:0", "--db", db, *extra],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
