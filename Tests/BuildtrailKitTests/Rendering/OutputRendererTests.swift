@@ -59,6 +59,16 @@ import Testing
     add(RecordReportRenderer.self, record.summary)
     add(RecoveryRenderer.self, (spools, "/tmp"))
     add(
+      PushRenderer.self,
+      (
+        [
+          PushedUpload(
+            spool: "/tmp/spool/1", fate: .sent, builds: record.summary.builds, warnings: []),
+          PushedUpload(spool: "/tmp/spool/2", fate: .kept, error: "cannot reach it"),
+          PushedUpload(spool: "/tmp/spool/3", fate: .rejected, error: "422: no build"),
+        ], "/tmp/spool"
+      ))
+    add(
       PruneRenderer.self, try maintenance.prune(keepDays: nil, keep: 1, branch: nil, dryRun: true))
     add(DeleteRenderer.self, cleanup)
     add(
