@@ -53,7 +53,7 @@ public struct HistoryClient: Sendable {
     for (name, value) in headers { request.headers.add(name: name, value: value) }
     request.body = body
     do {
-      let response = try await HTTPClient.shared.execute(request, timeout: timeout)
+      let response = try await Self.http.execute(request, timeout: timeout)
       let body = try await response.body.collect(upTo: Self.maximumAnswerBytes)
       return ClientResponse(
         status: Int(response.status.code), body: Data(body.readableBytesView),
