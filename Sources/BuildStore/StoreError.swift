@@ -1,7 +1,7 @@
 import Foundation
 
 /// Why the store could not be opened, written or read; each message names the file.
-public enum StoreError: Error, LocalizedError, Equatable {
+public enum StoreError: Error, LocalizedError, Equatable, Codable {
   case notADatabase(path: String)
   case newerSchema(path: String, unknownMigrations: [String])
   case locked(path: String)

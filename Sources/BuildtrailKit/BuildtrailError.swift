@@ -1,7 +1,7 @@
 import Foundation
 
 /// A failure a user can act on: each message is one line naming the thing and the fix.
-public enum BuildtrailError: Error, LocalizedError, Equatable {
+public enum BuildtrailError: Error, LocalizedError, Equatable, Codable {
   case emptyLog(String)
   case binaryLog(String)
   case noBuildFound(String, lines: Int, sample: String? = nil, prefix: String? = nil)

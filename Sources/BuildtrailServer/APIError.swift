@@ -11,10 +11,13 @@ struct APIError: Error {
   var message: String
   /// For an upload whose kept inputs were neither sent nor held: their SHA-256, to send again with.
   var missingInputs: [String]?
+  /// The use case's error, which the data form's body carries for a client to throw again.
+  var failure: QueryFailure?
 
-  init(_ status: HTTPResponse.Status, _ message: String) {
+  init(_ status: HTTPResponse.Status, _ message: String, failure: QueryFailure? = nil) {
     self.status = status
     self.message = message
+    self.failure = failure
   }
 
   /// What `error`, thrown by a use case or a parameter check, answers: 404 when a build, a step or
@@ -26,18 +29,20 @@ struct APIError: Error {
       return
     }
     let message = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
+    let status: HTTPResponse.Status
     switch error {
     case StoreError.noSuchBuild, StoreError.emptyHistory, BuildtrailError.noSuchStep:
-      self.init(.notFound, message)
+      status = .notFound
     case StoreError.locked:
-      self.init(.serviceUnavailable, message)
+      status = .serviceUnavailable
     case is StoreError:
-      self.init(.internalServerError, message)
+      status = .internalServerError
     case is BuildtrailError:
-      self.init(.badRequest, message)
+      status = .badRequest
     default:
-      self.init(.internalServerError, message)
+      status = .internalServerError
     }
+    self.init(status, message, failure: QueryFailure(error))
   }
 
   /// The body: `{"error": "…"}` (with `"missingInputs": [...]` when there are) and a newline.
@@ -58,5 +63,11 @@ struct APIError: Error {
       case .list(let list): try container.encode(list)
       }
     }
+  }
+
+  /// The body in ``QueryData``'s form: `error`, and `failure`, the typed error, when there is one.
+  var dataBody: String {
+    let body = QueryFailureBody(error: message, failure: failure)
+    return (try? QueryData.encode(body)).map { String(decoding: $0, as: UTF8.self) } ?? self.body
   }
 }

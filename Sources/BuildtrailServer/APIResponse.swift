@@ -1,3 +1,4 @@
+import BuildtrailKit
 import Hummingbird
 
 /// The service's responses: JSON documents, the JSON error body, and HTML pages, none cached and none
@@ -8,9 +9,17 @@ enum APIResponse {
     response(body, status: status, contentType: "application/json; charset=utf-8")
   }
 
-  /// `error`'s status and its `{"error": "…"}` body.
-  static func error(_ error: APIError) -> Response {
-    json(error.body, status: error.status)
+  /// `error`'s status and its `{"error": "…"}` body; in ``QueryData``'s form for `form` `.data`.
+  static func error(_ error: APIError, form: QueryRoute.Form = .json) -> Response {
+    switch form {
+    case .json: return json(error.body, status: error.status)
+    case .data: return data(error.dataBody, status: error.status)
+    }
+  }
+
+  /// A use case's value in ``QueryData``'s form.
+  static func data(_ body: String, status: HTTPResponse.Status = .ok) -> Response {
+    response(body, status: status, contentType: QueryData.mediaType)
   }
 
   /// An HTML page: no script runs and nothing is loaded from elsewhere; styles are inline.

@@ -87,6 +87,7 @@ public struct HistoryServer: Sendable {
   private static func answer(
     _ route: QueryRoute, request: Request, context: BasicRequestContext, store: BuildStore
   ) async -> Response {
+    let form = QueryRoute.Form(accepting: request)
     do {
       let arguments = RouteArguments(
         query: try QueryParameters(
@@ -95,28 +96,33 @@ public struct HistoryServer: Sendable {
         path: Dictionary(
           context.parameters.map { (String($0.key), String($0.value)) },
           uniquingKeysWith: { $1 }))
-      return APIResponse.json(try await Blocking.run { try route.answer(arguments, store) })
+      let body = try await Blocking.run { try route.answer(arguments, store, form) }
+      return form == .data ? APIResponse.data(body) : APIResponse.json(body)
     } catch {
-      return APIResponse.error(APIError(error))
+      return APIResponse.error(APIError(error), form: form)
     }
   }
 
-  /// The HTML report `buildtrail report` writes, for `branch`, `service` and `last`.
+  /// The HTML report `buildtrail report` writes, for `branch`, `service` and `last`; its data
+  /// (``HistoryReport``) when the request accepts ``QueryData``'s form.
   private static func report(_ request: Request, store: BuildStore) async -> Response {
+    let form = QueryRoute.Form(accepting: request)
     do {
       let query = try QueryParameters(
         QueryParameters.pairs(of: request), allowed: ["branch", "service", "last"])
       let branch = query.string("branch")
       let service = query.string("service")
       let last = try query.count("last", default: 100)
-      let page = try await Blocking.run {
-        HTMLReport.render(
-          HTMLReportData(
-            try ReportQuery(store: store).report(branch: branch, service: service, last: last)))
+      let body = try await Blocking.run {
+        let report = try ReportQuery(store: store).report(
+          branch: branch, service: service, last: last)
+        return form == .data
+          ? String(decoding: try QueryData.encode(report), as: UTF8.self)
+          : HTMLReport.render(HTMLReportData(report))
       }
-      return APIResponse.html(page)
+      return form == .data ? APIResponse.data(body) : APIResponse.html(body)
     } catch {
-      return APIResponse.error(APIError(error))
+      return APIResponse.error(APIError(error), form: form)
     }
   }
 }

@@ -20,7 +20,7 @@ struct Builds: ParsableCommand {
   @Option(name: .long, help: "Only builds with this outcome: success, failed, canceled or unknown.")
   var outcome: BuildOutcome?
   @Option(name: .long, help: "How many builds at most.") var limit = 20
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func validate() throws {
@@ -30,25 +30,24 @@ struct Builds: ParsableCommand {
     }
   }
 
-  /// The filters given, as the command line wrote them.
-  private func filters() -> [String] {
-    [
-      branch.map { "--branch \($0)" }, target.map { "--target \($0)" },
-      service.map { "--service \($0)" }, outcome.map { "--outcome \($0.rawValue)" },
-    ].compactMap { $0 } + label.map { "--label \($0)" }
-  }
-
   func run() throws {
-    let labels = parseLabels(label)
-    try store.render { history in
-      let builds = try history.builds(
-        BuildFilter(
-          branch: branch, target: target, labels: labels, outcome: outcome, limit: limit,
-          service: service))
-      if builds.isEmpty, output.format == .table, let none = try history.noMatch(filters()) {
+    let filter = BuildFilter(
+      branch: branch, target: target, labels: parseLabels(label), outcome: outcome, limit: limit,
+      service: service)
+    let query: [(String, String?)] =
+      [
+        ("branch", branch), ("target", target), ("service", service),
+        ("outcome", outcome?.rawValue), ("limit", String(limit)),
+      ] + label.map { ("label", $0) }
+    try source.render { history in
+      let list = try history.read(path: "/api/v1/builds", query: query) {
+        try BuildList(store: $0, filter: filter)
+      }
+      if list.builds.isEmpty, output.format == .table, let none = list.noMatch {
         return TerminalText.sanitized("N" + none.dropFirst() + ".") + "\n"
       }
-      return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(builds)
+      return BuildListRenderer(format: output.format, terminal: .standardOutput()).render(
+        list.builds)
     }
   }
 }

@@ -44,8 +44,13 @@ struct StoreOptions: ParsableArguments {
   /// Opens the history, prints what `body` renders from it; any error becomes one line and exit 1.
   /// Only `creating` commands (import) make a new database; the others refuse a missing one.
   func render(creating: Bool = false, _ body: (BuildStore) throws -> String) throws {
+    try Self.reportingErrors { try emit(try body(try open(creating: creating))) }
+  }
+
+  /// Runs `body`; any error becomes one line and exit 1 (64 for an ambiguous request).
+  static func reportingErrors(_ body: () throws -> Void) throws {
     do {
-      try emit(try body(try open(creating: creating)))
+      try body()
     } catch let exit as ExitCode {
       throw exit
     } catch let error as BuildtrailError {

@@ -23,7 +23,7 @@ struct Check: ParsableCommand {
   var window = 10
   @Option(name: .long, help: "Without BUILD: the latest build of this compose service.")
   var service: String?
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func validate() throws {
@@ -44,11 +44,17 @@ struct Check: ParsableCommand {
     let environment = ProcessInfo.processInfo.environment
     let check: BuildCheck
     do {
-      let history = try store.open()
       let thresholds = BuildCheck.Thresholds(
         maxSlowdown: try slowdown(), minCacheHit: try cacheHit(), window: window)
-      check = try BuildCheck.run(
-        store: history, buildID: build, thresholds: thresholds, service: service)
+      check = try source.source().read(
+        path: "/api/v1/check",
+        query: [
+          ("build", build.map(String.init)), ("max-slowdown", maxSlowdown),
+          ("min-cache-hit", minCacheHit), ("window", String(window)), ("service", service),
+        ]
+      ) {
+        try BuildCheck.run(store: $0, buildID: build, thresholds: thresholds, service: service)
+      }
     } catch {
       throw fail(error)
     }

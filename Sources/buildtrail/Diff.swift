@@ -15,12 +15,17 @@ struct Diff: ParsableCommand {
   @Flag(name: .long, help: "List unchanged steps too.") var all = false
   @Option(name: .long, help: "Without AFTER: the latest build of this compose service.")
   var service: String?
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    try store.render { history in
-      let diff = try BuildComparison(store: history).diff(before, after, service: service)
+    try source.render { history in
+      let diff = try history.read(
+        path: "/api/v1/diff",
+        query: [
+          ("before", String(before)), ("after", after.map(String.init)), ("service", service),
+        ]
+      ) { try BuildComparison(store: $0).diff(before, after, service: service) }
       return BuildDiffRenderer(format: output.format, terminal: .standardOutput(), showAll: all)
         .render(diff)
     }

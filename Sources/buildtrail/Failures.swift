@@ -16,7 +16,7 @@ struct Failures: ParsableCommand {
   @Option(name: .long, help: "The branch (default: the latest build's).") var branch: String?
   @Option(name: .long, help: "The target (default: the latest build's).") var target: String?
   @Option(name: .long, help: "How many recent builds.") var last = 50
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func validate() throws {
@@ -24,10 +24,16 @@ struct Failures: ParsableCommand {
   }
 
   func run() throws {
-    try store.render { history in
-      let found = try FailureHistory(store: history).latestStreaks(
-        branch: branch, target: target, last: last)
-      return FailureRenderer(format: output.format, terminal: .standardOutput()).render(found)
+    try source.render { history in
+      let found = try history.read(
+        path: "/api/v1/failures",
+        query: [("branch", branch), ("target", target), ("last", String(last))]
+      ) {
+        FailureStreakList(
+          try FailureHistory(store: $0).latestStreaks(branch: branch, target: target, last: last))
+      }
+      return FailureRenderer(format: output.format, terminal: .standardOutput()).render(
+        found.found)
     }
   }
 }

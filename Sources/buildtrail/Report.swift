@@ -15,7 +15,7 @@ struct Report: ParsableCommand {
   @Option(name: .long, help: "The compose service (default: the latest build's).")
   var service: String?
   @Option(name: .long, help: "How many recent builds.") var last = 100
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
 
   func validate() throws {
     try OptionRange.count(last, flag: "--last")
@@ -23,9 +23,10 @@ struct Report: ParsableCommand {
 
   func run() throws {
     do {
-      let history = try store.open()
-      let data = HTMLReportData(
-        try ReportQuery(store: history).report(branch: branch, service: service, last: last))
+      let report = try source.source().read(
+        path: "/", query: [("branch", branch), ("service", service), ("last", String(last))]
+      ) { try ReportQuery(store: $0).report(branch: branch, service: service, last: last) }
+      let data = HTMLReportData(report)
       let page = HTMLReport.render(data)
       do {
         try Data(page.utf8).write(to: URL(fileURLWithPath: html))

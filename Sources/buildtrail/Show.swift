@@ -17,19 +17,21 @@ struct Show: ParsableCommand {
     name: .long, help: "Print one step's kept output: its vertex number, or text its name contains."
   )
   var step: String?
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    try store.render { history in
-      let query = BuildQuery(store: history)
+    let path = "/api/v1/builds/\(HistorySource.segment(build))"
+    try source.render { history in
       let terminal = Terminal.standardOutput()
       if let step {
-        return StepOutputRenderer(format: output.format, terminal: terminal).render(
-          try query.stepOutput(build, step: step))
+        let shown = try history.read(path: path + "/steps/\(HistorySource.segment(step))") {
+          try BuildQuery(store: $0).stepOutput(build, step: step)
+        }
+        return StepOutputRenderer(format: output.format, terminal: terminal).render(shown)
       }
-      return BuildDetailRenderer(format: output.format, terminal: terminal).render(
-        try query.build(build))
+      let shown = try history.read(path: path) { try BuildQuery(store: $0).build(build) }
+      return BuildDetailRenderer(format: output.format, terminal: terminal).render(shown)
     }
   }
 }

@@ -23,7 +23,7 @@ struct Trend: ParsableCommand {
     String?
   @Flag(name: .long, help: "Plain ASCII charts, for terminals without Unicode.") var ascii = false
   @Flag(name: .long, help: "Block characters instead of braille.") var blocks = false
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func validate() throws {
@@ -35,11 +35,19 @@ struct Trend: ParsableCommand {
     let since = try since.map { try OptionRange.date($0, flag: "--since") }
     let options = TrendQuery.Options(
       branch: branch, target: target, service: service, step: step, last: last, since: since)
-    try store.render { history in
-      TrendRenderer(
+    let text = self.since
+    try source.render { history in
+      let trend = try history.read(
+        path: "/api/v1/trend",
+        query: [
+          ("branch", branch), ("target", target), ("service", service), ("step", step),
+          ("last", String(last)), ("since", text),
+        ]
+      ) { try TrendQuery(store: $0).trend(options) }
+      return TrendRenderer(
         format: output.format, terminal: .standardOutput(),
         glyphs: ascii ? .ascii : blocks ? .blocks : .braille, since: since
-      ).render(try TrendQuery(store: history).trend(options))
+      ).render(trend)
     }
   }
 }
@@ -55,7 +63,7 @@ struct Regressions: ParsableCommand {
   @Option(name: .long, help: "Only this compose service.") var service: String?
   @Option(name: .long, help: "How many recent builds of each branch and target to search.")
   var window = 500
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func validate() throws {
@@ -63,9 +71,17 @@ struct Regressions: ParsableCommand {
   }
 
   func run() throws {
-    try store.render { history in
-      let found = try RegressionFinder(store: history, window: window).find(
-        branch: branch, target: target, service: service)
+    try source.render { history in
+      let found = try history.read(
+        path: "/api/v1/regressions",
+        query: [
+          ("branch", branch), ("target", target), ("service", service),
+          ("window", String(window)),
+        ]
+      ) {
+        try RegressionFinder(store: $0, window: window).find(
+          branch: branch, target: target, service: service)
+      }
       return RegressionRenderer(format: output.format, terminal: .standardOutput()).render(found)
     }
   }

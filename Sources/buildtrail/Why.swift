@@ -18,13 +18,17 @@ struct Why: ParsableCommand {
     Int64?
   @Option(name: .long, help: "Without BUILD: the latest build of this compose service.")
   var service: String?
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func run() throws {
-    try store.render { history in
-      let explanation = try CacheExplainer(store: history).explain(
-        buildID: build, against: against, service: service)
+    try source.render { history in
+      let explanation = try history.read(
+        path: "/api/v1/builds/\(HistorySource.segment(build))/why",
+        query: [("against", against.map(String.init)), ("service", service)]
+      ) {
+        try CacheExplainer(store: $0).explain(buildID: build, against: against, service: service)
+      }
       return ExplanationRenderer(format: output.format, terminal: .standardOutput()).render(
         explanation)
     }
@@ -50,7 +54,7 @@ struct Broke: ParsableCommand {
     help:
       "Also show steps that did not break: those that always run after a broad COPY, and the rest.")
   var all = false
-  @OptionGroup var store: StoreOptions
+  @OptionGroup var source: QuerySourceOptions
   @OptionGroup var output: FormatOptions
 
   func validate() throws {
@@ -58,11 +62,19 @@ struct Broke: ParsableCommand {
   }
 
   func run() throws {
-    try store.render { history in
-      let result = try CacheBreakFinder(store: history).find(
-        stepPattern: step, branch: branch, service: service, limit: limit)
+    try source.render { history in
+      let result = try history.read(
+        path: "/api/v1/broke",
+        query: [
+          ("step", step), ("branch", branch), ("service", service), ("limit", String(limit)),
+        ]
+      ) {
+        CacheBreakList(
+          try CacheBreakFinder(store: $0).find(
+            stepPattern: step, branch: branch, service: service, limit: limit))
+      }
       return CacheBreakRenderer(format: output.format, terminal: .standardOutput(), all: all)
-        .render(result)
+        .render(result.found)
     }
   }
 }

@@ -84,11 +84,14 @@ final class ServerProcess: @unchecked Sendable {
 
   /// `METHOD path` (with its query, already encoded), with `token` as a bearer token, waiting up to
   /// 60 s.
-  func get(_ path: String, token: String? = nil, method: String = "GET") throws -> Reply {
+  func get(_ path: String, token: String? = nil, method: String = "GET", accept: String? = nil)
+    throws -> Reply
+  {
     let url = try #require(URL(string: "http://127.0.0.1:\(port)\(path)"))
     var request = URLRequest(url: url, timeoutInterval: 60)
     request.httpMethod = method
     if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+    if let accept { request.setValue(accept, forHTTPHeaderField: "Accept") }
     final class Box: @unchecked Sendable {
       var reply: Reply?
       var error: String?

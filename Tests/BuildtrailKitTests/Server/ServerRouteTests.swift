@@ -96,7 +96,7 @@ import Testing
       ("/api/v1/builds/3/why?against=999", 404, "no build 999 in the history"),
       ("/api/v1/builds/999/steps/1", 404, "no build 999 in the history"),
       ("/api/v1/diff?before=1&after=999", 404, "no build 999 in the history"),
-      ("/api/v1/builds/abc", 400, "a build id is a whole number, got 'abc'"),
+      ("/api/v1/builds/abc", 400, "a build id is a whole number or latest, got 'abc'"),
       ("/api/v1/builds?limit=0", 400, "limit takes a whole number from 1 to 100000, got 0"),
       ("/api/v1/builds?limit=x", 400, "limit takes a whole number from 1 to 100000, got 'x'"),
       (
