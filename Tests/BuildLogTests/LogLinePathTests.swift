@@ -50,6 +50,7 @@ import Testing
       """
       #6 [2/3] RUN make
       #6 0.100 compiling
+
       ------
        > [2/3] RUN make:
       ------
