@@ -45,9 +45,13 @@ enum RecordCodec {
     docker buildx build --progress=plain --push --load --platform -t  -f  .
     """.utf8)
 
+  /// The zlib level of records: 6 rather than 9 halves the time `record` spends compressing a
+  /// record of long output tails (about 6 ms of the 90 MB benchmark log's 12) for about 1.5 % more bytes.
+  static let level: Int32 = 6
+
   /// `encoded` compressed against the dictionary, with `base` (an earlier record) after it.
   static func compress(_ encoded: Data, base: Data?) -> Data {
-    Zlib.compress(encoded, dictionary: dictionary + (base ?? Data()))
+    Zlib.compress(encoded, dictionary: dictionary + (base ?? Data()), level: level)
   }
 
   private static let dictionaryAdler = Zlib.adler32(of: dictionary)

@@ -6,10 +6,10 @@ import Foundation
 /// A stream may be compressed against a preset dictionary (an earlier build's record): its bytes then
 /// cost little when they repeat the dictionary's, and it reads back only with the same dictionary.
 enum Zlib {
-  /// `data` compressed at level 9, against `dictionary` when given (zlib uses its last 32 KiB).
-  static func compress(_ data: Data, dictionary: Data? = nil) -> Data {
+  /// `data` compressed at `level` (9 unless told), against `dictionary` when given (zlib uses its
+  /// last 32 KiB).
+  static func compress(_ data: Data, dictionary: Data? = nil, level: Int32 = 9) -> Data {
     var stream = z_stream()
-    let level: Int32 = 9
     guard
       deflateInit2_(
         &stream, level, Z_DEFLATED, MAX_WBITS, 9, Z_DEFAULT_STRATEGY, ZLIB_VERSION,

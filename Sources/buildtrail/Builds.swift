@@ -9,6 +9,7 @@ extension BuildOutcome: ExpressibleByArgument {}
 
 struct Builds: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "builds",
     abstract: "List recent builds.",
     discussion: "buildtrail builds --branch main --outcome failed --limit 10")
 

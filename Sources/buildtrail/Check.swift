@@ -6,6 +6,7 @@ import Foundation
 
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "check",
     abstract:
       "Fail (exit 1) when a build regressed: slower than its recent history, or too few cache hits.",
     discussion: """

@@ -5,6 +5,7 @@ import Foundation
 
 struct Delete: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "delete",
     abstract:
       "Delete builds by id, and the stored inputs and context lists no build refers to any more.",
     discussion: """

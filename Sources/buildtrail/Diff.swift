@@ -6,6 +6,7 @@ import Foundation
 
 struct Diff: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "diff",
     abstract:
       "Compare two builds step by step: cache state, durations, context, base images, inputs.",
     discussion: "buildtrail diff 41 42")

@@ -6,6 +6,7 @@ import Foundation
 
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "export",
     abstract: "Write builds as JSON Lines, one build per line, for `buildtrail import`.",
     discussion: """
       buildtrail export > history.jsonl                 # every build

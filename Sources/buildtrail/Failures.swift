@@ -6,6 +6,7 @@ import Foundation
 
 struct Failures: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "failures",
     abstract:
       "List failed builds by failure: since which build each failure repeats, and which build fixed it.",
     discussion: """

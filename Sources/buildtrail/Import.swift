@@ -5,6 +5,7 @@ import Foundation
 
 struct Import: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "import",
     abstract: "Add the builds of an export file or of another history database to this history.",
     discussion: """
       buildtrail import history.jsonl

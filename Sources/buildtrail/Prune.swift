@@ -5,6 +5,7 @@ import Foundation
 
 struct Prune: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "prune",
     abstract:
       "Delete old builds, and the stored inputs and context lists no build refers to any more.",
     discussion: """

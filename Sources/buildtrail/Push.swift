@@ -6,6 +6,7 @@ import Foundation
 
 struct Push: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "push",
     abstract: "Send the builds waiting in the spool to the server, oldest first.",
     discussion: """
       `record --server` keeps a build in the spool when the server cannot be reached or fails; \

@@ -5,6 +5,7 @@ import Foundation
 
 struct Record: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "record",
     abstract: "Record a build log (a file, or - for stdin), or run a build and record it.",
     discussion: """
       buildtrail record build.log

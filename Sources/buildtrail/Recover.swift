@@ -6,6 +6,7 @@ import Foundation
 
 struct Recover: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "recover",
     abstract: "Record the builds whose `record --` was interrupted before it recorded them.",
     discussion: """
       `record --` keeps a build's output in a spool folder beside the database (DB.spool) until \

@@ -6,6 +6,7 @@ import Foundation
 
 struct Report: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "report",
     abstract:
       "Write a self-contained HTML report: trends, the latest build's waterfall, regressions, slowest steps, builds.",
     discussion: "buildtrail report --html build-report.html --last 200")

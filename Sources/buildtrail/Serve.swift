@@ -7,6 +7,7 @@ import Foundation
 
 struct Serve: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "serve",
     abstract:
       "Serve the history over HTTP: every query's JSON under /api/v1, the HTML report at /.",
     discussion: """

@@ -6,6 +6,7 @@ import Foundation
 
 struct Show: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "show",
     abstract: "Show one build: its steps, where the time went, errors and warnings.",
     discussion: """
       buildtrail show            # the latest build

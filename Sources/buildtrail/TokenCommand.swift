@@ -12,6 +12,7 @@ struct TokenCommand: ParsableCommand {
 
   struct New: ParsableCommand {
     static let configuration = CommandConfiguration(
+      commandName: "new",
       abstract:
         "Print a new token and its line for the tokens file (which keeps only its SHA-256).",
       discussion: """

@@ -6,6 +6,7 @@ import Foundation
 
 struct Trend: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "trend",
     abstract:
       "Chart recent builds: total duration and cache hit ratio, or one step's duration and cache hits.",
     discussion: """
@@ -54,6 +55,7 @@ struct Trend: ParsableCommand {
 
 struct Regressions: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "regressions",
     abstract:
       "Find regressions: change points in durations and cache hits, per branch and target, with their causes.",
     discussion: "buildtrail regressions --branch main --format json")

@@ -5,6 +5,7 @@ import Foundation
 
 struct Vacuum: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "vacuum",
     abstract: "Remove what no build refers to, compress old output and shrink the database file.",
     discussion: """
       Rewrites the whole file (SQLite VACUUM): it needs as much free disk space as the file takes, \

@@ -6,6 +6,7 @@ import Foundation
 
 struct Why: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "why",
     abstract:
       "Explain why a build was slow: which steps lost their cache, and the change that caused it.",
     discussion: """
@@ -37,6 +38,7 @@ struct Why: ParsableCommand {
 
 struct Broke: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "broke",
     abstract:
       "Find when caching broke: the build at which each step went from cached to always executed.",
     discussion: """

@@ -84,15 +84,23 @@ final class VertexState {
 /// The fields written on every line are `@exclusivity(unchecked)` (see `LogParser`): only the plain
 /// reader writes them, one line at a time.
 final class PlainBuildState {
-  /// Vertices by number: an array for the usual small numbers, a dictionary beyond.
-  @exclusivity(unchecked) private var byNumber: [VertexState?] = []
+  /// Vertices by number: an array for the usual small numbers, a dictionary beyond. The array
+  /// holds unretained references (``order`` keeps every vertex alive as long as the build), so the
+  /// per-line lookup (``unretained(_:)``) costs no retain and release.
+  @exclusivity(unchecked) private var byNumber: [Unmanaged<VertexState>?] = []
   @exclusivity(unchecked) private var beyond: [Int: VertexState] = [:]
   var order: [VertexState] = []
   private static let arrayLimit = 4096
 
   @inline(__always) func existing(_ number: Int) -> VertexState? {
-    if number < byNumber.count { return byNumber[number] }
+    if number < byNumber.count { return byNumber[number]?.takeUnretainedValue() }
     return number < Self.arrayLimit ? nil : beyond[number]
+  }
+
+  /// Vertex `number` when it is one of the usual small numbers, without a reference: valid as long
+  /// as this build is (``order`` holds it).
+  @inline(__always) func unretained(_ number: Int) -> Unmanaged<VertexState>? {
+    number < byNumber.count ? byNumber[number] : nil
   }
   var builderName: String?
   var driver: String?
@@ -148,7 +156,7 @@ final class PlainBuildState {
       if number >= byNumber.count {
         byNumber.append(contentsOf: repeatElement(nil, count: number + 1 - byNumber.count))
       }
-      byNumber[number] = v
+      byNumber[number] = Unmanaged.passUnretained(v)
     } else {
       beyond[number] = v
     }

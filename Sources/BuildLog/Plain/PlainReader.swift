@@ -8,7 +8,11 @@ final class PlainReader {
   @exclusivity(unchecked) private var open: [String: PlainBuildState] = [:]
   private var finished: [PlainBuildState] = []
   @exclusivity(unchecked) private var currentJob = ""
-  @exclusivity(unchecked) private var current: PlainBuildState?
+  @exclusivity(unchecked) private var current: PlainBuildState? {
+    didSet { currentRef = current.map(Unmanaged.passUnretained) }
+  }
+  /// ``current`` without a reference, for the per-line path (``readLogLine(_:number:lineNumber:timestamp:)``).
+  @exclusivity(unchecked) private var currentRef: Unmanaged<PlainBuildState>?
   /// The service a compose v1 `Building NAME` line announced, and its line number, for a build
   /// that opens within ``announcementReach`` lines (after a banner or warnings, not after a legacy build).
   @exclusivity(unchecked) private var announcedService: (name: String, lineNumber: Int)?
@@ -37,6 +41,9 @@ final class PlainReader {
     let after = 1 + digits
     if after < text.count && text[after] != 0x20 { return .other }
     let payload = text.dropFirst(after + 1)
+    if readLogLine(payload, number: number, lineNumber: lineNumber, timestamp: timestamp) {
+      return .read
+    }
     if number != 0, Self.holdsNumberOutOfRange(payload) {
       refusals.add(lineNumber: lineNumber)
       return .refused
@@ -230,6 +237,39 @@ final class PlainReader {
     }
   }
 
+  /// The most common vertex line, `#N 12.345 text` (a log line of a named vertex of the open build),
+  /// read as the rest of ``readVertexLine(_:lineNumber:timestamp:)`` would read it, but without
+  /// retaining the build or the vertex (two retain/release pairs a line); false for any other line,
+  /// left untouched for the general path. `#1` always takes the general path, which may start a build.
+  @inline(__always)
+  private func readLogLine(_ payload: ByteSpan, number: Int, lineNumber: Int, timestamp: Double?)
+    -> Bool
+  {
+    guard number > 1, let buildRef = currentRef else { return false }
+    return buildRef._withUnsafeGuaranteedRef { build in
+      guard !build.closed, let vertexRef = build.unretained(number) else { return false }
+      return vertexRef._withUnsafeGuaranteedRef { v in
+        guard !v.name.isEmpty, let text = Self.stampedText(payload) else { return false }
+        build.inTrailer = false
+        build.inErrorBlock = false
+        build.inWarningsSummary = false
+        touch(build, lineNumber: lineNumber, timestamp: timestamp)
+        append(logLine: text, to: v, build: build)
+        return true
+      }
+    }
+  }
+
+  /// Keeps a log line of `v`, the vertex that raw continuations now extend.
+  @inline(__always)
+  private func append(logLine text: ByteSpan, to v: VertexState, build: PlainBuildState) {
+    v.outputLineCount += 1
+    v.tail.append(text)
+    // Assigned only when it changes: a log line usually follows one of the same vertex.
+    if build.continuingVertex !== v { build.continuingVertex = v }
+    build.lastVertexLineWasTerminal = false
+  }
+
   /// `DONE 1.2s`, `CACHED`, `ERROR: …`, `CANCELED`, `...`, `12.345 text`, `sha256:<digest>`, `WARN: …`.
   /// Every vertex line comes here first: a log line makes `v` the vertex that raw continuations
   /// extend, any other line ends the continuation.
@@ -238,13 +278,8 @@ final class PlainReader {
   ) -> Bool {
     let first = p.count > 0 ? p[0] : 0
     if (first >= 0x30 && first <= 0x39) || first == UInt8(ascii: "-") {
-      let digits = first == UInt8(ascii: "-") ? p.dropFirst(1) : p
-      if let used = digits.elapsedStampLength() {
-        v.outputLineCount += 1
-        v.tail.append(digits.dropFirst(used + 1))
-        // Assigned only when it changes: a log line usually follows one of the same vertex.
-        if build.continuingVertex !== v { build.continuingVertex = v }
-        build.lastVertexLineWasTerminal = false
+      if let text = Self.stampedText(p) {
+        append(logLine: text, to: v, build: build)
         return true
       }
       build.continuingVertex = nil
@@ -333,35 +368,6 @@ final class PlainReader {
         build.driver = String(rest[using + 1])
       }
     }
-  }
-
-  /// `48.20kB`, `129B`, `1.5MB`, `2.1GB`: decimal units as BuildKit prints them.
-  static func byteSize(_ s: ByteSpan) -> LogNumber.Checked<Int64>? {
-    LogNumber.size(Substring(s.prefix(64).string))
-  }
-
-  /// The seconds of a `DONE` line: `DONE` alone is 0; nil for a line that is not `DONE`; out of
-  /// range for a value that is not seconds from 0 to 30 days (`DONE nan s`, `DONE -5s`, `DONE 1e9s`).
-  static func doneSeconds(_ p: ByteSpan) -> LogNumber.Checked<Double>? {
-    guard p.hasPrefix("DONE") else { return nil }
-    if p.count == 4 { return .valid(0) }
-    guard p[4] == 0x20 else { return nil }
-    let value = p.dropFirst(5).trimmingTrailingSpaces()
-    guard let (seconds, used) = value.leadingDecimal(), used + 1 == value.count,
-      value[used] == UInt8(ascii: "s")
-    else { return .outOfRange }
-    return LogNumber.seconds(seconds)
-  }
-
-  /// Whether a vertex line's payload is a `DONE` or `transferring context:` line whose number is out of range.
-  @inline(__always)
-  static func holdsNumberOutOfRange(_ p: ByteSpan) -> Bool {
-    guard p.count > 4 else { return false }
-    if p[0] == UInt8(ascii: "D") { return doneSeconds(p) == .outOfRange }
-    if p[0] == UInt8(ascii: "t"), p.hasPrefix("transferring context: ") {
-      return byteSize(p.dropFirst(22)) == .outOfRange
-    }
-    return false
   }
 
   /// The message of a final error line (see ``FinalErrorLine``), or nil.
