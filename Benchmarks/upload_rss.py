@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Upload benchmark: one 90 MB log sent to `buildtrail serve` with curl, and the server's peak RSS.
 
-  Benchmarks/upload_rss.py [--lines 2000000] [--runs 3] [--no-build]
+  Benchmarks/upload_rss.py [--lines 2000000] [--runs 3] [--binary PATH]
 
 Generates ../shared/bench/genlog.py --stages 4 --steps 12 --lines N --seed 7 (about 90 MB at 2M lines,
 the log Benchmarks/ingest.py uses), builds buildtrail in release mode, then RUNS times: starts
@@ -52,9 +52,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--lines", type=int, default=2_000_000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--no-build", action="store_true", help="use the release binary as it is")
+    ap.add_argument("--binary", help="measure this buildtrail binary instead of building a release one")
     a = ap.parse_args()
-    binary = os.path.join(ROOT, ".build", "release", "buildtrail") if a.no_build else release_binary()
+    binary = a.binary or release_binary()
     work = tempfile.mkdtemp(prefix="buildtrail-upload-bench-")
     log, size = generate_log(work, a.lines)
     metadata = os.path.join(work, "metadata.json")

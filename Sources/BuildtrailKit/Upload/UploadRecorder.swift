@@ -15,13 +15,6 @@ public struct UploadRecorder: Sendable {
     self.store = store
   }
 
-  /// The kept inputs of `upload`, by SHA-256, whose content is neither in `sent` nor held by the
-  /// history, sorted: what the runner must send.
-  public func missingInputs(of upload: UploadMetadata, sent: Set<String>) throws -> [String] {
-    let wanted = Set(upload.keptInputs.keys).subtracting(sent)
-    return wanted.subtracting(try store.heldInputContents(wanted)).sorted()
-  }
-
   /// Records the log at `logPath` (a file the upload was received into) with `upload`'s metadata,
   /// times and exit code. The content of each kept input comes from `inputs` (by SHA-256) or, when
   /// not sent, from the history.

@@ -173,3 +173,29 @@ import Testing
     #expect(try CLI.builds(db: db).count == 1, "the upload in flight was stored")
   }
 }
+
+/// `serve --idle-timeout`: a connection silent within its headers or its body is closed, and the
+/// upload it began leaves nothing.
+@Suite struct UploadTimeoutTests {
+  @Test func silentConnectionsAreClosed() throws {
+    let db = try scratchDirectory().appendingPathComponent("history.db").path
+    let server = try ServerProcess(db: db, arguments: ["--idle-timeout", "1"])
+    defer { server.forceStop() }
+    let headers = try RawHTTPConnection(port: server.port, timeout: 20)
+    try headers.send(Data("POST /api/v1/builds HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-".utf8))
+    let started = Date()
+    #expect(throws: RawHTTPConnection.Failure.self) { try headers.response() }
+    #expect(Date().timeIntervalSince(started) < 10, "closed after about a second of silence")
+
+    let body = try UploadLimitTests.upload()
+    let stalled = try UploadLimitTests.begin(body, sent: body.count / 2, on: server, db: db)
+    #expect(throws: RawHTTPConnection.Failure.self) { try stalled.response() }
+    var waited = 0
+    while !UploadRouteTests.leftovers(db).isEmpty && waited < 100 {
+      usleep(50_000)
+      waited += 1
+    }
+    #expect(UploadRouteTests.leftovers(db).isEmpty, "the stalled upload's files are removed")
+    #expect(try server.post(body: body).status == 201, "a prompt upload is not cut")
+  }
+}
