@@ -168,6 +168,21 @@ import Testing
     #expect(!server.stderr.contains(recorder.token))
   }
 
+  @Test func aLogOverTheServersLimitIsRefusedWithTheFix() throws {
+    let p = try Self.project()
+    let server = try ServerProcess(
+      db: p.root.appendingPathComponent("server.db").path,
+      arguments: ["--max-upload-bytes", "2000"])
+    defer { server.forceStop() }
+    let r = try CLI.run(
+      ["record", "01-git-sha-3f2a.log", "--server", "http://127.0.0.1:\(server.port)"],
+      in: p.dir, environment: p.env)
+    #expect(r.status == 1)
+    #expect(r.errorLines.count == 1)
+    #expect(r.stderr.contains("413") && r.stderr.contains("--max-upload-bytes"), "\(r.stderr)")
+    #expect(Self.spooled(p.root).isEmpty, "a refusal for good is not retried later")
+  }
+
   @Test func theServerComesFromTheEnvironmentUnlessDbIsGiven() throws {
     let p = try Self.project()
     let serverDB = p.root.appendingPathComponent("server.db").path
