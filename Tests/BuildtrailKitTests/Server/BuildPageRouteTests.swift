@@ -61,6 +61,29 @@ import Testing
     #expect(try server.get("/builds/9999").body.contains("9999"))
   }
 
+  /// A label with markup and control characters, recorded by `record --label`, is escaped on the
+  /// served build page and in the report, and no script reaches either.
+  @Test func hostileTextIsEscapedOnTheServedPage() throws {
+    let root = try scratchDirectory()
+    let db = root.appendingPathComponent("hostile.db").path
+    let log = ExplainFixtureTests.fixtures.appendingPathComponent("00-initial.log").path
+    let hostile = "<script>alert('x')</script>\u{1B}[31m\u{7}"
+    let r = try CLI.run(["record", log, "--db", db, "--no-metadata", "--label", "team=" + hostile])
+    try #require(r.status == 0, "\(r.stderr)")
+    let server = try ServerProcess(db: db)
+    defer { server.forceStop() }
+    let page = try server.get("/builds/1")
+    #expect(page.status == 200)
+    #expect(!page.body.contains("<script") && !page.body.contains("\u{1B}"))
+    #expect(!page.body.contains("\u{7}"))
+    #expect(
+      page.body.contains(
+        "<code>team=&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;\u{FFFD}[31m\u{FFFD}</code>"))
+    let report = try server.get("/")
+    #expect(report.status == 200 && !report.body.contains("<script"))
+    #expect(report.body.contains("<a href=\"/builds/1\">#1</a>"))
+  }
+
   /// From the report, every link to this server and every link of each page reached answers 200.
   @Test func everyLinkResolves() throws {
     let history = try ServerRouteTests.history.get()
