@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Opens HTML reports in headless Chromium at 1400 and 800 px and checks that no two texts of a chart
 # (axis ticks, build labels and their dates) overlap on screen. Prints one line per report and width;
-# exits 1 when any overlap is found, 2 when Chromium is missing.
-#   Scripts/check-report-layout.sh report.html [more.html …]
+# exits 1 when any overlap is found, 2 when Chromium is missing. With --fit first, a page wider than
+# the window (a horizontal scroll bar) is counted as an overlap too.
+#   Scripts/check-report-layout.sh [--fit] report.html [more.html …]
 set -euo pipefail
+fit=false
+if [ "${1:-}" = "--fit" ]; then fit=true; shift; fi
 browser="$(command -v chromium || command -v chromium-browser || command -v google-chrome || true)"
 [ -n "$browser" ] || { echo "check-report-layout: no chromium on PATH (apt-get install chromium)" >&2; exit 2; }
 work="$(mktemp -d)"
@@ -22,6 +25,8 @@ addEventListener("load", () => {
       if (dx > 0.5 && dy > 0.5) found.push(a.textContent + " / " + b.textContent);
     }
   }
+  const wide = document.documentElement.scrollWidth - innerWidth;
+  if (FIT && wide > 0) found.push("the page is " + wide + "px wider than the window");
   const out = document.createElement("pre");
   out.id = "layout-result";
   out.textContent = "OVERLAPS " + found.length + (found.length ? ": " + found.slice(0, 5).join("; ") : "");
@@ -32,6 +37,7 @@ status=0
 for report in "$@"; do
   page="$work/$(basename "$report")"
   line="${probe//$'\n'/ }"
+  line="${line//FIT/$fit}"
   sed "s#</body>#${line//&/\\&}</body>#" "$report" > "$page"
   for width in 1400 800; do
     result="$(timeout 120 "$browser" --headless=new --no-sandbox --disable-gpu --allow-file-access-from-files \

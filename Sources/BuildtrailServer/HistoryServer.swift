@@ -70,6 +70,9 @@ public struct HistoryServer: Sendable {
     router.get("/") { request, _ in
       await Self.report(request, store: store)
     }
+    router.get(RouterPath(BuildPageRoute.path)) { _, context in
+      await BuildPageRoute.answer(context, store: store)
+    }
     router.get("/healthz") { _, _ in
       APIResponse.json("{\n  \"status\" : \"ok\"\n}\n")
     }
@@ -118,7 +121,7 @@ public struct HistoryServer: Sendable {
           branch: branch, service: service, last: last)
         return form == .data
           ? String(decoding: try QueryData.encode(report), as: UTF8.self)
-          : HTMLReport.render(HTMLReportData(report))
+          : HTMLReport.render(HTMLReportData(report, pageBase: BuildPageRoute.base))
       }
       return form == .data ? APIResponse.data(body) : APIResponse.html(body)
     } catch {

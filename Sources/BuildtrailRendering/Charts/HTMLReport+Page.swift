@@ -16,9 +16,11 @@ extension HTMLReport {
       version: data.version, title: data.title, generatedAt: data.generatedAt, facts: facts,
       cards: cards(data), durationChart: durationChart(data), cacheChart: cacheChart(data),
       latest: latest(data),
-      regressions: data.regressions.map(regressionRow),
+      regressions: data.regressions.map { regressionRow($0, pageBase: data.pageBase) },
       slowSteps: slowStepRows(data.slowestSteps),
-      builds: builds.reversed().map { buildRow($0, regressed: regressed.contains($0.id)) },
+      builds: builds.reversed().map {
+        buildRow($0, regressed: regressed.contains($0.id), pageBase: data.pageBase)
+      },
       hasRegressions: !data.regressions.isEmpty, hasSlowSteps: !data.slowestSteps.isEmpty,
       hasBuilds: !builds.isEmpty)
   }
@@ -71,7 +73,7 @@ extension HTMLReport {
     guard !data.builds.isEmpty else { return nil }
     let chart = TrendChart(
       name: "Build duration per build", unit: .seconds, builds: data.builds,
-      values: data.builds.map(\.seconds), regressions: data.regressions)
+      values: data.builds.map(\.seconds), regressions: data.regressions, pageBase: data.pageBase)
     return chart.chart(legend: legend(data.builds, regressions: chart.markedRegressions))
   }
 
@@ -80,21 +82,23 @@ extension HTMLReport {
     let values = data.builds.map { $0.total > 0 ? Double($0.cached) / Double($0.total) : nil }
     let chart = TrendChart(
       name: "Share of steps that were cache hits, per build", unit: .ratio, builds: data.builds,
-      values: values, regressions: [])
+      values: values, regressions: [], pageBase: data.pageBase)
     return chart.chart(legend: legend(data.builds, regressions: 0))
   }
 
   private static func latest(_ data: HTMLReportData) -> HTMLReportPage.Latest? {
     guard let latest = data.latest else { return nil }
     return HTMLReportPage.Latest(
-      id: latest.id, badge: Outcome(latest.outcome).badge(latest.outcome),
+      id: latest.id,
+      latestHref: data.pageBase.map { HTMLBuildPage.address(of: latest.id, base: $0) },
+      badge: Outcome(latest.outcome).badge(latest.outcome),
       seconds: seconds(latest.seconds), when: latest.when, branch: latest.branch,
       commit: latest.commit.map(commit), subject: latest.subject,
       waterfall: data.latestSteps.isEmpty
         ? nil : Waterfall(steps: data.latestSteps, buildSeconds: latest.seconds).model())
   }
 
-  private static func regressionRow(_ regression: HTMLReportData.Regression)
+  private static func regressionRow(_ regression: HTMLReportData.Regression, pageBase: String?)
     -> HTMLReportPage.RegressionRow
   {
     let shown = values(regression)
@@ -103,7 +107,9 @@ extension HTMLReport {
       series: regression.series,
       more: more > 0
         ? "and \(more) later step\(more == 1 ? "" : "s") of its stage at the same build" : nil,
-      build: regression.build, before: shown.before, after: shown.after,
+      build: regression.build,
+      regressionHref: pageBase.map { HTMLBuildPage.address(of: regression.build, base: $0) },
+      before: shown.before, after: shown.after,
       direction: regression.change > 0 ? "worse" : "better", change: shown.change,
       confidence: percent(regression.confidence), cause: regression.cause)
   }
@@ -122,11 +128,14 @@ extension HTMLReport {
     }
   }
 
-  private static func buildRow(_ build: HTMLReportData.Build, regressed: Bool)
+  private static func buildRow(_ build: HTMLReportData.Build, regressed: Bool, pageBase: String?)
     -> HTMLReportPage.BuildRow
   {
-    HTMLReportPage.BuildRow(
-      id: build.id, url: build.url.flatMap(link), when: build.when, branch: build.branch ?? "",
+    let page = pageBase.map { HTMLBuildPage.address(of: build.id, base: $0) }
+    return HTMLReportPage.BuildRow(
+      id: build.id, url: build.url.flatMap(link), buildHref: page,
+      whyHref: page.map { $0 + "#why" },
+      when: build.when, branch: build.branch ?? "",
       service: build.service, commit: build.commit.map(commit), subject: build.subject ?? "",
       verdict: build.verdict, badge: Outcome(build.outcome).badge(build.outcome),
       regression: regressed, seconds: seconds(build.seconds), cached: build.cached,

@@ -11,6 +11,8 @@ extension HTMLReport {
     /// Raw values (seconds, or ratios in `0...1`); `nil` breaks the line.
     var values: [Double?]
     var regressions: [HTMLReportData.Regression]
+    /// Where build pages live, when points link to them.
+    var pageBase: String?
 
     static let width = 1136.0
     /// The widest x label (`#1234` over `2025-11-21 18:00` at 11 px), in the chart's units.
@@ -113,7 +115,8 @@ extension HTMLReport {
         let size = outcome == .success ? radius : radius + 1
         return HTMLReportPage.Chart.Point(
           className: outcome.className, cx: n(x(index)), cy: n(y(value)), r: n(size),
-          tip: tooltip(build, value: value))
+          tip: tooltip(build, value: value),
+          pointHref: pageBase.map { HTMLBuildPage.address(of: build.id, base: $0) })
       }
       return HTMLReportPage.Chart(
         name: name, width: n(Self.width), height: n(Self.height), left: n(Self.left),

@@ -5,7 +5,10 @@ import Foundation
 extension HTMLReportData {
   /// The page's values for `report`: times and names formatted, regressions of one stage grouped,
   /// `why` as its verdict.
-  public init(_ report: HistoryReport, version: String = BuildtrailVersion.current) {
+  /// Build pages are linked under `pageBase` when given (see ``pageBase``).
+  public init(
+    _ report: HistoryReport, version: String = BuildtrailVersion.current, pageBase: String? = nil
+  ) {
     let verdicts = Dictionary(
       report.explanations.map { ($0.build, $0.explanation.verdict) },
       uniquingKeysWith: { a, _ in a })
@@ -42,5 +45,6 @@ extension HTMLReportData {
           name: compact($0.name), medianSeconds: $0.medianSeconds, p90Seconds: $0.p90Seconds,
           executions: $0.executions, cacheHitRatio: $0.cacheHitRatio)
       })
+    self.pageBase = pageBase
   }
 }

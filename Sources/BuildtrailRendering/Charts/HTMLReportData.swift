@@ -148,6 +148,9 @@ public struct HTMLReportData: Sendable {
   public var regressions: [Regression]
   /// The slowest steps, slowest first.
   public var slowestSteps: [SlowStep]
+  /// Where build pages live (`/` on `buildtrail serve`: build 12 at `/builds/12`); nil for a page with
+  /// no server behind it (`buildtrail report`), which then links no build page.
+  public var pageBase: String? = nil
 
   /// The data for one report.
   public init(

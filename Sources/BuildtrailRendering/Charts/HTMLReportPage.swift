@@ -74,6 +74,8 @@ struct HTMLReportPage {
       var cy: String
       var r: String
       var tip: String
+      /// The build's page, when the report links build pages.
+      var pointHref: String?
     }
     var name: String
     var width: String
@@ -125,6 +127,7 @@ struct HTMLReportPage {
   /// The heading of the latest build's section.
   struct Latest {
     var id: Int64
+    var latestHref: String?
     var badge: Badge
     var seconds: String
     var when: String
@@ -138,6 +141,7 @@ struct HTMLReportPage {
     var series: String
     var more: String?
     var build: Int64
+    var regressionHref: String?
     var before: String
     var after: String
     var direction: String
@@ -159,6 +163,9 @@ struct HTMLReportPage {
   struct BuildRow {
     var id: Int64
     var url: String?
+    /// The build's page and its `why` part, when the report links build pages.
+    var buildHref: String?
+    var whyHref: String?
     var when: String
     var branch: String
     var service: String?

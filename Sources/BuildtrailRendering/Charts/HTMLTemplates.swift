@@ -19,6 +19,9 @@ enum HTMLTemplates {
     "trend-chart": String(decoding: PackageResources.trend_chart_mustache, as: UTF8.self),
     "waterfall": String(decoding: PackageResources.waterfall_mustache, as: UTF8.self),
     "commit": String(decoding: PackageResources.commit_mustache, as: UTF8.self),
+    "build": String(decoding: PackageResources.build_mustache, as: UTF8.self),
+    "page-stylesheet": String(decoding: PackageResources.page_stylesheet_mustache, as: UTF8.self),
+    "not-found": String(decoding: PackageResources.not_found_mustache, as: UTF8.self),
   ]
 
   static let library: MustacheLibrary = {

@@ -58,4 +58,29 @@ struct ReportLayoutChromiumTests {
     #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
     #expect(result.stdout.components(separatedBy: "OVERLAPS 0").count - 1 == paths.count * 2)
   }
+
+  /// A build page of the uv history (a successful one, and a failed one given a long label, step
+  /// name and output line) is never wider than the window at 1400 or 800 px.
+  @Test func aBuildPageFitsAt1400Or800Pixels() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "layout-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    var (failed, _) = try HTMLBuildPageTests.page(10)
+    let long = String(repeating: "averyveryverylongwordwithoutspaces", count: 12)
+    failed.shown.detail.labels = ["long": long]
+    failed.shown.detail.steps[0].name = long
+    for key in failed.shown.failedOutputs.keys { failed.shown.failedOutputs[key]?.append(long) }
+    var paths: [String] = []
+    for (index, page) in [try HTMLBuildPageTests.page(3).0, failed].enumerated() {
+      let path = folder.appendingPathComponent("build-\(index).html").path
+      try Data(HTMLBuildPage.render(page, base: "/").utf8).write(to: URL(fileURLWithPath: path))
+      paths.append(path)
+    }
+    let script = CLI.repositoryRoot.appendingPathComponent("Scripts/check-report-layout.sh").path
+    let result = try CLI.runExecutable(
+      URL(fileURLWithPath: "/bin/bash"), [script, "--fit"] + paths)
+    #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+    #expect(result.stdout.components(separatedBy: "OVERLAPS 0").count - 1 == paths.count * 2)
+  }
 }
