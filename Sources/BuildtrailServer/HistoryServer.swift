@@ -70,6 +70,7 @@ public struct HistoryServer: Sendable {
     router.get("/") { request, _ in
       await Self.report(request, store: store)
     }
+    router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get("/healthz") { _, _ in
       APIResponse.json("{\n  \"status\" : \"ok\"\n}\n")
     }
