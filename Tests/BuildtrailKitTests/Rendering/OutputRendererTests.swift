@@ -59,6 +59,15 @@ import Testing
     add(RecordReportRenderer.self, record.summary)
     add(RecoveryRenderer.self, (spools, "/tmp"))
     add(
+      PushRenderer.self,
+      (
+        [
+          PushedUpload(spool: "a", fate: .sent, builds: record.summary.builds),
+          PushedUpload(spool: "b", fate: .kept, error: "server down"),
+          PushedUpload(spool: "c", fate: .rejected, error: "401"),
+        ], "/tmp/spool"
+      ))
+    add(
       PruneRenderer.self, try maintenance.prune(keepDays: nil, keep: 1, branch: nil, dryRun: true))
     add(DeleteRenderer.self, cleanup)
     add(
