@@ -8,7 +8,7 @@ enum OpenAPIDocument {
   static let path = "/api/v1/openapi.json"
 
   /// The document's bytes as embedded.
-  static var json: String { String(decoding: PackageResources.openapi_json, as: UTF8.self) }
+  static let json = String(decoding: PackageResources.openapi_json, as: UTF8.self)
 
   /// The answer to `GET` ``path``.
   static func response() -> Response {
