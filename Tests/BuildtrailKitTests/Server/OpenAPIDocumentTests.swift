@@ -73,6 +73,23 @@ import Testing
     }
   }
 
+  @Test func eachReadRouteDocumentsTheParametersItTakes() throws {
+    let operations = try Self.operations(try Self.document())
+    for route in QueryRoutes.all {
+      let operation = try #require(operations["GET \(route.path)"], "\(route.path)")
+      let parameters = try #require(operation["parameters"] as? [[String: Any]], "\(route.path)")
+      let query = parameters.filter { $0["in"] as? String == "query" }.compactMap {
+        $0["name"] as? String
+      }
+      #expect(Set(query) == Set(route.parameters), "\(route.path)")
+      let path = parameters.filter { $0["in"] as? String == "path" }.compactMap {
+        $0["name"] as? String
+      }
+      #expect(path.map { "{\($0)}" }.allSatisfy(route.path.contains), "\(route.path)")
+      #expect(path.count == route.path.filter { $0 == "{" }.count, "\(route.path)")
+    }
+  }
+
   @Test func everyReferenceResolves() throws {
     let text = OpenAPIDocument.json
     let document = try Self.document()
