@@ -70,7 +70,8 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "MultipartKit", package: "multipart-kit"),
         .product(name: "Crypto", package: "swift-crypto"),
-      ]
+      ],
+      resources: [.embedInCode("OpenAPI")]
     ),
     /** The client of a `serve` instance: uploads builds, reads query results. */
     .target(

@@ -52,7 +52,8 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
   }
 
   /// The methods the service answers on `path`, empty for a path it does not know: GET and HEAD on
-  /// a query route (its `{name}` segments match any one segment), the report and the health checks;
+  /// a query route (its `{name}` segments match any one segment), the report, the health checks and
+  /// the OpenAPI document;
   /// POST on the upload routes.
   static func methods(_ path: String) -> [String] {
     let segments = path.split(separator: "/", omittingEmptySubsequences: true)
@@ -61,7 +62,10 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
       return parts.count == segments.count
         && zip(parts, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
-    let reads = QueryRoutes.all.map(\.path) + ["/", "/healthz", "/readyz"]
+    let reads =
+      QueryRoutes.all.map(\.path) + [
+        "/", BuildPageRoute.path, "/healthz", "/readyz", OpenAPIDocument.path,
+      ]
     let writes = [UploadRoutes.buildsPath, UploadRoutes.missingPath]
     return (reads.contains(where: matches) ? ["GET", "HEAD"] : [])
       + (writes.contains(where: matches) ? ["POST"] : [])

@@ -1,13 +1,14 @@
 import Hummingbird
 
-/// Checks the bearer token of every request but the health checks before the route runs (so before
+/// Checks the bearer token of every request but the open paths before the route runs (so before
 /// any body is read): 401 with `WWW-Authenticate` without a known token, 403 without the scope.
 /// GET and HEAD need `read`; every other method needs `record`. Tokens are never logged.
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
   var policy: AccessPolicy
 
-  /// Paths anyone may ask, for supervisors and load balancers.
-  static var openPaths: Set<String> { ["/healthz", "/readyz"] }
+  /// Paths anyone may ask: the health checks, for supervisors and load balancers, and the API's
+  /// description.
+  static var openPaths: Set<String> { ["/healthz", "/readyz", OpenAPIDocument.path] }
 
   func handle(
     _ request: Request, context: Context,

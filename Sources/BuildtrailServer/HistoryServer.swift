@@ -73,6 +73,7 @@ public struct HistoryServer: Sendable {
     router.get(RouterPath(BuildPageRoute.path)) { _, context in
       await BuildPageRoute.answer(context, store: store)
     }
+    router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
     router.get("/healthz") { _, _ in
       APIResponse.json("{\n  \"status\" : \"ok\"\n}\n")
     }

@@ -12,6 +12,20 @@ import Testing
     return (lines[0], lines[1])
   }
 
+  /// A server on a fresh history in `root` with two tokens: `dashboard` (read) and `ci` (record).
+  static func serverWithTokens(in root: URL) throws -> (
+    server: ServerProcess, reader: String, recorder: String
+  ) {
+    let db = root.appendingPathComponent("history.db").path
+    let reader = try newToken("dashboard", scope: "read")
+    let recorder = try newToken("ci", scope: "record")
+    let tokens = root.appendingPathComponent("tokens").path
+    try (reader.line + "\n" + recorder.line + "\n").write(
+      toFile: tokens, atomically: true, encoding: .utf8)
+    let server = try ServerProcess(db: db, arguments: ["--tokens", tokens])
+    return (server, reader.token, recorder.token)
+  }
+
   @Test func tokensGateEveryRouteButHealth() throws {
     let root = try scratchDirectory()
     let db = root.appendingPathComponent("history.db").path

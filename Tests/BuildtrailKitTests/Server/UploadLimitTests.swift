@@ -45,20 +45,14 @@ import Testing
   }
 
   @Test func tokensAreCheckedBeforeTheBodyIsRead() throws {
-    let root = try scratchDirectory()
-    let db = root.appendingPathComponent("history.db").path
-    let reader = try ServerAuthTests.newToken("dashboard", scope: "read")
-    let recorder = try ServerAuthTests.newToken("ci", scope: "record")
-    let tokens = root.appendingPathComponent("tokens").path
-    try (reader.line + "\n" + recorder.line + "\n").write(
-      toFile: tokens, atomically: true, encoding: .utf8)
-    let server = try ServerProcess(db: db, arguments: ["--tokens", tokens])
+    let (server, reader, recorder) = try ServerAuthTests.serverWithTokens(
+      in: try scratchDirectory())
     defer { server.forceStop() }
 
     for (token, status, message) in [
       (nil, 401, "needs a bearer token with scope record"),
       ("bt_nope", 401, "the token is not known to this server"),
-      (reader.token, 403, "the token dashboard has scope read; this needs record"),
+      (reader, 403, "the token dashboard has scope read; this needs record"),
     ] {
       let connection = try RawHTTPConnection(port: server.port, timeout: 20)
       try connection.send(
@@ -69,14 +63,14 @@ import Testing
     }
     let missing = try server.post(
       "/api/v1/inputs/missing", body: Data("{\"sha256\": []}".utf8),
-      contentType: "application/json", token: reader.token)
+      contentType: "application/json", token: reader)
     #expect(missing.status == 403)
 
-    let allowed = try server.post(body: try Self.upload(), token: recorder.token)
+    let allowed = try server.post(body: try Self.upload(), token: recorder)
     #expect(allowed.status == 201, "\(allowed.body)")
-    #expect(try server.missingInputs([], token: recorder.token).isEmpty)
+    #expect(try server.missingInputs([], token: recorder).isEmpty)
     #expect(server.stop() == 0)
-    #expect(!server.stderr.contains(recorder.token) && !server.stderr.contains(reader.token))
+    #expect(!server.stderr.contains(recorder) && !server.stderr.contains(reader))
   }
 
   @Test func sizesAreRefusedWhenAnnouncedAndWhileStreaming() throws {
