@@ -19,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from ingest import ROOT, generate_log, release_binary
@@ -41,6 +42,8 @@ def start_server(binary, db, extra=()):
         line = server.stderr.readline()
         found = re.search(r"on http://127\.0\.0\.1:(\d+)$", line.strip())
         if found:
+            # Keep reading the access log, or the server blocks once the pipe is full.
+            threading.Thread(target=lambda: [None for _ in server.stderr], daemon=True).start()
             return server, int(found.group(1))
         if not line and server.poll() is not None:
             break
