@@ -87,8 +87,11 @@ let package = Package(
       dependencies: [
         "BuildtrailKit", "BuildtrailRendering", "BuildtrailServer", "BuildtrailClient",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      ],
+      plugins: ["BuildCommitPlugin"]
     ),
+    /** Stamps the git commit into the executable, for `buildtrail --version`. */
+    .plugin(name: "BuildCommitPlugin", capability: .buildTool(), path: "Sources/BuildCommitPlugin"),
     /** Writes a synthetic history for the scale benchmark. */
     .executableTarget(
       name: "history-generator", dependencies: ["BuildStore", "BuildLog"],

@@ -13,7 +13,7 @@ struct Buildtrail: AsyncParsableCommand {
       Shell completions: buildtrail --generate-completion-script bash|zsh|fish
       Manual page: swift package generate-manual (writes buildtrail.1)
       """,
-    version: BuildtrailVersion.current,
+    version: BuildtrailVersion.current + " (commit \(BuildCommit.id ?? "unknown"))",
     subcommands: [
       Record.self, Recover.self, Builds.self, Show.self, Diff.self, Why.self, Broke.self,
       Failures.self, Trend.self, Regressions.self, Check.self, Report.self, Prune.self, Delete.self,

@@ -100,7 +100,11 @@ struct Serve: AsyncParsableCommand {
         "\(tokens ?? "") lists no token: only health checks\(readAnonymous ? " and reads" : "") will be answered"
       )
     }
-    if !listen.isLoopback, access == nil || readAnonymous {
+    if !listen.isLoopback, access == nil {
+      warn(
+        "listening on \(listen), beyond this machine, without --tokens: anyone who reaches it can read the history and record builds into it"
+      )
+    } else if !listen.isLoopback, readAnonymous {
       warn(
         "listening on \(listen), beyond this machine, with anonymous reads: anyone who reaches it can read the history"
       )
