@@ -89,17 +89,9 @@ public struct BuildUploader: Sendable {
     return Set(decoded.missing)
   }
 
-  /// The `missingInputs` (or `missing_inputs`) of a 400 answer.
+  /// The `missingInputs` of a 400 answer (upload protocol v1).
   static func missingInputs(in body: Data) -> Set<String>? {
-    struct Refusal: Decodable {
-      var camel: [String]?
-      var snake: [String]?
-      enum CodingKeys: String, CodingKey {
-        case camel = "missingInputs"
-        case snake = "missing_inputs"
-      }
-    }
-    let refusal = try? JSONDecoder().decode(Refusal.self, from: body)
-    return (refusal?.camel ?? refusal?.snake).map(Set.init)
+    struct Refusal: Decodable { var missingInputs: [String]? }
+    return (try? JSONDecoder().decode(Refusal.self, from: body))?.missingInputs.map(Set.init)
   }
 }

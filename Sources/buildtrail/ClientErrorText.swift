@@ -14,7 +14,7 @@ enum ClientErrorText {
     switch code {
     case 401:
       return error.description
-        + "; pass a token with the \(scope) scope in BUILDTRAIL_TOKEN (or --token)"
+        + "; pass --token TOKEN (or set BUILDTRAIL_TOKEN) with a token of scope \(scope)"
     case 403:
       return error.description + "; the token lacks the \(scope) scope: make one with "
         + "`buildtrail token new NAME --scope \(scope)` on the server"

@@ -21,10 +21,8 @@ enum HistorySource {
       let pairs = query.compactMap { name, value in value.map { (name, $0) } }
       do {
         return try Synchronously.run { try await client.data(T.self, path, query: pairs) }
-      } catch ClientError.status(let code, let message, let url) where code == 401 || code == 403 {
-        throw BuildtrailError.invalidArgument(
-          "\(url) answered \(code): \(message); pass --token TOKEN (or set BUILDTRAIL_TOKEN) with a token of scope read"
-        )
+      } catch let error as ClientError where error.isAboutAccess {
+        throw BuildtrailError.invalidArgument(ClientErrorText.line(error, scope: "read"))
       }
     }
   }

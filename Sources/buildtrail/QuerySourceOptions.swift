@@ -31,14 +31,9 @@ struct QuerySourceOptions: ParsableArguments {
   func source(environment: [String: String] = ProcessInfo.processInfo.environment) throws
     -> HistorySource
   {
-    let fromEnvironment = store.db == nil ? environment["BUILDTRAIL_SERVER"] : nil
-    guard let server = server ?? fromEnvironment.flatMap({ $0.isEmpty ? nil : $0 }) else {
-      return .local(store)
-    }
-    return .remote(
-      HistoryClient(
-        address: try ServerAddress(parsing: server),
-        token: token ?? environment["BUILDTRAIL_TOKEN"]))
+    try ServerSelection.client(
+      server: server, token: token, db: store.db, environment: environment
+    ).map(HistorySource.remote) ?? .local(store)
   }
 
   /// Prints what `body` renders from the history; errors are worded as ``StoreOptions/render(creating:_:)`` words them.

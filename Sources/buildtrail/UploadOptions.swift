@@ -31,18 +31,17 @@ struct UploadOptions: ParsableArguments {
     if spool?.isEmpty == true { throw ValidationError("--spool needs a folder") }
   }
 
-  /// The server to send to: `--server`, else `$BUILDTRAIL_SERVER` unless `--db` was given; nil to
-  /// record into the local history.
+  /// The server to send to (``ServerSelection``), nil to record into the local history.
   func uploader(db: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
     throws -> BuildUploader?
   {
-    let text =
-      server
-      ?? (db == nil ? environment["BUILDTRAIL_SERVER"].flatMap { $0.isEmpty ? nil : $0 } : nil)
-    guard let text else { return nil }
-    let client = HistoryClient(
-      address: try address(text), token: token ?? environment["BUILDTRAIL_TOKEN"])
-    return BuildUploader(client: client)
+    do {
+      return try ServerSelection.client(
+        server: server, token: token, db: db, environment: environment
+      ).map(BuildUploader.init(client:))
+    } catch {
+      throw ValidationError("--server: \(error)")
+    }
   }
 
   /// The upload spool.
