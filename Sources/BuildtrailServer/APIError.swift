@@ -20,14 +20,15 @@ struct APIError: Error {
     self.failure = failure
   }
 
-  /// What `error`, thrown by a use case or a parameter check, answers: 404 when a build, a step or
-  /// the history's builds are missing, 400 for arguments that cannot be honoured, 503 while the database
+  /// What `error`, thrown by a use case or a parameter check, answers (a database named by its file
+  /// name only, never its folder): 404 when a build, a step or the history's builds are missing, 400 for arguments that cannot be honoured, 503 while the database
   /// is locked, 500 otherwise.
   init(_ error: any Error) {
     if let error = error as? APIError {
       self = error
       return
     }
+    let error = (error as? StoreError)?.namingFileOnly ?? error
     let message = (error as? any LocalizedError)?.errorDescription ?? "\(error)"
     let status: HTTPResponse.Status
     switch error {

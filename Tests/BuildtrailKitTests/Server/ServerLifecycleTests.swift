@@ -26,6 +26,14 @@ import Testing
     let trend = try server.get("/api/v1/trend")
     #expect(trend.status == 404)
     #expect(trend.body.contains("has no builds yet"))
+    let folder = URL(fileURLWithPath: db).deletingLastPathComponent().path
+    #expect(!trend.body.contains(folder), "the answer names the server's folder: \(trend.body)")
+    let remote = try CLI.run(["trend", "--server", "http://127.0.0.1:\(server.port)"])
+    #expect(remote.status != 0)
+    #expect(
+      remote.stderr.contains(
+        "the history \(URL(fileURLWithPath: db).lastPathComponent) has no builds yet"),
+      "\(remote.stderr)")
     for (path, allow, use) in [
       ("/api/v1/builds", "GET, HEAD, POST", "GET or POST"),
       ("/api/v1/builds/7/why", "GET, HEAD", "GET"), ("/healthz", "GET, HEAD", "GET"),
