@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+/// The composite action in `action.yml`, run step by step as the GitHub runner runs it, with the
+/// dist tarball installed from a local path.
+@Suite(
+  .enabled(if: CIWorkspace.available, "needs BUILDTRAIL_DIST_TARBALL (Scripts/dist.sh) and git"))
+struct GitHubActionTests {
+  let action: CompositeAction
+  let runner: GitHubActionRunner
+  let commit: String
+  let db: String
+
+  init() throws {
+    action = try CompositeAction(
+      yaml: String(
+        contentsOf: CLI.repositoryRoot.appendingPathComponent("action.yml"), encoding: .utf8))
+    let root = try scratchDirectory()
+    let bin = root.appendingPathComponent("fake-bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    runner = try GitHubActionRunner(
+      root: root, actionPath: CLI.repositoryRoot,
+      variables: ["PATH": "\(bin.path):/usr/local/bin:/usr/bin:/bin"])
+    commit = try CIWorkspace.gitRepository(at: runner.workspace)
+    db = root.appendingPathComponent("cache/history.db").path
+  }
+
+  var installed: URL { runner.runnerTemp.appendingPathComponent("buildtrail/bin/buildtrail") }
+
+  func inputs(_ extra: [String: String]) -> [String: String] {
+    ["path": CIWorkspace.tarball!.path, "db": db].merging(extra) { $1 }
+  }
+
+  @Test func isACompositeActionWhoseStepsPassInputsThroughTheEnvironment() {
+    #expect(action.using == "composite")
+    #expect(action.steps.map(\.id) == ["install", "import", "record", "check"])
+    for step in action.steps {
+      #expect(!step.run.contains("${{"), "inputs interpolated into a script: \(step.run)")
+    }
+    for input in ["url", "sha256", "path", "db", "server", "token", "labels", "run"] {
+      #expect(action.inputDefaults[input] != nil, "no input \(input)")
+    }
+  }
+
+  @Test func installsTheTarballAfterCheckingItsDigest() throws {
+    let run = try runner.run(
+      action, inputs: inputs(["sha256": try CIWorkspace.tarballDigest(), "check": "false"]))
+    #expect(!run.failed, "\(run.stdout)\(run.stderr)")
+    #expect(FileManager.default.isExecutableFile(atPath: installed.path))
+    let path = try String(contentsOfFile: runner.variables["GITHUB_PATH"]!, encoding: .utf8)
+    #expect(path == installed.deletingLastPathComponent().path + "\n")
+    let version = try CLI.runExecutable(installed, ["--version"]).stdout
+    #expect(try #require(run.step("install")).stdout.contains(version))
+    #expect(run.step("check")?.outputs["result"] == "skipped")
+  }
+
+  @Test func refusesATarballWithAnotherDigest() throws {
+    let run = try runner.run(action, inputs: inputs(["sha256": String(repeating: "0", count: 64)]))
+    let install = try #require(run.step("install"))
+    #expect(install.status == 1)
+    let errors = install.stdout.split(separator: "\n").filter { $0.hasPrefix("::error") }
+    #expect(errors.count == 1 && errors[0].contains("checksum mismatch"), "\(install.stdout)")
+    #expect(!FileManager.default.fileExists(atPath: installed.path))
+    #expect(run.step("record")?.ran == false)
+  }
+
+  @Test func refusesAMissingFile() throws {
+    let run = try runner.run(action, inputs: ["path": "/nonexistent/buildtrail.tar.gz"])
+    let install = try #require(run.step("install"))
+    #expect(install.status == 1)
+    #expect(install.stdout.hasPrefix("::error") && install.stdout.contains("no file at path"))
+  }
+
+  @Test func recordsTheWrappedBuildWithGitAndCIFactsAndChecksIt() throws {
+    try CIWorkspace.buildScript(
+      runner.workspace.appendingPathComponent("build.sh"), log: "docker20-multistage-cold.log",
+      exitCode: 0)
+    let run = try runner.run(
+      action, inputs: inputs(["run": "./build.sh --flag", "labels": "team=api\n env=ci \n"]))
+    let record = try #require(run.step("record"))
+    #expect(record.status == 0, "\(record.stdout)\(record.stderr)")
+    #expect(record.stdout.contains("naming to docker.io/library/buildtrail-fixture:multistage"))
+    #expect(run.outputs["build-id"] == "1")
+    #expect(run.outputs["exit-code"] == "0")
+    let build = try CIWorkspace.show("1", db: db, binary: installed)
+    let ci = try #require(build["ci"] as? [String: Any])
+    #expect(ci["provider"] as? String == "github-actions")
+    #expect(ci["run_id"] as? String == "4242")
+    #expect(ci["url"] as? String == "https://github.example/acme/app/actions/runs/4242")
+    let git = try #require(build["git"] as? [String: Any])
+    #expect(git["commit"] as? String == commit)
+    #expect(build["labels"] as? [String: String] == ["team": "api", "env": "ci"])
+    #expect((build["build"] as? [String: Any])?["exit_code"] as? Int == 0)
+    #expect(run.outputs["check-result"] == "pass")
+    #expect(runner.summary.contains("buildtrail check: build 1"))
+  }
+
+  @Test func aFailingBuildFailsTheStepAndIsRecordedAndChecked() throws {
+    try CIWorkspace.buildScript(
+      runner.workspace.appendingPathComponent("build.sh"), log: "docker20-failing-run.log",
+      exitCode: 3)
+    let run = try runner.run(action, inputs: inputs(["run": "./build.sh"]))
+    #expect(run.step("record")?.status == 3)
+    #expect(run.outputs["exit-code"] == "3")
+    let build = try CIWorkspace.show(
+      try #require(run.outputs["build-id"]), db: db, binary: installed)
+    #expect((build["build"] as? [String: Any])?["outcome"] as? String == "failed")
+    #expect(run.step("check")?.ran == true)
+    #expect(run.outputs["check-result"] == "fail")
+    #expect(run.step("check")?.status == 1)
+    #expect(runner.summary.contains("buildtrail check"))
+  }
+
+  @Test func aRecordingFailureWarnsAndKeepsTheBuildsExitCode() throws {
+    try CIWorkspace.buildScript(
+      runner.workspace.appendingPathComponent("build.sh"), log: "docker20-multistage-cold.log",
+      exitCode: 0)
+    let file = runner.root.appendingPathComponent("a-file")
+    FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8))
+    let run = try runner.run(
+      action,
+      inputs: inputs([
+        "run": "./build.sh", "db": file.appendingPathComponent("history.db").path, "check": "false",
+      ]))
+    let record = try #require(run.step("record"))
+    #expect(record.status == 0, "\(record.stdout)\(record.stderr)")
+    #expect(record.stdout.contains("::warning title=buildtrail::the build was not recorded"))
+    #expect(run.outputs["build-id"] == "")
+  }
+
+  @Test func aMissingBuildtrailRunsTheBuildUnrecordedWithItsExitCode() throws {
+    try CIWorkspace.script(
+      runner.workspace.appendingPathComponent("build.sh"), "echo built; exit 5")
+    var recordOnly = action
+    recordOnly.steps = action.steps.filter { $0.id == "record" }
+    let record = try #require(
+      try runner.run(recordOnly, inputs: ["run": "./build.sh"]).step("record"))
+    #expect(record.status == 5)
+    #expect(record.stdout.contains("built"))
+    #expect(record.stdout.contains("::warning title=buildtrail::buildtrail is not installed"))
+  }
+
+  @Test func recordsBuildxHistoryThroughDocker() throws {
+    let arguments = runner.root.appendingPathComponent("docker-arguments")
+    try CIWorkspace.script(
+      runner.root.appendingPathComponent("fake-bin/docker"),
+      "echo \"$@\" > '\(arguments.path)'\ncat '\(CIWorkspace.fixture("rawjson-success.jsonl").path)'"
+    )
+    let run = try runner.run(
+      action,
+      inputs: inputs([
+        "buildx-history": "true", "buildx-ref": "builder/builder0/qk3m9x2", "check": "false",
+      ]))
+    #expect(!run.failed, "\(run.stdout)\(run.stderr)")
+    let got = try String(contentsOf: arguments, encoding: .utf8)
+    #expect(got == "buildx history logs --progress=rawjson qk3m9x2\n")
+    let build = try CIWorkspace.show(
+      try #require(run.outputs["build-id"]), db: db, binary: installed)
+    #expect((build["build"] as? [String: Any])?["log_format"] as? String == "rawjson")
+    #expect((build["ci"] as? [String: Any])?["run_id"] as? String == "4242")
+  }
+
+  @Test func importsHistoriesThatParallelJobsRecorded() throws {
+    try CIWorkspace.buildScript(
+      runner.workspace.appendingPathComponent("build.sh"), log: "docker20-multistage-cold.log",
+      exitCode: 0)
+    let other = runner.root.appendingPathComponent("artifacts/job-a/history.db").path
+    _ = try runner.run(
+      action, inputs: inputs(["run": "./build.sh", "db": other, "check": "false"]))
+    let run = try runner.run(
+      action,
+      inputs: inputs(["import": runner.root.path + "/artifacts/*/history.db", "check": "false"]))
+    #expect(run.step("import")?.status == 0, "\(run.stderr)")
+    #expect((try CLI.builds(db: db)).count == 1)
+  }
+}
