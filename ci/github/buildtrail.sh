@@ -121,7 +121,7 @@ bt_record_options() {
 bt_recorded() {
   local json ids
   json="$(awk '/^\{$/ { buffer = ""; inside = 1 } inside { buffer = buffer $0 "\n" } END { printf "%s", buffer }' "$1")"
-  ids="$(echo "$json" | grep -oE '"id" : [0-9]+' | grep -oE '[0-9]+' | tr '\n' ' ' | sed 's/ $//')"
+  ids="$(echo "$json" | grep -oE '"id" : [0-9]+' | grep -oE '[0-9]+' | tr '\n' ' ' | sed 's/ $//' || true)"
   if [ -z "$ids" ]; then
     bt_warning "the build was not recorded (see buildtrail's message above); the build itself is unaffected"
     return
