@@ -105,12 +105,16 @@ bt_record_options() {
     [ -n "$line" ] || continue
     case "$line" in
       "#"*) ;;
-      =* | [!=]*=*) bt_args+=(--label "$line") ;;
+      [!=]*=*) bt_args+=(--label "$line") ;;
       *) bt_warning "label '$line' is not key=value; left out" ;;
     esac
   done <<<"${BT_LABELS:-}"
   if [ -n "${BT_CONTEXT:-}" ]; then bt_args+=(--context "$BT_CONTEXT"); fi
-  if [ -n "${BT_DOCKERFILE:-}" ]; then bt_args+=(--file "$BT_DOCKERFILE"); fi
+  if [ -f "${BT_DOCKERFILE:-}" ]; then
+    bt_args+=(--file "$BT_DOCKERFILE")
+  elif [ -n "${BT_DOCKERFILE:-}" ]; then
+    bt_warning "dockerfile $BT_DOCKERFILE is not a file; left out"
+  fi
   if [ -n "${BUILDTRAIL_SERVER:-}" ] && [ -n "${BT_SPOOL:-}" ]; then
     bt_args+=(--spool "$(bt_expand "$BT_SPOOL")")
   fi
@@ -147,17 +151,20 @@ bt_record_run() {
   # (-f, --target, --build-arg, cache flags); anything else runs under bash -e -c.
   case "$BT_RUN" in
     *[\;\&\|\<\>\(\)\`]* | *$'\n'*) set -- bash -e -c "$BT_RUN" ;;
-    *) eval "set -- $BT_RUN" ;;
+    *)
+      set +u
+      eval "set -- $BT_RUN"
+      set -u
+      ;;
   esac
   if ! command -v buildtrail >/dev/null 2>&1; then
-    bt_warning "buildtrail is not installed; the build runs without being recorded"
-    unset BUILDTRAIL_TOKEN
-    local status=0
-    "$@" || status=$?
-    bt_output exit-code "$status"
-    exit "$status"
+    bt_run_unrecorded "buildtrail is not installed" "$@"
   fi
   bt_history
+  case "${BUILDTRAIL_SERVER:-http://}" in
+    http://* | https://*) ;;
+    *) bt_run_unrecorded "server $BUILDTRAIL_SERVER is not an http:// or https:// URL" "$@" ;;
+  esac
   bt_record_options
   local out status
   out="$(mktemp)"
@@ -168,6 +175,17 @@ bt_record_run() {
   bt_output exit-code "$status"
   bt_recorded "$out"
   rm -f "$out"
+  exit "$status"
+}
+
+# Runs the build without buildtrail (it cannot record it) and exits with the build's code.
+bt_run_unrecorded() {
+  bt_warning "$1; the build runs without being recorded"
+  shift
+  unset BUILDTRAIL_TOKEN
+  local status=0
+  "$@" || status=$?
+  bt_output exit-code "$status"
   exit "$status"
 }
 

@@ -140,6 +140,18 @@ struct GitHubActionTests {
     #expect(record.stdout.contains("::warning title=buildtrail::buildtrail is not installed"))
   }
 
+  @Test func aServerThatIsNotAURLLeavesTheBuildRunningUnrecorded() throws {
+    try CIWorkspace.script(
+      runner.workspace.appendingPathComponent("build.sh"), "echo built; exit 4")
+    let run = try runner.run(
+      action,
+      inputs: inputs(["run": "./build.sh", "server": "buildtrail.internal", "check": "false"]))
+    let record = try #require(run.step("record"))
+    #expect(record.status == 4)
+    #expect(record.stdout.hasPrefix("::warning title=buildtrail::server buildtrail.internal"))
+    #expect(record.stdout.hasSuffix("built\n"))
+  }
+
   @Test func recordsBuildxHistoryThroughDocker() throws {
     let arguments = runner.root.appendingPathComponent("docker-arguments")
     try CIWorkspace.script(
