@@ -216,6 +216,11 @@ bt_check() {
     *) bt_error "check takes true, false or warn, got '$BT_CHECK'" ;;
   esac
   command -v buildtrail >/dev/null 2>&1 || bt_error "buildtrail is not installed; check did not run"
+  if [ -z "${BT_BUILD_IDS:-}" ] && { [ -n "${BT_RUN:-}" ] || [ "${BT_BUILDX_HISTORY:-}" = true ]; }; then
+    bt_warning "check skipped: the build was not recorded, and an older build is not this one"
+    bt_output result skipped
+    return 0
+  fi
   bt_history
   local args=(check --max-slowdown "${BT_MAX_SLOWDOWN:-20%}") out status=0 worst=0 result=pass
   if [ -n "${BT_MIN_CACHE_HIT:-}" ]; then args+=(--min-cache-hit "$BT_MIN_CACHE_HIT"); fi

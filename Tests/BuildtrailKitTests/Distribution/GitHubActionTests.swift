@@ -119,13 +119,13 @@ struct GitHubActionTests {
     FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8))
     let run = try runner.run(
       action,
-      inputs: inputs([
-        "run": "./build.sh", "db": file.appendingPathComponent("history.db").path, "check": "false",
-      ]))
+      inputs: inputs(["run": "./build.sh", "db": file.appendingPathComponent("history.db").path]))
     let record = try #require(run.step("record"))
     #expect(record.status == 0, "\(record.stdout)\(record.stderr)")
     #expect(record.stdout.contains("::warning title=buildtrail::the build was not recorded"))
     #expect(run.outputs["build-id"] == "")
+    #expect(run.step("check")?.status == 0)
+    #expect(run.outputs["check-result"] == "skipped")
   }
 
   @Test func aMissingBuildtrailRunsTheBuildUnrecordedWithItsExitCode() throws {
@@ -184,5 +184,52 @@ struct GitHubActionTests {
       inputs: inputs(["import": runner.root.path + "/artifacts/*/history.db", "check": "false"]))
     #expect(run.step("import")?.status == 0, "\(run.stderr)")
     #expect((try CLI.builds(db: db)).count == 1)
+  }
+
+  @Test func sendsTheBuildToAServerAndChecksItThere() throws {
+    try CIWorkspace.buildScript(
+      runner.workspace.appendingPathComponent("build.sh"), log: "docker20-multistage-cold.log",
+      exitCode: 0)
+    let minted = try CLI.run(["token", "new", "ci", "--scope", "read,record"])
+    let lines = minted.stdout.split(separator: "\n").map(String.init)
+    let tokens = runner.root.appendingPathComponent("tokens")
+    try (lines[1] + "\n").write(to: tokens, atomically: true, encoding: .utf8)
+    let serverDB = runner.root.appendingPathComponent("server.db").path
+    let server = try ServerProcess(db: serverDB, arguments: ["--tokens", tokens.path])
+    defer { server.forceStop() }
+    let spool = runner.root.appendingPathComponent("spool").path
+    let run = try runner.run(
+      action,
+      inputs: inputs([
+        "run": "./build.sh", "server": "http://127.0.0.1:\(server.port)", "token": lines[0],
+        "spool": spool,
+      ]))
+    #expect(!run.failed, "\(run.stdout)\(run.stderr)")
+    #expect(run.outputs["build-id"] == "1")
+    #expect(run.outputs["check-result"] == "pass")
+    #expect(!FileManager.default.fileExists(atPath: db))
+    let build = try CIWorkspace.show("1", db: serverDB, binary: installed)
+    #expect((build["ci"] as? [String: Any])?["run_id"] as? String == "4242")
+    #expect(!run.stdout.contains(lines[0]) && !run.stderr.contains(lines[0]))
+  }
+
+  @Test func aServerThatCannotBeReachedKeepsTheBuildInTheSpool() throws {
+    try CIWorkspace.buildScript(
+      runner.workspace.appendingPathComponent("build.sh"), log: "docker20-multistage-cold.log",
+      exitCode: 0)
+    let spool = runner.root.appendingPathComponent("spool")
+    let run = try runner.run(
+      action,
+      inputs: inputs([
+        "run": "./build.sh", "server": "http://127.0.0.1:1", "token": "bt_x",
+        "spool": spool.path,
+      ]))
+    let record = try #require(run.step("record"))
+    #expect(record.status == 0, "\(record.stdout)\(record.stderr)")
+    #expect(record.stdout.contains("::warning title=buildtrail::the build was not recorded"))
+    #expect(record.stderr.contains("kept in \(spool.path)"))
+    let kept = try FileManager.default.contentsOfDirectory(atPath: spool.path)
+    #expect(kept.contains { $0.first?.isNumber == true }, "\(kept)")
+    #expect(run.step("check")?.status == 0)
   }
 }
