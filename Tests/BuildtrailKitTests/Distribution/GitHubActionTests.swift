@@ -95,6 +95,28 @@ struct GitHubActionTests {
     #expect(runner.summary.contains("buildtrail check: build 1"))
   }
 
+  @Test func aSingleCommandIsSplitAsBashSplitsItSoItsFlagsAreRecorded() throws {
+    try CIWorkspace.script(
+      runner.root.appendingPathComponent("fake-bin/docker"),
+      "[ \"$1\" = build ] && cat '\(CIWorkspace.fixture("docker20-multistage-cold.log").path)'; exit 0"
+    )
+    let run = try runner.run(
+      action,
+      inputs: inputs([
+        "run":
+          #"docker build --progress=plain --target app --build-arg "GREETING=hello $GITHUB_RUN_ID" ."#,
+        "check": "false",
+      ]))
+    #expect(!run.failed, "\(run.stdout)\(run.stderr)")
+    let build = try CIWorkspace.show(
+      try #require(run.outputs["build-id"]), db: db, binary: installed)
+    #expect((build["build"] as? [String: Any])?["target"] as? String == "app")
+    let arguments = try #require(build["build_arguments"] as? [[String: Any]])
+    #expect(arguments.first?["name"] as? String == "GREETING")
+    #expect(arguments.first?["value"] as? String == "hello 4242")
+    #expect((build["context"] as? [String: Any])?["dockerfile"] as? String == "Dockerfile")
+  }
+
   @Test func aFailingBuildFailsTheStepAndIsRecordedAndChecked() throws {
     try CIWorkspace.buildScript(
       runner.workspace.appendingPathComponent("build.sh"), log: "docker20-failing-run.log",
