@@ -70,7 +70,10 @@ struct GitLabTemplateTests {
     try CIWorkspace.buildScript(
       project.appendingPathComponent("build.sh"), log: "docker20-multistage-cold.log", exitCode: 0)
     let r = try run(
-      ["buildtrail_build ./build.sh", "buildtrail_check", "echo after-check"], shell: shell,
+      [
+        "buildtrail_build ./build.sh", "echo \"id=$BUILDTRAIL_BUILD_ID\"", "buildtrail_check",
+        "echo after-check",
+      ], shell: shell,
       [
         "BUILDTRAIL_TARBALL": CIWorkspace.tarball!.path,
         "BUILDTRAIL_SHA256": try CIWorkspace.tarballDigest(), "BUILDTRAIL_LABELS": "team=api",
@@ -79,6 +82,7 @@ struct GitLabTemplateTests {
     #expect(r.stdout.contains("naming to docker.io/library/buildtrail-fixture:multistage"))
     #expect(r.stdout.contains("no earlier successful build"))
     #expect(r.stdout.hasSuffix("after-check\n"))
+    #expect(r.stdout.contains("id=1\n"))
     let binary = root.appendingPathComponent("buildtrail-31337/bin/buildtrail")
     let db = project.appendingPathComponent(".buildtrail/history.db").path
     let build = try CIWorkspace.show("1", db: db, binary: binary)
@@ -101,6 +105,23 @@ struct GitLabTemplateTests {
     #expect(!r.stdout.contains("not-reached"))
     let db = project.appendingPathComponent(".buildtrail/history.db").path
     #expect(try CLI.builds(db: db).first?["outcome"] as? String == "failed")
+  }
+
+  @Test func aRecordingFailureWarnsAndTheJobGoesOn() throws {
+    try CIWorkspace.buildScript(
+      project.appendingPathComponent("build.sh"), log: "docker20-multistage-cold.log", exitCode: 0)
+    let file = root.appendingPathComponent("a-file")
+    FileManager.default.createFile(atPath: file.path, contents: Data("x".utf8))
+    let r = try run(
+      ["buildtrail_build ./build.sh", "buildtrail_check", "echo reached"], shell: "sh",
+      [
+        "BUILDTRAIL_TARBALL": CIWorkspace.tarball!.path,
+        "BUILDTRAIL_DB": file.appendingPathComponent("history.db").path,
+      ])
+    #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+    #expect(r.stdout.hasSuffix("reached\n"))
+    #expect(r.stderr.contains("buildtrail: warning: the build was not recorded"))
+    #expect(r.stderr.contains("check skipped"))
   }
 
   @Test func aBadChecksumStopsTheJobBeforeTheBuild() throws {
