@@ -64,6 +64,20 @@ struct GitHubActionTests {
     #expect(run.step("record")?.ran == false)
   }
 
+  @Test func downloadsTheTarballFromAURL() throws {
+    let url = "file://" + CIWorkspace.tarball!.path
+    let run = try runner.run(
+      action,
+      inputs: ["url": url, "sha256": try CIWorkspace.tarballDigest(), "db": db, "check": "false"])
+    #expect(!run.failed, "\(run.stdout)\(run.stderr)")
+    #expect(FileManager.default.isExecutableFile(atPath: installed.path))
+    let missing = try runner.run(action, inputs: ["url": "file:///nonexistent/buildtrail.tar.gz"])
+    #expect(missing.step("install")?.status == 1)
+    #expect(
+      missing.step("install")?.stdout.hasPrefix("::error title=buildtrail::cannot download") == true
+    )
+  }
+
   @Test func refusesAMissingFile() throws {
     let run = try runner.run(action, inputs: ["path": "/nonexistent/buildtrail.tar.gz"])
     let install = try #require(run.step("install"))
