@@ -153,7 +153,7 @@ bt_record_run() {
     *[\;\&\|\<\>\(\)\`]* | *$'\n'*) set -- bash -e -c "$BT_RUN" ;;
     *)
       set +u
-      eval "set -- $BT_RUN"
+      eval "set -- $BT_RUN" 2>/dev/null || set -- bash -e -c "$BT_RUN"
       set -u
       ;;
   esac
