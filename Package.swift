@@ -118,6 +118,7 @@ let package = Package(
         "BuildtrailServer", "BuildtrailClient",
         "history-generator",
         "RegressionBenchmarkSupport",
+        .product(name: "Yams", package: "Yams"),
       ],
       exclude: ["Rendering/Snapshots", "Charts/Snapshots", "Dependencies/Snapshots"]),
     .testTarget(
