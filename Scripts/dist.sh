@@ -9,7 +9,7 @@
 #
 # Usage: Scripts/dist.sh [--configuration release|debug] [--scratch-path DIR] [--output DIR]
 #   --configuration  release (default) for publishing; debug relinks the test build's objects in
-#                    seconds, which is what .ci/run packs and tests.
+#                    under a minute, which is what .ci/run packs and tests.
 #   --scratch-path   SwiftPM's build folder (default: .build).
 #   --output         where the tarball and its checksum go (default: dist).
 # Prints the tarball's path on stdout; progress goes to stderr.
@@ -61,12 +61,8 @@ root="$stage/$name"
 mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
   "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d"
 
-# Debug info is most of a release binary's size; the symbol table stays, for readable crash traces.
-if [ "$configuration" = release ]; then
-  strip --strip-debug -o "$root/bin/buildtrail" "$binary"
-else
-  cp "$binary" "$root/bin/buildtrail"
-fi
+# Debug info is most of the binary's size; the symbol table stays, for readable crash traces.
+strip --strip-debug -o "$root/bin/buildtrail" "$binary"
 "$binary" --generate-completion-script bash > "$root/share/bash-completion/completions/buildtrail"
 "$binary" --generate-completion-script zsh > "$root/share/zsh/site-functions/_buildtrail"
 "$binary" --generate-completion-script fish > "$root/share/fish/vendor_completions.d/buildtrail.fish"
@@ -80,7 +76,7 @@ cp README.md "$root/README.md"
 mkdir -p "$output"
 tarball="$output/$name.tar.gz"
 tar --sort=name --mtime="@$epoch" --owner=0 --group=0 --numeric-owner -C "$stage" -cf - "$name" \
-  | gzip -n -9 > "$tarball"
+  | gzip -n > "$tarball"
 (cd "$output" && sha256sum "$name.tar.gz" > "$name.tar.gz.sha256")
 echo "dist.sh: $(du -h "$tarball" | cut -f1) $tarball ($(du -h "$root/bin/buildtrail" | cut -f1) binary)" >&2
 echo "$tarball"

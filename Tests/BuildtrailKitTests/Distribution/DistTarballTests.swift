@@ -9,6 +9,8 @@ import Testing
 let distTarball = ProcessInfo.processInfo.environment["BUILDTRAIL_DIST_TARBALL"]
 /// The Debian minbase rootfs `.ci/run` made, if any.
 let distRootfs = ProcessInfo.processInfo.environment["BUILDTRAIL_ROOTFS"]
+/// The tarball's folder in the rootfs while the tests run, removed at exit.
+nonisolated(unsafe) private var unpackedFolder: String?
 
 @Suite(
   .serialized,
@@ -20,29 +22,49 @@ struct DistTarballTests {
   static let rootfs = distRootfs
   static let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures")
 
-  /// A folder inside the rootfs holding the unpacked tarball, removed by the caller.
+  /// A test's own folder inside the rootfs, beside the tarball unpacked once for the whole run.
   struct Unpacked {
-    /// The folder on this machine.
+    /// The test's folder on this machine.
     let host: URL
     /// The same folder as the chroot sees it.
     let inside: String
-    var binary: String { inside + "/dist/bin/buildtrail" }
+    /// The unpacked tarball on this machine.
+    let dist: URL
+    /// The unpacked binary as the chroot sees it.
+    let binary: String
   }
 
+  /// Where the tarball is unpacked in the rootfs (`tmp/NAME`), or why it could not be.
+  static let unpackedTarball: Result<String, UnpackFailure> = {
+    guard let rootfs, let tarball else { return .failure(UnpackFailure(reason: "no tarball")) }
+    let name = "buildtrail-dist-\(getpid())"
+    let dist = URL(fileURLWithPath: rootfs).appendingPathComponent("tmp/\(name)")
+    do {
+      try FileManager.default.createDirectory(at: dist, withIntermediateDirectories: true)
+      atexit { if let path = unpackedFolder { try? FileManager.default.removeItem(atPath: path) } }
+      unpackedFolder = dist.path
+      let r = try CLI.runExecutable(
+        URL(fileURLWithPath: "/bin/tar"),
+        ["-xzf", tarball, "-C", dist.path, "--strip-components=1"])
+      return r.status == 0 ? .success(name) : .failure(UnpackFailure(reason: "tar: \(r.stderr)"))
+    } catch {
+      return .failure(UnpackFailure(reason: "\(error)"))
+    }
+  }()
+
+  /// Why the tarball could not be unpacked.
+  struct UnpackFailure: Error { var reason: String }
+
+  /// A new folder for one test, inside the rootfs, removed by the caller.
   static func unpack() throws -> Unpacked {
-    let rootfs = try #require(rootfs)
-    let name = "buildtrail-test-\(UUID().uuidString)"
-    let host = URL(fileURLWithPath: rootfs).appendingPathComponent("tmp/\(name)")
-    try FileManager.default.createDirectory(
-      at: host.appendingPathComponent("dist"), withIntermediateDirectories: true)
-    let r = try CLI.runExecutable(
-      URL(fileURLWithPath: "/bin/tar"),
-      [
-        "-xzf", try #require(tarball), "-C", host.appendingPathComponent("dist").path,
-        "--strip-components=1",
-      ])
-    try #require(r.status == 0, "tar: \(r.stderr)")
-    return Unpacked(host: host, inside: "/tmp/\(name)")
+    let name = try unpackedTarball.get()
+    let rootfs = URL(fileURLWithPath: try #require(rootfs))
+    let test = "buildtrail-test-\(UUID().uuidString)"
+    let host = rootfs.appendingPathComponent("tmp/\(test)")
+    try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true)
+    return Unpacked(
+      host: host, inside: "/tmp/\(test)", dist: rootfs.appendingPathComponent("tmp/\(name)"),
+      binary: "/tmp/\(name)/bin/buildtrail")
   }
 
   /// Runs a shell script inside the rootfs with a clean environment, in mount and PID namespaces of
@@ -70,7 +92,7 @@ struct DistTarballTests {
   @Test func theTarballHoldsTheBinaryCompletionsAndManualPage() throws {
     let unpacked = try Self.unpack()
     defer { try? FileManager.default.removeItem(at: unpacked.host) }
-    let dist = unpacked.host.appendingPathComponent("dist")
+    let dist = unpacked.dist
     for path in [
       "bin/buildtrail", "share/man/man1/buildtrail.1",
       "share/bash-completion/completions/buildtrail", "share/zsh/site-functions/_buildtrail",
