@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency benchmark: start-up, `why` with git evidence and `broke` on the uv scenario's history.
 
-  Benchmarks/latency.py [--runs 7]
+  Benchmarks/latency.py [--runs 7] [--binary PATH]
 
 Builds buildtrail in release mode, re-creates the uv scenario's git history
 (Tests/Scenarios/uv-history.sh) and records its sixteen real BuildKit logs
@@ -24,10 +24,14 @@ FIXTURES = os.path.join(ROOT, "Tests", "BuildLogTests", "Fixtures", "uv-history"
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--binary", help="time this buildtrail binary instead of building a release one")
     a = ap.parse_args()
-    subprocess.run(["swift", "build", "-c", "release", "--product", "buildtrail"], cwd=ROOT,
-                   check=True, stdout=subprocess.DEVNULL)
-    binary = os.path.join(ROOT, ".build", "release", "buildtrail")
+    if a.binary:
+        binary = os.path.abspath(a.binary)
+    else:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "buildtrail"], cwd=ROOT,
+                       check=True, stdout=subprocess.DEVNULL)
+        binary = os.path.join(ROOT, ".build", "release", "buildtrail")
     work = tempfile.mkdtemp(prefix="buildtrail-latency-")
     project = os.path.join(work, "backend")
     db = os.path.join(work, "history.db")
