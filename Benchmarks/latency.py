@@ -16,6 +16,8 @@ import subprocess
 import tempfile
 import time
 
+from ingest import release_binary
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCRIPT = os.path.join(ROOT, "Tests", "Scenarios", "uv-history.sh")
 FIXTURES = os.path.join(ROOT, "Tests", "BuildLogTests", "Fixtures", "uv-history")
@@ -26,12 +28,7 @@ def main():
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--binary", help="time this buildtrail binary instead of building a release one")
     a = ap.parse_args()
-    if a.binary:
-        binary = os.path.abspath(a.binary)
-    else:
-        subprocess.run(["swift", "build", "-c", "release", "--product", "buildtrail"], cwd=ROOT,
-                       check=True, stdout=subprocess.DEVNULL)
-        binary = os.path.join(ROOT, ".build", "release", "buildtrail")
+    binary = os.path.abspath(a.binary) if a.binary else release_binary()
     work = tempfile.mkdtemp(prefix="buildtrail-latency-")
     project = os.path.join(work, "backend")
     db = os.path.join(work, "history.db")

@@ -33,10 +33,16 @@ case "$configuration" in
   *) echo "dist.sh: --configuration must be release or debug, not '$configuration'" >&2; exit 64 ;;
 esac
 
-# The static Foundation of Swift 6.3 does not name its ICU library on the link line
-# (swiftlang/swift-package-manager#10564), hence -l_FoundationICU.
+# The static Foundation's libraries are named on the link line: Swift 6.3 leaves its ICU library
+# out (swiftlang/swift-package-manager#10564), and objects compiled for a dynamic build (the test
+# build that --configuration debug relinks) name none of Foundation's static parts.
+foundation=()
+for library in Foundation CoreFoundation FoundationEssentials FoundationInternationalization \
+  _FoundationICU _FoundationCShims _FoundationCollections swiftSynchronization; do
+  foundation+=(-Xlinker "-l$library")
+done
 build=(swift build -c "$configuration" --scratch-path "$scratch" --static-swift-stdlib
-  -Xlinker -l_FoundationICU)
+  -Xlinker --start-group "${foundation[@]}" -Xlinker --end-group)
 echo "dist.sh: building buildtrail ($configuration, static Swift runtime)" >&2
 # ArgumentParser's manual writer runs here only and links the usual way.
 swift build -c "$configuration" --scratch-path "$scratch" --product generate-manual >&2

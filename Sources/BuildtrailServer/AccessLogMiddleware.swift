@@ -51,10 +51,8 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     return response
   }
 
-  /// The methods the service answers on `path`, empty for a path it does not know: GET and HEAD on
-  /// a query route (its `{name}` segments match any one segment), the report, the health checks and
-  /// the OpenAPI document;
-  /// POST on the upload routes.
+  /// The methods the service answers on `path` (``ServicePaths``), empty for a path it does not
+  /// know: GET and HEAD on the read paths, POST on the upload paths.
   static func methods(_ path: String) -> [String] {
     let segments = path.split(separator: "/", omittingEmptySubsequences: true)
     func matches(_ pattern: String) -> Bool {
@@ -62,12 +60,7 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
       return parts.count == segments.count
         && zip(parts, segments).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
     }
-    let reads =
-      QueryRoutes.all.map(\.path) + [
-        "/", BuildPageRoute.path, "/healthz", "/readyz", OpenAPIDocument.path,
-      ]
-    let writes = [UploadRoutes.buildsPath, UploadRoutes.missingPath]
-    return (reads.contains(where: matches) ? ["GET", "HEAD"] : [])
-      + (writes.contains(where: matches) ? ["POST"] : [])
+    return (ServicePaths.reads.contains(where: matches) ? ["GET", "HEAD"] : [])
+      + (ServicePaths.writes.contains(where: matches) ? ["POST"] : [])
   }
 }

@@ -6,9 +6,8 @@ import Hummingbird
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
   var policy: AccessPolicy
 
-  /// Paths anyone may ask: the health checks, for supervisors and load balancers, and the API's
-  /// description.
-  static var openPaths: Set<String> { ["/healthz", "/readyz", OpenAPIDocument.path] }
+  /// Paths anyone may ask (``ServicePaths/open``).
+  static var openPaths: Set<String> { ServicePaths.open }
 
   func handle(
     _ request: Request, context: Context,

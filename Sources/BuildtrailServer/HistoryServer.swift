@@ -67,17 +67,17 @@ public struct HistoryServer: Sendable {
         await Self.answer(route, request: request, context: context, store: store)
       }
     }
-    router.get("/") { request, _ in
+    router.get(RouterPath(ServicePaths.report)) { request, _ in
       await Self.report(request, store: store)
     }
     router.get(RouterPath(BuildPageRoute.path)) { _, context in
       await BuildPageRoute.answer(context, store: store)
     }
     router.get(RouterPath(OpenAPIDocument.path)) { _, _ in OpenAPIDocument.response() }
-    router.get("/healthz") { _, _ in
+    router.get(RouterPath(ServicePaths.health)) { _, _ in
       APIResponse.json("{\n  \"status\" : \"ok\"\n}\n")
     }
-    router.get("/readyz") { _, _ in
+    router.get(RouterPath(ServicePaths.ready)) { _, _ in
       do {
         _ = try await Blocking.run { try store.latestBuildID() }
         return APIResponse.json("{\n  \"status\" : \"ready\"\n}\n")
