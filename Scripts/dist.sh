@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds buildtrail as a self-contained Linux binary and packs it for download:
 #
-#   dist/buildtrail-VERSION-linux-ARCH.tar.gz         bin/buildtrail, completions, manual page
+#   dist/buildtrail-VERSION-linux-ARCH.tar.gz         bin/ and share/ (completions, manual page,
+#                                                     README), to unpack into a prefix (/usr/local)
 #   dist/buildtrail-VERSION-linux-ARCH.tar.gz.sha256  its SHA-256, in sha256sum's format
 #
 # The Swift runtime and Foundation are linked in (--static-swift-stdlib), so the binary needs only
@@ -24,7 +25,7 @@ while [ $# -gt 0 ]; do
     --configuration) configuration="${2:?--configuration needs release or debug}"; shift 2 ;;
     --scratch-path) scratch="${2:?--scratch-path needs a folder}"; shift 2 ;;
     --output) output="${2:?--output needs a folder}"; shift 2 ;;
-    -h | --help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "dist.sh: unknown argument '$1'; see Scripts/dist.sh --help" >&2; exit 64 ;;
   esac
 done
@@ -65,7 +66,8 @@ stage="$(mktemp -d)"
 trap 'rm -rf "$stage"' EXIT
 root="$stage/$name"
 mkdir -p "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
-  "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d"
+  "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d" \
+  "$root/share/doc/buildtrail"
 
 # Debug info is most of the binary's size; the symbol table stays, for readable crash traces.
 strip --strip-debug -o "$root/bin/buildtrail" "$binary"
@@ -77,7 +79,7 @@ strip --strip-debug -o "$root/bin/buildtrail" "$binary"
 epoch="$(git log -1 --format=%ct 2>/dev/null || date +%s)"
 "$bin/generate-manual" "$binary" --date "$(date -u -d "@$epoch" +%Y-%m-%d)" \
   --output-directory "$root/share/man/man1" >&2
-cp README.md "$root/README.md"
+cp README.md "$root/share/doc/buildtrail/README.md"
 
 mkdir -p "$output"
 tarball="$output/$name.tar.gz"

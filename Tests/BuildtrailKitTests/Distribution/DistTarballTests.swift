@@ -96,7 +96,7 @@ struct DistTarballTests {
     for path in [
       "bin/buildtrail", "share/man/man1/buildtrail.1",
       "share/bash-completion/completions/buildtrail", "share/zsh/site-functions/_buildtrail",
-      "share/fish/vendor_completions.d/buildtrail.fish", "README.md",
+      "share/fish/vendor_completions.d/buildtrail.fish", "share/doc/buildtrail/README.md",
     ] {
       let size =
         (try? FileManager.default.attributesOfItem(atPath: dist.appendingPathComponent(path).path)[
