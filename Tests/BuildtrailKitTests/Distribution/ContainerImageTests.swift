@@ -11,10 +11,10 @@ extension DockerTests {
   @Suite(
     .serialized,
     .enabled(
-      if: distTarball != nil && containerImageBase != nil,
+      if: CIWorkspace.tarball != nil && containerImageBase != nil,
       "needs BUILDTRAIL_DIST_TARBALL and BUILDTRAIL_IMAGE_BASE (made by .ci/run)"))
   struct ContainerImageTests {
-    static let docker = URL(fileURLWithPath: "/usr/bin/docker")
+    static let docker = EndToEndTests.docker
     static let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures")
 
     static func docker(_ arguments: [String]) throws -> CLI.Result {
@@ -31,7 +31,7 @@ extension DockerTests {
           at: CLI.repositoryRoot.appendingPathComponent(name),
           to: context.appendingPathComponent(name))
       }
-      let tarball = URL(fileURLWithPath: try #require(distTarball))
+      let tarball = try #require(CIWorkspace.tarball)
       for name in [tarball.lastPathComponent, tarball.lastPathComponent + ".sha256"] {
         try FileManager.default.copyItem(
           at: tarball.deletingLastPathComponent().appendingPathComponent(name),

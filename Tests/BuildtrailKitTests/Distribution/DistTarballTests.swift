@@ -1,25 +1,19 @@
 import Foundation
 import Testing
 
-/// The dist tarball (`Scripts/dist.sh`) on a machine without the Swift toolchain: a Debian minbase
-/// rootfs with git and libsqlite3 (`Scripts/make-rootfs.sh`), entered with `chroot`. `.ci/run` makes
-/// both and names them in BUILDTRAIL_DIST_TARBALL and BUILDTRAIL_ROOTFS; without them (or without
-/// root, which chroot needs) the tests are skipped.
-/// The dist tarball `.ci/run` made, if any.
-let distTarball = ProcessInfo.processInfo.environment["BUILDTRAIL_DIST_TARBALL"]
 /// The Debian minbase rootfs `.ci/run` made, if any.
 let distRootfs = ProcessInfo.processInfo.environment["BUILDTRAIL_ROOTFS"]
-/// The tarball's folder in the rootfs while the tests run, removed at exit.
-nonisolated(unsafe) private var unpackedFolder: String?
 
+/// The dist tarball (`Scripts/dist.sh`, ``CIWorkspace/tarball``) on a machine without the Swift
+/// toolchain: a Debian minbase rootfs with git and libsqlite3 (`Scripts/make-rootfs.sh`), entered
+/// with `chroot`. `.ci/run` makes both and names them in BUILDTRAIL_DIST_TARBALL and
+/// BUILDTRAIL_ROOTFS; without them (or without root, which chroot needs) the tests are skipped.
 @Suite(
   .serialized,
   .enabled(
-    if: distTarball != nil && distRootfs != nil && getuid() == 0,
+    if: CIWorkspace.tarball != nil && distRootfs != nil && getuid() == 0,
     "needs BUILDTRAIL_DIST_TARBALL and BUILDTRAIL_ROOTFS (made by .ci/run) and root for chroot"))
 struct DistTarballTests {
-  static let tarball = distTarball
-  static let rootfs = distRootfs
   static let fixtures = CLI.repositoryRoot.appendingPathComponent("Tests/BuildLogTests/Fixtures")
 
   /// A test's own folder inside the rootfs, beside the tarball unpacked once for the whole run.
@@ -36,21 +30,30 @@ struct DistTarballTests {
 
   /// Where the tarball is unpacked in the rootfs (`tmp/NAME`), or why it could not be.
   static let unpackedTarball: Result<String, UnpackFailure> = {
-    guard let rootfs, let tarball else { return .failure(UnpackFailure(reason: "no tarball")) }
-    let name = "buildtrail-dist-\(getpid())"
-    let dist = URL(fileURLWithPath: rootfs).appendingPathComponent("tmp/\(name)")
+    guard let rootfs = distRootfs, let tarball = CIWorkspace.tarball else {
+      return .failure(UnpackFailure(reason: "no tarball"))
+    }
+    let dist = URL(fileURLWithPath: rootfs).appendingPathComponent("tmp/\(unpackedName)")
     do {
       try FileManager.default.createDirectory(at: dist, withIntermediateDirectories: true)
-      atexit { if let path = unpackedFolder { try? FileManager.default.removeItem(atPath: path) } }
-      unpackedFolder = dist.path
+      atexit {
+        if let rootfs = distRootfs {
+          try? FileManager.default.removeItem(
+            atPath: "\(rootfs)/tmp/\(DistTarballTests.unpackedName)")
+        }
+      }
       let r = try CLI.runExecutable(
         URL(fileURLWithPath: "/bin/tar"),
-        ["-xzf", tarball, "-C", dist.path, "--strip-components=1"])
-      return r.status == 0 ? .success(name) : .failure(UnpackFailure(reason: "tar: \(r.stderr)"))
+        ["-xzf", tarball.path, "-C", dist.path, "--strip-components=1"])
+      return r.status == 0
+        ? .success(unpackedName) : .failure(UnpackFailure(reason: "tar: \(r.stderr)"))
     } catch {
       return .failure(UnpackFailure(reason: "\(error)"))
     }
   }()
+
+  /// The unpacked tarball's folder under the rootfs's `tmp`, one per test run.
+  static var unpackedName: String { "buildtrail-dist-\(getpid())" }
 
   /// Why the tarball could not be unpacked.
   struct UnpackFailure: Error { var reason: String }
@@ -58,7 +61,7 @@ struct DistTarballTests {
   /// A new folder for one test, inside the rootfs, removed by the caller.
   static func unpack() throws -> Unpacked {
     let name = try unpackedTarball.get()
-    let rootfs = URL(fileURLWithPath: try #require(rootfs))
+    let rootfs = URL(fileURLWithPath: try #require(distRootfs))
     let test = "buildtrail-test-\(UUID().uuidString)"
     let host = rootfs.appendingPathComponent("tmp/\(test)")
     try FileManager.default.createDirectory(at: host, withIntermediateDirectories: true)
@@ -70,7 +73,7 @@ struct DistTarballTests {
   /// Runs a shell script inside the rootfs with a clean environment, in mount and PID namespaces of
   /// its own with a fresh /proc (Swift reads its arguments there), gone when the script ends.
   static func inRootfs(_ script: String) throws -> CLI.Result {
-    let rootfs = try #require(rootfs)
+    let rootfs = try #require(distRootfs)
     return try CLI.runExecutable(
       URL(fileURLWithPath: "/usr/bin/unshare"),
       [
@@ -81,7 +84,7 @@ struct DistTarballTests {
   }
 
   @Test func theTarballMatchesItsChecksum() throws {
-    let tarball = URL(fileURLWithPath: try #require(Self.tarball))
+    let tarball = try #require(CIWorkspace.tarball)
     let r = try CLI.runExecutable(
       URL(fileURLWithPath: "/usr/bin/sha256sum"), ["-c", tarball.lastPathComponent + ".sha256"],
       in: tarball.deletingLastPathComponent())
